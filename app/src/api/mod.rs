@@ -1,0 +1,10 @@
+//! Server functions: thin. Each builds the [`Actor`](crate::domain::Actor) from the session,
+//! calls the domain, and returns DTOs or an [`AppError`](crate::model::AppError) code.
+//!
+//! All of them are POST under `/fn/` with fixed, readable paths.
+
+pub mod consultations;
+pub mod session;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod context;

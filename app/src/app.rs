@@ -1,0 +1,75 @@
+//! The HTML shell, the router and the page layout.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Link, Meta, Stylesheet, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::layout::Layout;
+use crate::i18n::I18nContextProvider;
+use crate::pages::{consultation::ConsultationPage, demo::DemoPage, home::HomePage, not_found::NotFound};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: translations, router and pages.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="roundtable" href="/pkg/roundtable.css"/>
+        // A neutral icon: nothing in the tab may hint at what the site is about.
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="robots" content="noindex, nofollow"/>
+        <I18nContextProvider>
+            <Router>
+                <Layout>
+                    // Async: the whole page is rendered before it is sent, so it works without
+                    // JavaScript and errors can still set the HTTP status.
+                    <Routes fallback=|| view! { <NotFound/> }>
+                        <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("consultations/:id") view=ConsultationPage ssr=SsrMode::Async/>
+                        <Route path=path!("demo") view=DemoPage ssr=SsrMode::Async/>
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site, and the inline hydration
+/// script only with this response's nonce.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| format!(" 'nonce-{}'", &*n))
+        .unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(options), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
+        options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}

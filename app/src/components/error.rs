@@ -1,0 +1,57 @@
+//! Showing an [`AppError`] as translated text, and giving the page the matching status.
+
+use leptos::prelude::*;
+
+use crate::i18n::{t, use_i18n};
+use crate::model::AppError;
+
+/// The translated sentence for an error code.
+#[component]
+pub fn ErrorText(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    match error {
+        AppError::NotFound => t!(i18n, errors.not_found).into_any(),
+        AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
+        AppError::Unauthenticated => t!(i18n, errors.unauthenticated).into_any(),
+        AppError::InvalidInput { .. } => t!(i18n, errors.invalid_input).into_any(),
+        AppError::Conflict => t!(i18n, errors.conflict).into_any(),
+        AppError::RateLimited => t!(i18n, errors.rate_limited).into_any(),
+        AppError::Internal => t!(i18n, errors.internal).into_any(),
+        AppError::Transport => t!(i18n, errors.transport).into_any(),
+    }
+}
+
+/// A whole-page error: heading, message, a way home; sets the HTTP status during SSR.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    set_status(error.status());
+    let not_found = error == AppError::NotFound;
+    view! {
+        <leptos_meta::Title text=move || if not_found {
+            crate::i18n::t_string!(i18n, titles.not_found).to_string()
+        } else {
+            crate::i18n::t_string!(i18n, titles.error).to_string()
+        }/>
+        <h1>{move || if not_found {
+            t!(i18n, errors.not_found_heading).into_any()
+        } else {
+            t!(i18n, errors.error_heading).into_any()
+        }}</h1>
+        <p role="alert" data-error-code=error.code()><ErrorText error=error.clone()/></p>
+        <p><a href="/">{t!(i18n, errors.go_home)}</a></p>
+    }
+}
+
+/// Sets the response status while rendering on the server; nothing in the browser.
+pub fn set_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(options), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        options.set_status(code);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}

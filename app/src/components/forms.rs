@@ -1,0 +1,56 @@
+//! Forms that work the same with and without JavaScript.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// A plain POST form to a server function, followed by a full page load.
+///
+/// The page sends `Referrer-Policy: no-referrer`, so the browser does not tell the server
+/// which page a form came from; the form therefore names its page in `return_to`, and the
+/// server sends the visitor back there (with the error code, if any).
+#[component]
+pub fn PostForm(
+    /// The server function's URL, e.g. `DemoSignIn::url()`.
+    url: &'static str,
+    /// Extra classes for the `<form>`.
+    #[prop(optional)]
+    class: &'static str,
+    /// The form's fields and button.
+    children: Children,
+) -> impl IntoView {
+    let location = use_location();
+    let action = move || {
+        let back = location.pathname.get();
+        let encoded: String = url_encode(&back);
+        format!("{url}?return_to={encoded}")
+    };
+    view! {
+        <form method="post" action=action class=class>
+            {children()}
+        </form>
+    }
+}
+
+/// Percent-encodes everything but unreserved characters and `/`.
+fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_encode;
+
+    #[test]
+    fn keeps_paths_readable_and_escapes_the_rest() {
+        assert_eq!(url_encode("/consultations/abc-1"), "/consultations/abc-1");
+        assert_eq!(url_encode("/a b?c=d&e"), "/a%20b%3Fc%3Dd%26e");
+    }
+}

@@ -1,0 +1,83 @@
+//! Connecting to the database and bringing its schema up to date.
+
+use std::path::Path;
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The directory for the SQLite file could not be created.
+    #[error("cannot create the directory for the SQLite database ({0})")]
+    Directory(std::io::Error),
+    /// The database refused the connection or does not exist.
+    #[error("cannot connect to the database: {0}")]
+    Connect(DbErr),
+}
+
+/// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
+///
+/// For SQLite the file and its directory are created on first start, and WAL mode is
+/// switched on so readers never wait for the writer.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
+    let is_sqlite = url.starts_with("sqlite:");
+    if is_sqlite {
+        if let Some(dir) = sqlite_path(url).and_then(|p| p.parent().map(Path::to_path_buf)) {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(&dir).map_err(ConnectError::Directory)?;
+            }
+        }
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if is_sqlite {
+        options.max_connections(8).min_connections(1);
+    } else {
+        options.max_connections(20).min_connections(1);
+    }
+    let db = Database::connect(options).await.map_err(ConnectError::Connect)?;
+    if is_sqlite {
+        for pragma in [
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 5000",
+            "PRAGMA synchronous = NORMAL",
+        ] {
+            db.execute_unprepared(pragma)
+                .await
+                .map_err(ConnectError::Connect)?;
+        }
+    }
+    Ok(db)
+}
+
+/// Whether the database answers a trivial query (for `/readyz`).
+pub async fn is_ready(db: &DatabaseConnection) -> bool {
+    db.execute_unprepared("SELECT 1").await.is_ok()
+}
+
+/// The file path inside a `sqlite://path?options` URL, if it names a file.
+fn sqlite_path(url: &str) -> Option<&Path> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_sqlite_file() {
+        assert_eq!(
+            sqlite_path("sqlite://data/roundtable.db?mode=rwc"),
+            Some(Path::new("data/roundtable.db"))
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://x/y"), None);
+    }
+}

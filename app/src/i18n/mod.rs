@@ -1,0 +1,10 @@
+//! Translations, generated at build time from `app/locales/*.json` by `build.rs`.
+//! All user-facing text goes through here; English is the default and complete.
+
+#![expect(missing_docs, reason = "generated code")]
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub use i18n::*;
+
+/// The cookie that keeps the chosen language (the name leptos_i18n reads and writes).
+pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";

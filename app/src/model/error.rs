@@ -1,0 +1,136 @@
+//! The one closed error enum that crosses from the domain to the UI.
+//!
+//! Only stable codes cross the wire; the UI turns a code into translated text. Details of
+//! internal failures are logged on the server and never sent to the browser.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// What is wrong with one input field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputProblem {
+    /// The field is required and was empty.
+    Required,
+    /// The field is longer than allowed.
+    TooLong,
+    /// The value is not one of the accepted forms.
+    Malformed,
+}
+
+/// Every error the application reports, as a stable code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum AppError {
+    /// The thing does not exist, or the actor may not know that it exists.
+    #[error("not_found")]
+    NotFound,
+    /// The actor is signed in but may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// The actor must sign in first (or the session expired).
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// One input field is not acceptable.
+    #[error("invalid_input")]
+    InvalidInput {
+        /// The field's name as the form knows it.
+        field: String,
+        /// What is wrong with it.
+        problem: InputProblem,
+    },
+    /// The request conflicts with the current state (e.g. a closed period).
+    #[error("conflict")]
+    Conflict,
+    /// Too many attempts; try again later.
+    #[error("rate_limited")]
+    RateLimited,
+    /// A server-side failure; the details are in the server log only.
+    #[error("internal")]
+    Internal,
+    /// The request or response could not be carried (network, malformed request).
+    #[error("transport")]
+    Transport,
+}
+
+impl AppError {
+    /// The stable code of this error, as used in translations and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::Forbidden => "forbidden",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidInput { .. } => "invalid_input",
+            Self::Conflict => "conflict",
+            Self::RateLimited => "rate_limited",
+            Self::Internal => "internal",
+            Self::Transport => "transport",
+        }
+    }
+
+    /// The HTTP status that goes with this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NotFound => 404,
+            Self::Forbidden => 403,
+            Self::Unauthenticated => 401,
+            Self::InvalidInput { .. } | Self::Transport => 400,
+            Self::Conflict => 409,
+            Self::RateLimited => 429,
+            Self::Internal => 500,
+        }
+    }
+
+    /// Shorthand for an [`AppError::InvalidInput`].
+    pub fn invalid(field: &str, problem: InputProblem) -> Self {
+        Self::InvalidInput {
+            field: field.to_owned(),
+            problem,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // A request that does not decode into the function's arguments is the caller's
+            // fault: a 400, never a 500.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_)
+            | ServerFnErrorErr::Request(_)
+            | ServerFnErrorErr::Response(_) => Self::Transport,
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_on_the_wire() {
+        let json = serde_json::to_string(&AppError::invalid("lang", InputProblem::Malformed))
+            .expect("serializes");
+        assert_eq!(
+            json,
+            r#"{"code":"invalid_input","field":"lang","problem":"malformed"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&AppError::NotFound).expect("serializes"),
+            r#"{"code":"not_found"}"#
+        );
+    }
+
+    #[test]
+    fn statuses_are_client_errors_except_internal() {
+        assert_eq!(AppError::NotFound.status(), 404);
+        assert_eq!(AppError::Transport.status(), 400);
+        assert_eq!(AppError::Internal.status(), 500);
+    }
+}

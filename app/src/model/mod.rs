@@ -1,0 +1,9 @@
+//! Types both halves of the app share: ids, DTOs, the error enum and input validation.
+//! Everything here compiles to WASM as well as for the server.
+
+pub mod consultation;
+pub mod error;
+pub mod ids;
+pub mod viewer;
+
+pub use error::{AppError, InputProblem};

@@ -1,0 +1,25 @@
+//! Database migrations for Roundtable.
+//!
+//! The same migrations run on SQLite (the embedded default) and PostgreSQL. One file per
+//! change, named `mYYYYMMDD_NNNNNN_what.rs`, listed in order in [`Migrator::migrations`].
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_councils_and_people;
+mod m20261128_000002_consultations;
+mod m20261128_000003_sessions;
+
+/// Runs every Roundtable migration in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_councils_and_people::Migration),
+            Box::new(m20261128_000002_consultations::Migration),
+            Box::new(m20261128_000003_sessions::Migration),
+        ]
+    }
+}

@@ -1,0 +1,147 @@
+//! Request safety and response headers around every route.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use url::Url;
+
+/// The origin (`scheme://host[:port]`) requests must come from.
+#[derive(Debug, Clone)]
+struct Expected {
+    origin: Arc<str>,
+}
+
+/// Wraps the router in the safety layers, outermost first: tracing, panic catching,
+/// timeout, response headers, compression, the Origin check and `return_to`.
+pub(crate) fn wrap(router: Router, base_url: &Url) -> Router {
+    let expected = Expected {
+        origin: base_url.origin().ascii_serialization().into(),
+    };
+    router
+        .layer(middleware::from_fn_with_state(expected.clone(), return_to_referer))
+        .layer(middleware::from_fn_with_state(expected, origin_check))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(response_headers))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a request handler panicked");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Internal error").into_response()
+        }))
+        .layer(
+            // Method and path only: query strings may one day carry tokens, and no
+            // personal data ever goes into a path.
+            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+}
+
+/// Refuses state-changing requests from other sites (server functions have no CSRF
+/// protection of their own). Browsers send `Sec-Fetch-Site` or at least `Origin` on every
+/// POST; a request with neither is refused too.
+async fn origin_check(
+    axum::extract::State(expected): axum::extract::State<Expected>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let allowed = match (fetch_site, origin) {
+        (Some("same-origin"), _) => true,
+        (Some(_), _) => false,
+        (None, Some(origin)) => origin == &*expected.origin,
+        (None, None) => false,
+    };
+    if allowed {
+        next.run(req).await
+    } else {
+        (StatusCode::FORBIDDEN, "Cross-origin request refused").into_response()
+    }
+}
+
+/// Pages send `Referrer-Policy: no-referrer`, so a plain form post does not say where it
+/// came from. Forms name their page in `?return_to=/path`; this turns that into the
+/// `Referer` that leptos uses to send the visitor back (with any error code).
+async fn return_to_referer(
+    axum::extract::State(expected): axum::extract::State<Expected>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if req.method() == Method::POST && req.uri().path().starts_with("/fn/") {
+        let back = req.uri().query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "return_to")
+                .map(|(_, v)| v.into_owned())
+        });
+        if let Some(back) = back.filter(|b| is_local_path(b)) {
+            if let Ok(value) = HeaderValue::from_str(&format!("{}{back}", expected.origin)) {
+                req.headers_mut().insert(header::REFERER, value);
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// Only paths on this site: `/x`, never `//host` or `/\host` (open redirects).
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.chars().any(|c| c.is_control())
+}
+
+/// Security headers on every response, and no caching of anything dynamic.
+async fn response_headers(req: Request, next: Next) -> Response {
+    let is_asset = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        http::HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    // Pages set their own policy with the script nonce; everything else gets the strictest.
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ));
+    // Assets revalidate (their names carry no hash); pages and data are never stored.
+    headers.entry(header::CACHE_CONTROL).or_insert(if is_asset {
+        HeaderValue::from_static("no-cache")
+    } else {
+        HeaderValue::from_static("no-store")
+    });
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_return_targets() {
+        assert!(is_local_path("/consultations/1"));
+        assert!(is_local_path("/"));
+        assert!(!is_local_path("//evil.example"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("https://evil.example"));
+        assert!(!is_local_path("/a\nb"));
+    }
+}

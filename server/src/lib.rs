@@ -1,0 +1,194 @@
+//! The Roundtable server: configuration, HTTP stack, startup and shutdown.
+//!
+//! `main.rs` is only the CLI; tests build a [`Server`] directly on port 0.
+
+pub mod cli;
+pub mod config;
+mod http_layers;
+mod routes;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use leptos::config::LeptosOptions;
+use migration::{Migrator, MigratorTrait};
+use roundtable_app::domain::session_store::DbSessionStore;
+use roundtable_app::domain::{self, AppState, Settings};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use url::Url;
+
+use crate::config::Config;
+
+/// Why the server could not start; each is one clear line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A setting is wrong.
+    #[error("configuration error: {0}")]
+    Config(#[from] config::ConfigError),
+    /// The database cannot be reached or created.
+    #[error("database error: {0}")]
+    Database(#[from] domain::db::ConnectError),
+    /// Migrations failed.
+    #[error("database migration failed: {0}")]
+    Migrate(sea_orm::DbErr),
+    /// Seeding the demo data failed.
+    #[error("seeding the demo data failed")]
+    Seed,
+    /// The address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A built server, bound to its address, ready to run.
+pub struct Server {
+    listener: TcpListener,
+    router: Router,
+    local_addr: SocketAddr,
+    base_url: Url,
+    demo: bool,
+    db: DatabaseConnection,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server").field("local_addr", &self.local_addr).finish()
+    }
+}
+
+/// Opens the database and applies migrations if configured to.
+pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartError> {
+    let db = domain::db::connect(&config.database_url).await?;
+    if config.auto_migrate {
+        Migrator::up(&db, None).await.map_err(StartError::Migrate)?;
+    }
+    Ok(db)
+}
+
+impl Server {
+    /// Checks the configuration, opens and migrates the database, seeds demo data on an
+    /// empty database in demo mode, and binds the listening socket.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        config.load_key()?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartError::Bind { addr: config.listen, source })?;
+        let local_addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
+        let db = open_database(&config).await?;
+
+        // The demo sign-in page hands out sessions without a password, so it must never be
+        // reachable from another machine.
+        let demo = config.demo && local_addr.ip().is_loopback();
+        if config.demo && !demo {
+            tracing::warn!("demo mode refused: the server is not bound to a loopback address");
+        }
+        if demo {
+            domain::demo::seed_if_empty(&db).await.map_err(|_| StartError::Seed)?;
+        }
+        let base_url = match &config.base_url {
+            Some(url) => url.clone(),
+            None => Url::parse(&format!("http://{local_addr}")).map_err(|_| {
+                StartError::Config(config::ConfigError {
+                    setting: "ROUNDTABLE_BASE_URL",
+                    message: "cannot be derived from the listen address".into(),
+                })
+            })?,
+        };
+        let state = AppState {
+            db: db.clone(),
+            settings: Arc::new(Settings {
+                demo,
+                exit_url: config.exit_url.to_string(),
+            }),
+        };
+        let leptos_options = LeptosOptions::builder()
+            .output_name("roundtable")
+            .site_root(config.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .site_addr(local_addr)
+            .build();
+        let router = routes::router(state, leptos_options, &base_url);
+        Ok(Self {
+            listener,
+            router,
+            local_addr,
+            base_url,
+            demo,
+            db,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The public base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// Whether demo mode is active (requested and on loopback).
+    pub fn demo(&self) -> bool {
+        self.demo
+    }
+
+    /// The database connection (tests use it to arrange data).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until `shutdown` resolves, then finishes the requests in flight.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let sweeper = tokio::spawn(sweep_sessions(DbSessionStore::new(self.db.clone())));
+        let result = axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        sweeper.abort();
+        result
+    }
+}
+
+/// Deletes expired sessions every few minutes (each process may do it; it is idempotent).
+async fn sweep_sessions(store: DbSessionStore) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        if let Err(err) = store.delete_expired().await {
+            tracing::warn!(error = %err, "could not delete expired sessions");
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

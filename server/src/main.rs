@@ -1,0 +1,95 @@
+//! The `roundtable` binary.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use roundtable_server::cli::{Cli, Command};
+use roundtable_server::config::{Config, LogFormat, Sources};
+use roundtable_server::{Server, StartError, open_database, shutdown_signal};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = Sources::from_env(cli.config.as_deref()).and_then(|mut sources| {
+        if let Some(Command::Serve { demo: true }) = cli.command {
+            sources.set("ROUNDTABLE_DEMO", "true");
+        }
+        Config::from_sources(&sources)
+    });
+    let config = match config {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("roundtable: configuration error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("roundtable: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve { demo: false }), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("roundtable: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> Result<(), StartError> {
+    match command {
+        Command::Serve { .. } => {
+            let server = Server::build(config).await?;
+            let url = server.base_url().clone();
+            println!("Roundtable is running at {url}");
+            if server.demo() {
+                println!("Demo mode: open {url}demo to act as a demo member, secretariat, finance, council admin or auditor.");
+            } else {
+                println!("Sign-in needs an invitation; operators set councils up with the command line.");
+            }
+            server
+                .run(shutdown_signal())
+                .await
+                .map_err(|source| StartError::Bind { addr: url_addr(&url), source })
+        }
+        Command::Migrate => {
+            let mut config = config;
+            config.auto_migrate = true;
+            open_database(&config).await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let mut config = config;
+            config.auto_migrate = true;
+            let db = open_database(&config).await?;
+            match roundtable_app::domain::demo::seed(&db).await {
+                Ok(roundtable_app::domain::demo::SeedOutcome::Created) => println!("Demo council created."),
+                Ok(roundtable_app::domain::demo::SeedOutcome::AlreadyPresent) => println!("The demo council already exists; nothing changed."),
+                Err(_) => return Err(StartError::Seed),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn url_addr(url: &url::Url) -> std::net::SocketAddr {
+    url.socket_addrs(|| None)
+        .ok()
+        .and_then(|a| a.into_iter().next())
+        .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_sessions=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}

@@ -1,0 +1,87 @@
+//! The HTTP router: Leptos pages and server functions, health checks, quick exit, static files.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use roundtable_app::app::{App, shell};
+use roundtable_app::domain::session_store::DbSessionStore;
+use roundtable_app::domain::{self, AppState};
+use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
+use url::Url;
+
+use crate::http_layers;
+
+/// Idle time after which a session ends.
+const SESSION_IDLE: time::Duration = time::Duration::minutes(30);
+
+/// Builds the whole application router.
+pub(crate) fn router(state: AppState, leptos_options: LeptosOptions, base_url: &Url) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let leptos = Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(
+            context, shell,
+        ))
+        .with_state(leptos_options);
+
+    let plain = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/exit", get(quick_exit))
+        .with_state(state.clone());
+
+    let secure = base_url.scheme() == "https";
+    // `__Host-` pins the cookie to this exact host and path, but browsers accept it only
+    // with `Secure`, which needs HTTPS.
+    let cookie_name = if secure { "__Host-rt_session" } else { "rt_session" };
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(cookie_name)
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+
+    http_layers::wrap(plain.merge(leptos).layer(sessions), base_url)
+}
+
+async fn readyz(State(state): State<AppState>) -> StatusCode {
+    if domain::db::is_ready(&state.db).await {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
+}
+
+/// Quick exit: ends the session, asks the browser to forget this site, and leaves.
+async fn quick_exit(State(state): State<AppState>, session: Session) -> Response {
+    if let Err(err) = session.flush().await {
+        tracing::warn!(error = %err, "quick exit could not delete the session");
+    }
+    let location = HeaderValue::from_str(&state.settings.exit_url)
+        .unwrap_or_else(|_| HeaderValue::from_static("https://www.bbc.com/weather"));
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, location),
+            (
+                http::HeaderName::from_static("clear-site-data"),
+                HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+    )
+        .into_response()
+}

@@ -1,0 +1,302 @@
+//! Browser end-to-end tests: Debian's Chromium through chromedriver, JavaScript on and off,
+//! axe-core (WCAG 2.2 AA) on every page visited.
+//!
+//! Needs `cargo leptos build` first (the WASM bundle in `target/site`), `chromium`,
+//! `chromium-driver`, and `npm ci` in `tests/` for axe-core. Under `CI=true` anything
+//! missing fails the test; elsewhere these tests skip with a loud message.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator, wd::WebDriverCompatibleCommand};
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+use tokio::sync::Semaphore;
+
+use crate::helpers::{Db, TestApp, in_ci, site_root, workspace_root};
+
+/// At most two browsers at once: this machine has two cores.
+fn browsers() -> &'static Semaphore {
+    static SEM: OnceLock<Semaphore> = OnceLock::new();
+    SEM.get_or_init(|| Semaphore::new(2))
+}
+
+fn chromedriver() -> PathBuf {
+    std::env::var_os("CHROMEDRIVER").map_or_else(|| PathBuf::from("/usr/bin/chromedriver"), PathBuf::from)
+}
+
+fn chromium() -> PathBuf {
+    std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
+}
+
+fn axe_path() -> PathBuf {
+    workspace_root().join("tests/node_modules/axe-core/axe.min.js")
+}
+
+/// Whether everything the browser tests need is here; see the module docs.
+fn prerequisites() -> bool {
+    let missing: Vec<String> = [
+        chromedriver(),
+        chromium(),
+        axe_path(),
+        site_root().join("pkg/roundtable.wasm"),
+        site_root().join("pkg/roundtable.js"),
+    ]
+    .into_iter()
+    .filter(|p| !p.exists())
+    .map(|p| p.display().to_string())
+    .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(!in_ci(), "browser test prerequisites missing and CI=true: {missing:?}");
+    eprintln!("\n!!! SKIPPING browser test: missing {missing:?} (run `make test`) !!!\n");
+    false
+}
+
+/// One Chromium session with its own chromedriver and fresh profile.
+struct Browser {
+    client: Client,
+    js: bool,
+    _driver: Child,
+    _profile: tempfile::TempDir,
+    _permit: tokio::sync::SemaphorePermit<'static>,
+}
+
+impl Browser {
+    async fn start(js: bool) -> Self {
+        let permit = browsers().acquire().await.expect("semaphore");
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+            l.local_addr().expect("addr").port()
+        };
+        let driver = Command::new(chromedriver())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = tempfile::tempdir().expect("profile dir");
+        let mut prefs = json!({});
+        if !js {
+            prefs = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:loggingPrefs": { "browser": "ALL" },
+            "goog:chromeOptions": {
+                "binary": chromium(),
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-quic",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+                "prefs": prefs,
+            }
+        });
+        let caps = caps.as_object().expect("object").clone();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_err = None;
+        for _ in 0..50 {
+            match ClientBuilder::rustls().expect("tls").capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => {
+                    return Self { client, js, _driver: driver, _profile: profile, _permit: permit };
+                }
+                Err(e) => {
+                    last_err = Some(e);
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+        }
+        panic!("chromedriver did not start: {last_err:?}");
+    }
+
+    /// Opens `url`, waits for it (and for hydration when JavaScript is on), and checks it
+    /// with axe-core: zero WCAG 2.2 A/AA violations.
+    async fn visit(&self, url: &str) {
+        self.client.goto(url).await.expect("navigates");
+        self.settle().await;
+    }
+
+    /// Waits for the current page, then runs axe on it.
+    async fn settle(&self) {
+        if self.js {
+            self.client
+                .wait()
+                .at_most(Duration::from_secs(20))
+                .for_element(Locator::Css("html[data-hydrated]"))
+                .await
+                .expect("the page hydrates");
+        }
+        self.assert_accessible().await;
+    }
+
+    async fn assert_accessible(&self) {
+        let axe = std::fs::read_to_string(axe_path()).expect("axe-core");
+        let url = self.client.current_url().await.expect("url");
+        self.client.execute(&format!("{axe}\nreturn true;"), vec![]).await.expect("axe loads");
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+                   .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html) }))))
+                   .catch(e => done([{ id: 'axe-error', nodes: [String(e)] }]));",
+                vec![],
+            )
+            .await
+            .expect("axe runs");
+        assert_eq!(result, json!([]), "axe violations on {url} (js: {})", self.js);
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} present")).text().await.expect("text")
+    }
+
+    async fn click(&self, css: &str) {
+        self.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} present")).click().await.expect("click");
+    }
+
+    /// Console messages at level SEVERE since the last call.
+    async fn console_errors(&self) -> Vec<String> {
+        let logs = self.client.issue_cmd(BrowserLog).await.expect("browser log");
+        logs.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+/// chromedriver's log endpoint (not part of W3C WebDriver, so fantoccini has no method).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+/// A neutral page standing in for the quick-exit destination.
+async fn weather_site() -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://127.0.0.1:{}/weather", listener.local_addr().expect("addr").port());
+    let handle = tokio::spawn(async move {
+        let app = axum::Router::new().route(
+            "/weather",
+            axum::routing::get(|| async { axum::response::Html("<!doctype html><html lang=en><title>Weather</title><h1>Weather</h1></html>") }),
+        );
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, handle)
+}
+
+async fn walkthrough(js: bool) {
+    if !prerequisites() {
+        return;
+    }
+    let (weather, _site) = weather_site().await;
+    let app = TestApp::builder(Db::Sqlite).demo().setting("ROUNDTABLE_EXIT_URL", weather.clone()).spawn().await;
+    let browser = Browser::start(js).await;
+
+    // Home: the council's consultations, rendered on the server.
+    browser.visit(app.url("/").as_str()).await;
+    assert_eq!(browser.text("h1").await, "Consultations");
+    assert_eq!(browser.text(".card__title").await, "Draft Act on Support Services (sample)");
+
+    // The consultation and its draft; the content note opens on purpose.
+    browser.click(".card__title a").await;
+    browser.settle().await;
+    assert_eq!(browser.text("h1").await, "Draft Act on Support Services (sample)");
+    let hidden = browser.client.find(Locator::Css("details.content-note .section__body")).await.expect("body").is_displayed().await.expect("displayed?");
+    assert!(!hidden, "text behind a content note starts hidden");
+    browser.click("details.content-note summary").await;
+    let shown = browser.client.find(Locator::Css("details.content-note .section__body")).await.expect("body").is_displayed().await.expect("displayed?");
+    assert!(shown, "opening the note shows the text");
+
+    // 404 keeps the layout and is accessible too.
+    browser.visit(app.url("/nowhere").as_str()).await;
+    assert_eq!(browser.text("h1").await, "Page not found");
+
+    // Demo sign-in with a plain form.
+    browser.visit(app.url("/demo").as_str()).await;
+    browser.click("li.card:first-child button[type=submit]").await;
+    browser.settle().await;
+    assert_eq!(browser.text(".viewer").await, "Signed in as Amina");
+
+    // Language switch with a plain form.
+    let select = browser.client.find(Locator::Css("#lang-select")).await.expect("select");
+    select.select_by_value("fr").await.expect("choose fr");
+    browser.click(".language-switcher button").await;
+    browser.settle().await;
+    assert_eq!(browser.text("h1").await, "Consultations");
+    assert_eq!(browser.text("a.quick-exit").await, "Sortie rapide");
+    assert_eq!(browser.client.find(Locator::Css("html")).await.expect("html").attr("lang").await.expect("attr"), Some("fr".into()));
+
+    // Quick exit: by keyboard with JavaScript, by the link without.
+    if js {
+        let body = browser.client.find(Locator::Css("body")).await.expect("body");
+        let esc = fantoccini::key::Key::Escape.to_string();
+        body.send_keys(&esc).await.expect("escape");
+        body.send_keys(&esc).await.expect("escape");
+    } else {
+        browser.click("a.quick-exit").await;
+    }
+    browser.client.wait().at_most(Duration::from_secs(10)).for_url(&url::Url::parse(&weather).expect("url")).await.expect("left to the neutral site");
+    // Back shows nothing private: the session is gone and pages were never cached.
+    browser.client.back().await.expect("back");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let source = browser.client.source().await.expect("source");
+    assert!(!source.contains("Amina"), "nothing private after quick exit and Back");
+
+    if js {
+        let errors = browser.console_errors().await;
+        assert!(errors.is_empty(), "console errors: {errors:?}");
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walkthrough_with_javascript() {
+    walkthrough(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walkthrough_without_javascript() {
+    walkthrough(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn narrow_phone_screen_has_no_horizontal_scroll() {
+    if !prerequisites() {
+        return;
+    }
+    let app = TestApp::builder(Db::Sqlite).seeded().spawn().await;
+    let browser = Browser::start(true).await;
+    browser.client.set_window_size(360, 740).await.expect("resize");
+    for path in ["/", "/nowhere"] {
+        browser.visit(app.url(path).as_str()).await;
+        let overflow = browser
+            .client
+            .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", vec![])
+            .await
+            .expect("measure");
+        assert_eq!(overflow, Value::from(0), "{path} fits 360 px");
+    }
+    browser.close().await;
+}

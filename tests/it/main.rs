@@ -1,0 +1,15 @@
+//! Roundtable's tests, as one binary (`cargo test -p roundtable-tests`).
+//!
+//! Modules mirror the routes. Every HTTP test runs twice, on a fresh SQLite file and on a
+//! fresh PostgreSQL database ([`helpers::TestApp`]); browser tests drive Debian's Chromium
+//! through chromedriver with JavaScript on and off, and run axe-core on every page.
+
+mod helpers;
+
+mod browser;
+mod config;
+mod consultations;
+mod demo;
+mod health;
+mod pages;
+mod security;
