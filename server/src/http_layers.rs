@@ -13,6 +13,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use roundtable_app::model::AppError;
 use url::Url;
 
 /// The origin (`scheme://host[:port]`) requests must come from.
@@ -29,6 +30,7 @@ pub(crate) fn wrap(router: Router, base_url: &Url) -> Router {
     };
     router
         .layer(middleware::from_fn_with_state(expected.clone(), return_to_referer))
+        .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn_with_state(expected, origin_check))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(response_headers))
@@ -94,6 +96,23 @@ async fn return_to_referer(
         }
     }
     next.run(req).await
+}
+
+/// Server functions answer every error with 500; this gives each error code its own status
+/// (`AppError::status`): 400 for malformed arguments, 404, 403, … — 500 only for real faults.
+async fn server_fn_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key(server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Only paths on this site: `/x`, never `//host` or `/\host` (open redirects).

@@ -73,7 +73,9 @@ db_tests! {
         let app = TestApp::builder(db).seeded().spawn().await;
         let res = app.post_form("/fn/preferences/language?return_to=/", &[("lang", "fr")]).await;
         assert_eq!(res.status(), 302);
-        assert_eq!(res.headers()["location"], app.url("/").as_str());
+        // leptos strips a previous error from the URL and may leave a bare `?`.
+        let location = res.headers()["location"].to_str().expect("ascii").trim_end_matches('?').to_owned();
+        assert_eq!(location, app.url("/").as_str());
         let cookie = res.headers()["set-cookie"].to_str().expect("ascii");
         assert!(cookie.starts_with("i18n_pref_locale=fr;"), "{cookie}");
         let (status, body) = app.page("/").await;

@@ -1,5 +1,5 @@
-//! What every server function needs from the request: state, session, actor; and how an
-//! error becomes a status code.
+//! What every server function needs from the request: state, session, actor.
+//! (Error codes become HTTP statuses in the server's `server_fn_status` layer.)
 
 use leptos::prelude::*;
 use tower_sessions::Session;
@@ -41,29 +41,4 @@ pub(crate) async fn request() -> Result<(AppState, Session, Actor), AppError> {
     let session = session().await?;
     let actor = actor(&state, &session).await?;
     Ok((state, session, actor))
-}
-
-/// Gives a failed call its HTTP status. A plain form post (no JavaScript) keeps leptos'
-/// redirect back to the form, which carries the error code to the page instead.
-pub(crate) fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result {
-        let is_form_post = use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get(http::header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|v| v.contains("text/html"))
-            })
-            .unwrap_or(false);
-        if !is_form_post {
-            if let (Some(options), Ok(status)) = (
-                use_context::<leptos_axum::ResponseOptions>(),
-                http::StatusCode::from_u16(err.status()),
-            ) {
-                options.set_status(status);
-            }
-        }
-    }
-    result
 }
