@@ -1,7 +1,7 @@
 //! The HTML shell, the router and the page layout.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Link, Meta, Stylesheet, provide_meta_context};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -15,10 +15,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     set_content_security_policy();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        // `lang` and `dir` are set by the translation layer for the chosen language.
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="robots" content="noindex, nofollow"/>
+                <link rel="stylesheet" href="/pkg/roundtable.css"/>
+                // A neutral icon: nothing in the tab may hint at what the site is about.
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -34,10 +39,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="roundtable" href="/pkg/roundtable.css"/>
-        // A neutral icon: nothing in the tab may hint at what the site is about.
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <Meta name="robots" content="noindex, nofollow"/>
         <I18nContextProvider>
             <Router>
                 <Layout>

@@ -11,16 +11,17 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator, wd::WebDriverCompatibleCommand};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 use tokio::sync::Semaphore;
 
 use crate::helpers::{Db, TestApp, in_ci, site_root, workspace_root};
 
-/// At most two browsers at once: this machine has two cores.
+/// At most three browsers at once (this machine has two cores); a JavaScript-off test uses two.
 fn browsers() -> &'static Semaphore {
     static SEM: OnceLock<Semaphore> = OnceLock::new();
-    SEM.get_or_init(|| Semaphore::new(2))
+    SEM.get_or_init(|| Semaphore::new(3))
 }
 
 fn chromedriver() -> PathBuf {
@@ -60,6 +61,9 @@ fn prerequisites() -> bool {
 struct Browser {
     client: Client,
     js: bool,
+    /// With JavaScript off, axe cannot run in the page itself (timers are blocked too), so a
+    /// second, JavaScript-enabled browser checks each page's server-rendered HTML.
+    checker: Option<Box<Browser>>,
     _driver: Child,
     _profile: tempfile::TempDir,
     _permit: tokio::sync::SemaphorePermit<'static>,
@@ -67,6 +71,14 @@ struct Browser {
 
 impl Browser {
     async fn start(js: bool) -> Self {
+        let mut browser = Self::launch(js).await;
+        if !js {
+            browser.checker = Some(Box::new(Self::launch(true).await));
+        }
+        browser
+    }
+
+    async fn launch(js: bool) -> Self {
         let permit = browsers().acquire().await.expect("semaphore");
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
@@ -103,9 +115,9 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let mut last_err = None;
         for _ in 0..50 {
-            match ClientBuilder::rustls().expect("tls").capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
                 Ok(client) => {
-                    return Self { client, js, _driver: driver, _profile: profile, _permit: permit };
+                    return Self { client, js, checker: None, _driver: driver, _profile: profile, _permit: permit };
                 }
                 Err(e) => {
                     last_err = Some(e);
@@ -126,19 +138,48 @@ impl Browser {
     /// Waits for the current page, then runs axe on it.
     async fn settle(&self) {
         if self.js {
-            self.client
+            let hydrated = self
+                .client
                 .wait()
                 .at_most(Duration::from_secs(20))
                 .for_element(Locator::Css("html[data-hydrated]"))
-                .await
-                .expect("the page hydrates");
+                .await;
+            if hydrated.is_err() {
+                let errors = self.console_errors().await;
+                panic!("the page did not hydrate; console errors: {errors:?}");
+            }
         }
         self.assert_accessible().await;
     }
 
     async fn assert_accessible(&self) {
-        let axe = std::fs::read_to_string(axe_path()).expect("axe-core");
         let url = self.client.current_url().await.expect("url");
+        match &self.checker {
+            None => self.run_axe(url.as_str()).await,
+            Some(checker) => {
+                // The exact HTML this browser shows, scripts removed, in the checker.
+                let html = self.client.source().await.expect("source");
+                checker.client.goto(url.as_str()).await.expect("checker navigates");
+                checker.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("html[data-hydrated]")).await.expect("checker hydrates");
+                checker
+                    .client
+                    .execute(
+                        "const html = arguments[0].replace(/<script[\\s\\S]*?<\\/script>/gi, '');
+                         document.open(); document.write(html); document.close();
+                         return true;",
+                        vec![Value::from(html)],
+                    )
+                    .await
+                    .expect("checker loads the HTML");
+                checker.client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("link[rel=stylesheet]")).await.expect("styles");
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                checker.run_axe(url.as_str()).await;
+            }
+        }
+    }
+
+    async fn run_axe(&self, url: &str) {
+        let axe = std::fs::read_to_string(axe_path()).expect("axe-core");
         self.client.execute(&format!("{axe}\nreturn true;"), vec![]).await.expect("axe loads");
         let result = self
             .client
@@ -151,7 +192,7 @@ impl Browser {
             )
             .await
             .expect("axe runs");
-        assert_eq!(result, json!([]), "axe violations on {url} (js: {})", self.js);
+        assert_eq!(result, json!([]), "axe violations on {url}");
     }
 
     async fn text(&self, css: &str) -> String {
@@ -174,6 +215,9 @@ impl Browser {
     }
 
     async fn close(self) {
+        if let Some(checker) = self.checker {
+            let _ = checker.client.close().await;
+        }
         let _ = self.client.close().await;
     }
 }

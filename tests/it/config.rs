@@ -81,3 +81,42 @@ fn migrate_and_seed_demo_commands_work_on_a_new_sqlite_file() {
     let out = run(&["seed-demo"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "The demo council already exists; nothing changed.");
 }
+
+#[test]
+fn sigterm_stops_the_server_gracefully() {
+    use std::io::{BufRead, BufReader};
+    let Some(bin) = binary() else { return };
+    let dir = tempfile::tempdir().expect("dir");
+    let mut child = Command::new(&bin)
+        .arg("serve")
+        .env_clear()
+        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.path().join("rt.db").display()))
+        .env("ROUNDTABLE_KEY_FILE", dir.path().join("k"))
+        .env("ROUNDTABLE_LISTEN", "127.0.0.1:0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    // An explicitly named key file that does not exist stops the server.
+    let status = child.wait().expect("exits");
+    assert_eq!(status.code(), Some(1), "missing explicit key file stops the server");
+
+    std::fs::write(dir.path().join("k"), "07".repeat(32)).expect("key");
+    let mut child = Command::new(&bin)
+        .arg("serve")
+        .env_clear()
+        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.path().join("rt.db").display()))
+        .env("ROUNDTABLE_KEY_FILE", dir.path().join("k"))
+        .env("ROUNDTABLE_LISTEN", "127.0.0.1:0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("line");
+    assert!(first.starts_with("Roundtable is running at http://127.0.0.1:"), "{first}");
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("exits");
+    assert!(status.success(), "graceful exit after SIGTERM: {status:?}");
+}
