@@ -7,7 +7,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::i18n::I18nContextProvider;
-use crate::pages::{consultation::ConsultationPage, demo::DemoPage, home::HomePage, not_found::NotFound};
+use crate::pages::{
+    consultation::ConsultationPage, demo::DemoPage, home::HomePage, not_found::NotFound,
+};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

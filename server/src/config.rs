@@ -86,19 +86,67 @@ pub struct Config {
 
 /// The settings, by environment variable, with their defaults — the README's table.
 pub const SETTINGS: &[(&str, &str, &str)] = &[
-    ("DATABASE_URL", "sqlite://data/roundtable.db?mode=rwc", "SQLite file, or postgres://user@host/db"),
-    ("ROUNDTABLE_LISTEN", "127.0.0.1:3000", "address and port to listen on"),
-    ("ROUNDTABLE_BASE_URL", "http://<listen address>", "public URL people use (https in production)"),
-    ("ROUNDTABLE_SMTP_URL", "(none: mail goes to a folder)", "smtp://user:pass@host:587?tls=required or smtps://host:465"),
-    ("ROUNDTABLE_MAIL_DIR", "data/mail", "folder for mail when no SMTP server is set"),
-    ("ROUNDTABLE_MAIL_FROM", "Roundtable <no-reply@localhost>", "sender of outgoing mail (keep it neutral)"),
-    ("ROUNDTABLE_KEY_FILE", "data/secret.key", "32-byte key (64 hex digits) for field encryption; created if the default is missing"),
-    ("ROUNDTABLE_EXIT_URL", "https://www.bbc.com/weather", "where quick exit leads"),
-    ("ROUNDTABLE_SITE_ROOT", "target/site", "built site folder (cargo leptos build)"),
-    ("ROUNDTABLE_DEMO", "false", "demo mode (also `serve --demo`); only on a loopback address"),
-    ("ROUNDTABLE_AUTO_MIGRATE", "true", "apply migrations at start"),
+    (
+        "DATABASE_URL",
+        "sqlite://data/roundtable.db?mode=rwc",
+        "SQLite file, or postgres://user@host/db",
+    ),
+    (
+        "ROUNDTABLE_LISTEN",
+        "127.0.0.1:3000",
+        "address and port to listen on",
+    ),
+    (
+        "ROUNDTABLE_BASE_URL",
+        "http://<listen address>",
+        "public URL people use (https in production)",
+    ),
+    (
+        "ROUNDTABLE_SMTP_URL",
+        "(none: mail goes to a folder)",
+        "smtp://user:pass@host:587?tls=required or smtps://host:465",
+    ),
+    (
+        "ROUNDTABLE_MAIL_DIR",
+        "data/mail",
+        "folder for mail when no SMTP server is set",
+    ),
+    (
+        "ROUNDTABLE_MAIL_FROM",
+        "Roundtable <no-reply@localhost>",
+        "sender of outgoing mail (keep it neutral)",
+    ),
+    (
+        "ROUNDTABLE_KEY_FILE",
+        "data/secret.key",
+        "32-byte key (64 hex digits) for field encryption; created if the default is missing",
+    ),
+    (
+        "ROUNDTABLE_EXIT_URL",
+        "https://www.bbc.com/weather",
+        "where quick exit leads",
+    ),
+    (
+        "ROUNDTABLE_SITE_ROOT",
+        "target/site",
+        "built site folder (cargo leptos build)",
+    ),
+    (
+        "ROUNDTABLE_DEMO",
+        "false",
+        "demo mode (also `serve --demo`); only on a loopback address",
+    ),
+    (
+        "ROUNDTABLE_AUTO_MIGRATE",
+        "true",
+        "apply migrations at start",
+    ),
     ("ROUNDTABLE_LOG_FORMAT", "text", "text or json"),
-    ("ROUNDTABLE_CONFIG", "(none)", "optional TOML file with the same settings in lower case, without the prefix"),
+    (
+        "ROUNDTABLE_CONFIG",
+        "(none)",
+        "optional TOML file with the same settings in lower case, without the prefix",
+    ),
 ];
 
 const DEFAULT_KEY_FILE: &str = "data/secret.key";
@@ -141,22 +189,37 @@ impl Sources {
 
     fn merge_file(&mut self, path: &Path) -> Result<(), ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigError::new("ROUNDTABLE_CONFIG", format!("cannot read {}: {e}", path.display()))
+            ConfigError::new(
+                "ROUNDTABLE_CONFIG",
+                format!("cannot read {}: {e}", path.display()),
+            )
         })?;
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            ConfigError::new("ROUNDTABLE_CONFIG", format!("{} is not valid TOML: {}", path.display(), e.message()))
+            ConfigError::new(
+                "ROUNDTABLE_CONFIG",
+                format!("{} is not valid TOML: {}", path.display(), e.message()),
+            )
         })?;
         for (key, value) in table {
             let Some((name, _, _)) = SETTINGS.iter().find(|(name, _, _)| {
-                name.trim_start_matches("ROUNDTABLE_").eq_ignore_ascii_case(&key)
+                name.trim_start_matches("ROUNDTABLE_")
+                    .eq_ignore_ascii_case(&key)
             }) else {
-                return Err(ConfigError::new("ROUNDTABLE_CONFIG", format!("unknown setting `{key}` in {}", path.display())));
+                return Err(ConfigError::new(
+                    "ROUNDTABLE_CONFIG",
+                    format!("unknown setting `{key}` in {}", path.display()),
+                ));
             };
             let text = match value {
                 toml::Value::String(s) => s,
                 toml::Value::Integer(i) => i.to_string(),
                 toml::Value::Boolean(b) => b.to_string(),
-                _ => return Err(ConfigError::new(name, "must be a string, number or boolean")),
+                _ => {
+                    return Err(ConfigError::new(
+                        name,
+                        "must be a string, number or boolean",
+                    ));
+                }
             };
             self.values.insert(name, text);
         }
@@ -164,7 +227,10 @@ impl Sources {
     }
 
     fn get(&self, name: &'static str) -> Option<&str> {
-        self.values.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
+        self.values
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
     }
 }
 
@@ -179,11 +245,17 @@ impl Config {
             || database_url.starts_with("postgres://")
             || database_url.starts_with("postgresql://"))
         {
-            return Err(ConfigError::new("DATABASE_URL", "must start with sqlite: or postgres://"));
+            return Err(ConfigError::new(
+                "DATABASE_URL",
+                "must start with sqlite: or postgres://",
+            ));
         }
         let listen_text = sources.get("ROUNDTABLE_LISTEN").unwrap_or("127.0.0.1:3000");
         let listen: SocketAddr = listen_text.parse().map_err(|_| {
-            ConfigError::new("ROUNDTABLE_LISTEN", format!("`{listen_text}` is not an address and port like 127.0.0.1:3000"))
+            ConfigError::new(
+                "ROUNDTABLE_LISTEN",
+                format!("`{listen_text}` is not an address and port like 127.0.0.1:3000"),
+            )
         })?;
         let base_url = sources
             .get("ROUNDTABLE_BASE_URL")
@@ -195,22 +267,32 @@ impl Config {
                     ConfigError::new("ROUNDTABLE_SMTP_URL", "is not a URL like smtp://host:587")
                 })?;
                 if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
-                    return Err(ConfigError::new("ROUNDTABLE_SMTP_URL", "must be smtp://host[:port] or smtps://host[:port]"));
+                    return Err(ConfigError::new(
+                        "ROUNDTABLE_SMTP_URL",
+                        "must be smtp://host[:port] or smtps://host[:port]",
+                    ));
                 }
                 MailTransport::Smtp(url)
             }
-            None => MailTransport::Folder(PathBuf::from(sources.get("ROUNDTABLE_MAIL_DIR").unwrap_or("data/mail"))),
+            None => MailTransport::Folder(PathBuf::from(
+                sources.get("ROUNDTABLE_MAIL_DIR").unwrap_or("data/mail"),
+            )),
         };
         let mail_from = sources
             .get("ROUNDTABLE_MAIL_FROM")
             .unwrap_or("Roundtable <no-reply@localhost>")
             .to_owned();
         if !mail_from.contains('@') {
-            return Err(ConfigError::new("ROUNDTABLE_MAIL_FROM", "must contain an email address"));
+            return Err(ConfigError::new(
+                "ROUNDTABLE_MAIL_FROM",
+                "must contain an email address",
+            ));
         }
         let exit_url = parse_http_url(
             "ROUNDTABLE_EXIT_URL",
-            sources.get("ROUNDTABLE_EXIT_URL").unwrap_or("https://www.bbc.com/weather"),
+            sources
+                .get("ROUNDTABLE_EXIT_URL")
+                .unwrap_or("https://www.bbc.com/weather"),
         )?;
         Ok(Self {
             database_url,
@@ -218,15 +300,28 @@ impl Config {
             base_url,
             mail,
             mail_from,
-            key_file: PathBuf::from(sources.get("ROUNDTABLE_KEY_FILE").unwrap_or(DEFAULT_KEY_FILE)),
+            key_file: PathBuf::from(
+                sources
+                    .get("ROUNDTABLE_KEY_FILE")
+                    .unwrap_or(DEFAULT_KEY_FILE),
+            ),
             exit_url,
             site_root: PathBuf::from(sources.get("ROUNDTABLE_SITE_ROOT").unwrap_or("target/site")),
             demo: parse_bool("ROUNDTABLE_DEMO", sources.get("ROUNDTABLE_DEMO"), false)?,
-            auto_migrate: parse_bool("ROUNDTABLE_AUTO_MIGRATE", sources.get("ROUNDTABLE_AUTO_MIGRATE"), true)?,
+            auto_migrate: parse_bool(
+                "ROUNDTABLE_AUTO_MIGRATE",
+                sources.get("ROUNDTABLE_AUTO_MIGRATE"),
+                true,
+            )?,
             log_format: match sources.get("ROUNDTABLE_LOG_FORMAT").unwrap_or("text") {
                 "text" => LogFormat::Text,
                 "json" => LogFormat::Json,
-                other => return Err(ConfigError::new("ROUNDTABLE_LOG_FORMAT", format!("`{other}` is not text or json"))),
+                other => {
+                    return Err(ConfigError::new(
+                        "ROUNDTABLE_LOG_FORMAT",
+                        format!("`{other}` is not text or json"),
+                    ));
+                }
             },
         })
     }
@@ -240,7 +335,13 @@ impl Config {
                 let text = text.trim();
                 let mut key = [0u8; 32];
                 if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(ConfigError::new(SETTING, format!("{} must hold exactly 64 hex digits", self.key_file.display())));
+                    return Err(ConfigError::new(
+                        SETTING,
+                        format!(
+                            "{} must hold exactly 64 hex digits",
+                            self.key_file.display()
+                        ),
+                    ));
                 }
                 for (i, byte) in key.iter_mut().enumerate() {
                     *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16)
@@ -248,15 +349,24 @@ impl Config {
                 }
                 Ok(SecretKey(key))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.key_file == Path::new(DEFAULT_KEY_FILE) => {
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && self.key_file == Path::new(DEFAULT_KEY_FILE) =>
+            {
                 let key: [u8; 32] = rand::random();
                 write_key_file(&self.key_file, &key).map_err(|e| {
-                    ConfigError::new(SETTING, format!("cannot create {}: {e}", self.key_file.display()))
+                    ConfigError::new(
+                        SETTING,
+                        format!("cannot create {}: {e}", self.key_file.display()),
+                    )
                 })?;
                 tracing::info!(path = %self.key_file.display(), "created a new field-encryption key file; back it up");
                 Ok(SecretKey(key))
             }
-            Err(e) => Err(ConfigError::new(SETTING, format!("cannot read {}: {e}", self.key_file.display()))),
+            Err(e) => Err(ConfigError::new(
+                SETTING,
+                format!("cannot read {}: {e}", self.key_file.display()),
+            )),
         }
     }
 }
@@ -279,20 +389,34 @@ fn write_key_file(path: &Path, key: &[u8; 32]) -> std::io::Result<()> {
 }
 
 fn parse_http_url(setting: &'static str, value: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(value)
-        .map_err(|_| ConfigError::new(setting, format!("`{value}` is not a URL like https://example.org")))?;
+    let url = Url::parse(value).map_err(|_| {
+        ConfigError::new(
+            setting,
+            format!("`{value}` is not a URL like https://example.org"),
+        )
+    })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(ConfigError::new(setting, "must be an http:// or https:// URL"));
+        return Err(ConfigError::new(
+            setting,
+            "must be an http:// or https:// URL",
+        ));
     }
     Ok(url)
 }
 
-fn parse_bool(setting: &'static str, value: Option<&str>, default: bool) -> Result<bool, ConfigError> {
+fn parse_bool(
+    setting: &'static str,
+    value: Option<&str>,
+    default: bool,
+) -> Result<bool, ConfigError> {
     match value.map(str::to_ascii_lowercase).as_deref() {
         None => Ok(default),
         Some("1" | "true" | "yes" | "on") => Ok(true),
         Some("0" | "false" | "no" | "off") => Ok(false),
-        Some(other) => Err(ConfigError::new(setting, format!("`{other}` is not true or false"))),
+        Some(other) => Err(ConfigError::new(
+            setting,
+            format!("`{other}` is not true or false"),
+        )),
     }
 }
 
@@ -336,7 +460,10 @@ mod tests {
         let mut sources = Sources::default();
         sources.set("ROUNDTABLE_KEY_FILE", path.to_string_lossy());
         let config = Config::from_sources(&sources).expect("parses");
-        assert_eq!(config.load_key().expect_err("short key").setting, "ROUNDTABLE_KEY_FILE");
+        assert_eq!(
+            config.load_key().expect_err("short key").setting,
+            "ROUNDTABLE_KEY_FILE"
+        );
         std::fs::write(&path, "ab".repeat(32)).expect("write");
         assert_eq!(config.load_key().expect("valid key").0, [0xab; 32]);
         std::fs::remove_file(&path).expect("missing explicit key file");

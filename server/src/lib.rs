@@ -59,7 +59,9 @@ pub struct Server {
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server").field("local_addr", &self.local_addr).finish()
+        f.debug_struct("Server")
+            .field("local_addr", &self.local_addr)
+            .finish()
     }
 }
 
@@ -77,10 +79,17 @@ impl Server {
     /// empty database in demo mode, and binds the listening socket.
     pub async fn build(config: Config) -> Result<Self, StartError> {
         config.load_key()?;
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .map_err(|source| StartError::Bind { addr: config.listen, source })?;
-        let local_addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.listen,
+            source,
+        })?;
         let db = open_database(&config).await?;
 
         // The demo sign-in page hands out sessions without a password, so it must never be
@@ -90,7 +99,9 @@ impl Server {
             tracing::warn!("demo mode refused: the server is not bound to a loopback address");
         }
         if demo {
-            domain::demo::seed_if_empty(&db).await.map_err(|_| StartError::Seed)?;
+            domain::demo::seed_if_empty(&db)
+                .await
+                .map_err(|_| StartError::Seed)?;
         }
         let base_url = match &config.base_url {
             Some(url) => url.clone(),
@@ -146,11 +157,15 @@ impl Server {
     }
 
     /// Serves until `shutdown` resolves, then finishes the requests in flight.
-    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let sweeper = tokio::spawn(sweep_sessions(DbSessionStore::new(self.db.clone())));
         let result = axum::serve(
             self.listener,
-            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await;

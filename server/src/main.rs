@@ -23,14 +23,20 @@ fn main() -> ExitCode {
         }
     };
     init_tracing(config.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("roundtable: cannot start the async runtime: {err}");
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve { demo: false }), config)) {
+    match runtime.block_on(run(
+        cli.command.unwrap_or(Command::Serve { demo: false }),
+        config,
+    )) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("roundtable: {err}");
@@ -46,14 +52,21 @@ async fn run(command: Command, config: Config) -> Result<(), StartError> {
             let url = server.base_url().clone();
             println!("Roundtable is running at {url}");
             if server.demo() {
-                println!("Demo mode: open {url}demo to act as a demo member, secretariat, finance, council admin or auditor.");
+                println!(
+                    "Demo mode: open {url}demo to act as a demo member, secretariat, finance, council admin or auditor."
+                );
             } else {
-                println!("Sign-in needs an invitation; operators set councils up with the command line.");
+                println!(
+                    "Sign-in needs an invitation; operators set councils up with the command line."
+                );
             }
             server
                 .run(shutdown_signal())
                 .await
-                .map_err(|source| StartError::Bind { addr: url_addr(&url), source })
+                .map_err(|source| StartError::Bind {
+                    addr: url_addr(&url),
+                    source,
+                })
         }
         Command::Migrate => {
             let mut config = config;
@@ -67,8 +80,12 @@ async fn run(command: Command, config: Config) -> Result<(), StartError> {
             config.auto_migrate = true;
             let db = open_database(&config).await?;
             match roundtable_app::domain::demo::seed(&db).await {
-                Ok(roundtable_app::domain::demo::SeedOutcome::Created) => println!("Demo council created."),
-                Ok(roundtable_app::domain::demo::SeedOutcome::AlreadyPresent) => println!("The demo council already exists; nothing changed."),
+                Ok(roundtable_app::domain::demo::SeedOutcome::Created) => {
+                    println!("Demo council created.")
+                }
+                Ok(roundtable_app::domain::demo::SeedOutcome::AlreadyPresent) => {
+                    println!("The demo council already exists; nothing changed.")
+                }
                 Err(_) => return Err(StartError::Seed),
             }
             Ok(())
@@ -87,7 +104,9 @@ fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_sessions=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),

@@ -31,9 +31,10 @@ pub(crate) fn router(state: AppState, leptos_options: LeptosOptions, base_url: &
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(
-            context, shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            LeptosOptions,
+            _,
+        >(context, shell))
         .with_state(leptos_options);
 
     let plain = Router::new()
@@ -45,7 +46,11 @@ pub(crate) fn router(state: AppState, leptos_options: LeptosOptions, base_url: &
     let secure = base_url.scheme() == "https";
     // `__Host-` pins the cookie to this exact host and path, but browsers accept it only
     // with `Secure`, which needs HTTPS.
-    let cookie_name = if secure { "__Host-rt_session" } else { "rt_session" };
+    let cookie_name = if secure {
+        "__Host-rt_session"
+    } else {
+        "rt_session"
+    };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name(cookie_name)
         .with_secure(secure)

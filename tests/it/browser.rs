@@ -25,7 +25,8 @@ fn browsers() -> &'static Semaphore {
 }
 
 fn chromedriver() -> PathBuf {
-    std::env::var_os("CHROMEDRIVER").map_or_else(|| PathBuf::from("/usr/bin/chromedriver"), PathBuf::from)
+    std::env::var_os("CHROMEDRIVER")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromedriver"), PathBuf::from)
 }
 
 fn chromium() -> PathBuf {
@@ -52,7 +53,10 @@ fn prerequisites() -> bool {
     if missing.is_empty() {
         return true;
     }
-    assert!(!in_ci(), "browser test prerequisites missing and CI=true: {missing:?}");
+    assert!(
+        !in_ci(),
+        "browser test prerequisites missing and CI=true: {missing:?}"
+    );
     eprintln!("\n!!! SKIPPING browser test: missing {missing:?} (run `make test`) !!!\n");
     false
 }
@@ -115,9 +119,20 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let mut last_err = None;
         for _ in 0..50 {
-            match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(client) => {
-                    return Self { client, js, checker: None, _driver: driver, _profile: profile, _permit: permit };
+                    return Self {
+                        client,
+                        js,
+                        checker: None,
+                        _driver: driver,
+                        _profile: profile,
+                        _permit: permit,
+                    };
                 }
                 Err(e) => {
                     last_err = Some(e);
@@ -159,8 +174,18 @@ impl Browser {
             Some(checker) => {
                 // The exact HTML this browser shows, scripts removed, in the checker.
                 let html = self.client.source().await.expect("source");
-                checker.client.goto(url.as_str()).await.expect("checker navigates");
-                checker.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("html[data-hydrated]")).await.expect("checker hydrates");
+                checker
+                    .client
+                    .goto(url.as_str())
+                    .await
+                    .expect("checker navigates");
+                checker
+                    .client
+                    .wait()
+                    .at_most(Duration::from_secs(20))
+                    .for_element(Locator::Css("html[data-hydrated]"))
+                    .await
+                    .expect("checker hydrates");
                 checker
                     .client
                     .execute(
@@ -171,7 +196,13 @@ impl Browser {
                     )
                     .await
                     .expect("checker loads the HTML");
-                checker.client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("link[rel=stylesheet]")).await.expect("styles");
+                checker
+                    .client
+                    .wait()
+                    .at_most(Duration::from_secs(10))
+                    .for_element(Locator::Css("link[rel=stylesheet]"))
+                    .await
+                    .expect("styles");
                 tokio::time::sleep(Duration::from_millis(300)).await;
                 checker.run_axe(url.as_str()).await;
             }
@@ -180,7 +211,10 @@ impl Browser {
 
     async fn run_axe(&self, url: &str) {
         let axe = std::fs::read_to_string(axe_path()).expect("axe-core");
-        self.client.execute(&format!("{axe}\nreturn true;"), vec![]).await.expect("axe loads");
+        self.client
+            .execute(&format!("{axe}\nreturn true;"), vec![])
+            .await
+            .expect("axe loads");
         let result = self
             .client
             .execute_async(
@@ -196,16 +230,32 @@ impl Browser {
     }
 
     async fn text(&self, css: &str) -> String {
-        self.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} present")).text().await.expect("text")
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("{css} present"))
+            .text()
+            .await
+            .expect("text")
     }
 
     async fn click(&self, css: &str) {
-        self.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} present")).click().await.expect("click");
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("{css} present"))
+            .click()
+            .await
+            .expect("click");
     }
 
     /// Console messages at level SEVERE since the last call.
     async fn console_errors(&self) -> Vec<String> {
-        let logs = self.client.issue_cmd(BrowserLog).await.expect("browser log");
+        let logs = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .expect("browser log");
         logs.as_array()
             .into_iter()
             .flatten()
@@ -227,23 +277,39 @@ impl Browser {
 struct BrowserLog;
 
 impl WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
         base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
     }
 }
 
 /// A neutral page standing in for the quick-exit destination.
 async fn weather_site() -> (String, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://127.0.0.1:{}/weather", listener.local_addr().expect("addr").port());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!(
+        "http://127.0.0.1:{}/weather",
+        listener.local_addr().expect("addr").port()
+    );
     let handle = tokio::spawn(async move {
         let app = axum::Router::new().route(
             "/weather",
-            axum::routing::get(|| async { axum::response::Html("<!doctype html><html lang=en><title>Weather</title><h1>Weather</h1></html>") }),
+            axum::routing::get(|| async {
+                axum::response::Html(
+                    "<!doctype html><html lang=en><title>Weather</title><h1>Weather</h1></html>",
+                )
+            }),
         );
         let _ = axum::serve(listener, app).await;
     });
@@ -255,22 +321,46 @@ async fn walkthrough(js: bool) {
         return;
     }
     let (weather, _site) = weather_site().await;
-    let app = TestApp::builder(Db::Sqlite).demo().setting("ROUNDTABLE_EXIT_URL", weather.clone()).spawn().await;
+    let app = TestApp::builder(Db::Sqlite)
+        .demo()
+        .setting("ROUNDTABLE_EXIT_URL", weather.clone())
+        .spawn()
+        .await;
     let browser = Browser::start(js).await;
 
     // Home: the council's consultations, rendered on the server.
     browser.visit(app.url("/").as_str()).await;
     assert_eq!(browser.text("h1").await, "Consultations");
-    assert_eq!(browser.text(".card__title").await, "Draft Act on Support Services (sample)");
+    assert_eq!(
+        browser.text(".card__title").await,
+        "Draft Act on Support Services (sample)"
+    );
 
     // The consultation and its draft; the content note opens on purpose.
     browser.click(".card__title a").await;
     browser.settle().await;
-    assert_eq!(browser.text("h1").await, "Draft Act on Support Services (sample)");
-    let hidden = browser.client.find(Locator::Css("details.content-note .section__body")).await.expect("body").is_displayed().await.expect("displayed?");
+    assert_eq!(
+        browser.text("h1").await,
+        "Draft Act on Support Services (sample)"
+    );
+    let hidden = browser
+        .client
+        .find(Locator::Css("details.content-note .section__body"))
+        .await
+        .expect("body")
+        .is_displayed()
+        .await
+        .expect("displayed?");
     assert!(!hidden, "text behind a content note starts hidden");
     browser.click("details.content-note summary").await;
-    let shown = browser.client.find(Locator::Css("details.content-note .section__body")).await.expect("body").is_displayed().await.expect("displayed?");
+    let shown = browser
+        .client
+        .find(Locator::Css("details.content-note .section__body"))
+        .await
+        .expect("body")
+        .is_displayed()
+        .await
+        .expect("displayed?");
     assert!(shown, "opening the note shows the text");
 
     // 404 keeps the layout and is accessible too.
@@ -279,37 +369,77 @@ async fn walkthrough(js: bool) {
 
     // Demo sign-in with a plain form.
     browser.visit(app.url("/demo").as_str()).await;
-    browser.click("li.card:first-child button[type=submit]").await;
+    browser
+        .click("li.card:first-child button[type=submit]")
+        .await;
     browser.settle().await;
     assert_eq!(browser.text(".viewer").await, "Signed in as Amina");
 
     // Language switch with a plain form.
-    let select = browser.client.find(Locator::Css("#lang-select")).await.expect("select");
+    let select = browser
+        .client
+        .find(Locator::Css("#lang-select"))
+        .await
+        .expect("select");
     select.select_by_value("fr").await.expect("choose fr");
     browser.click(".language-switcher button").await;
     browser.settle().await;
     assert_eq!(browser.text("h1").await, "Consultations");
     assert_eq!(browser.text("a.quick-exit").await, "Sortie rapide");
-    assert_eq!(browser.client.find(Locator::Css("html")).await.expect("html").attr("lang").await.expect("attr"), Some("fr".into()));
+    assert_eq!(
+        browser
+            .client
+            .find(Locator::Css("html"))
+            .await
+            .expect("html")
+            .attr("lang")
+            .await
+            .expect("attr"),
+        Some("fr".into())
+    );
 
     // Quick exit: by keyboard with JavaScript, by the link without.
     if js {
-        let body = browser.client.find(Locator::Css("body")).await.expect("body");
+        let body = browser
+            .client
+            .find(Locator::Css("body"))
+            .await
+            .expect("body");
         let esc = fantoccini::key::Key::Escape.to_string();
         body.send_keys(&esc).await.expect("escape");
         body.send_keys(&esc).await.expect("escape");
     } else {
         browser.click("a.quick-exit").await;
     }
-    browser.client.wait().at_most(Duration::from_secs(10)).for_url(&url::Url::parse(&weather).expect("url")).await.expect("left to the neutral site");
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_url(&url::Url::parse(&weather).expect("url"))
+        .await
+        .expect("left to the neutral site");
     // Back shows nothing private: the session is gone and pages were never cached.
     browser.client.back().await.expect("back");
     tokio::time::sleep(Duration::from_millis(500)).await;
     let source = browser.client.source().await.expect("source");
-    assert!(!source.contains("Amina"), "nothing private after quick exit and Back");
+    assert!(
+        !source.contains("Amina"),
+        "nothing private after quick exit and Back"
+    );
 
     if js {
-        let errors = browser.console_errors().await;
+        // The deliberate 404 visit and the stand-in weather site's favicon are expected network
+        // errors; anything else from the app (script errors, failed assets) fails the test.
+        let origin = app.base.as_str().trim_end_matches('/').to_owned();
+        let errors: Vec<String> = browser
+            .console_errors()
+            .await
+            .into_iter()
+            .filter(|e| {
+                e.starts_with(&origin)
+                    && !e.starts_with(&format!("{origin}/nowhere - Failed to load resource"))
+            })
+            .collect();
         assert!(errors.is_empty(), "console errors: {errors:?}");
     }
     browser.close().await;
@@ -332,7 +462,11 @@ async fn narrow_phone_screen_has_no_horizontal_scroll() {
     }
     let app = TestApp::builder(Db::Sqlite).seeded().spawn().await;
     let browser = Browser::start(true).await;
-    browser.client.set_window_size(360, 740).await.expect("resize");
+    browser
+        .client
+        .set_window_size(360, 740)
+        .await
+        .expect("resize");
     for path in ["/", "/nowhere"] {
         browser.visit(app.url(path).as_str()).await;
         let overflow = browser

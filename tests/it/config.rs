@@ -13,8 +13,15 @@ fn binary() -> Option<PathBuf> {
     if path.exists() {
         return Some(path);
     }
-    assert!(!in_ci(), "{} is missing and CI=true: build it first (make test does)", path.display());
-    eprintln!("\n!!! SKIPPING: {} not built (run `cargo leptos build`) !!!\n", path.display());
+    assert!(
+        !in_ci(),
+        "{} is missing and CI=true: build it first (make test does)",
+        path.display()
+    );
+    eprintln!(
+        "\n!!! SKIPPING: {} not built (run `cargo leptos build`) !!!\n",
+        path.display()
+    );
     None
 }
 
@@ -36,7 +43,10 @@ fn bad_configuration_stops_with_one_line_naming_the_setting() {
         assert_eq!(out.status.code(), Some(2), "{name}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(stderr.lines().count(), 1, "one line for {name}: {stderr}");
-        assert!(stderr.starts_with(&format!("roundtable: configuration error: {name}: ")), "{stderr}");
+        assert!(
+            stderr.starts_with(&format!("roundtable: configuration error: {name}: ")),
+            "{stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
@@ -54,7 +64,10 @@ fn unreachable_database_is_one_clear_line() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("roundtable: database error: cannot connect to the database"), "{stderr}");
+    assert!(
+        stderr.contains("roundtable: database error: cannot connect to the database"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
@@ -62,7 +75,10 @@ fn unreachable_database_is_one_clear_line() {
 fn migrate_and_seed_demo_commands_work_on_a_new_sqlite_file() {
     let Some(bin) = binary() else { return };
     let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("nested/dir/rt.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("nested/dir/rt.db").display()
+    );
     let run = |args: &[&str]| {
         Command::new(&bin)
             .args(args)
@@ -73,13 +89,26 @@ fn migrate_and_seed_demo_commands_work_on_a_new_sqlite_file() {
             .expect("runs")
     };
     let out = run(&["migrate"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(dir.path().join("nested/dir/rt.db").exists(), "database file created with its folders");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        dir.path().join("nested/dir/rt.db").exists(),
+        "database file created with its folders"
+    );
     let out = run(&["seed-demo"]);
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Demo council created.");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "Demo council created."
+    );
     let out = run(&["seed-demo"]);
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "The demo council already exists; nothing changed.");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "The demo council already exists; nothing changed."
+    );
 }
 
 #[test]
@@ -90,7 +119,10 @@ fn sigterm_stops_the_server_gracefully() {
     let mut child = Command::new(&bin)
         .arg("serve")
         .env_clear()
-        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.path().join("rt.db").display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", dir.path().join("rt.db").display()),
+        )
         .env("ROUNDTABLE_KEY_FILE", dir.path().join("k"))
         .env("ROUNDTABLE_LISTEN", "127.0.0.1:0")
         .stdout(std::process::Stdio::piped())
@@ -99,13 +131,20 @@ fn sigterm_stops_the_server_gracefully() {
         .expect("starts");
     // An explicitly named key file that does not exist stops the server.
     let status = child.wait().expect("exits");
-    assert_eq!(status.code(), Some(1), "missing explicit key file stops the server");
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "missing explicit key file stops the server"
+    );
 
     std::fs::write(dir.path().join("k"), "07".repeat(32)).expect("key");
     let mut child = Command::new(&bin)
         .arg("serve")
         .env_clear()
-        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.path().join("rt.db").display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", dir.path().join("rt.db").display()),
+        )
         .env("ROUNDTABLE_KEY_FILE", dir.path().join("k"))
         .env("ROUNDTABLE_LISTEN", "127.0.0.1:0")
         .stdout(std::process::Stdio::piped())
@@ -113,9 +152,17 @@ fn sigterm_stops_the_server_gracefully() {
         .spawn()
         .expect("starts");
     let mut first = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("line");
-    assert!(first.starts_with("Roundtable is running at http://127.0.0.1:"), "{first}");
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("line");
+    assert!(
+        first.starts_with("Roundtable is running at http://127.0.0.1:"),
+        "{first}"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
     assert!(killed.success());
     let status = child.wait().expect("exits");
     assert!(status.success(), "graceful exit after SIGTERM: {status:?}");

@@ -63,9 +63,12 @@ fn postgres_admin_url() -> String {
 /// Whether PostgreSQL answers. Under `CI=true` its absence fails the test; elsewhere the
 /// PostgreSQL half of each test is skipped with a loud message.
 pub async fn postgres_available() -> bool {
-    let ok = tokio::time::timeout(Duration::from_secs(5), Database::connect(postgres_admin_url()))
-        .await
-        .is_ok_and(|r| r.is_ok());
+    let ok = tokio::time::timeout(
+        Duration::from_secs(5),
+        Database::connect(postgres_admin_url()),
+    )
+    .await
+    .is_ok_and(|r| r.is_ok());
     if !ok {
         assert!(
             !in_ci(),
@@ -126,13 +129,16 @@ impl TestAppBuilder {
             ),
             Db::Postgres => {
                 let name = format!("rt_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(postgres_admin_url()).await.expect("postgres");
+                let admin = Database::connect(postgres_admin_url())
+                    .await
+                    .expect("postgres");
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE {name}"))
                     .await
                     .expect("create test database");
                 admin.close().await.expect("close admin connection");
-                let mut url = Url::parse(&postgres_admin_url()).expect("TEST_DATABASE_URL is a URL");
+                let mut url =
+                    Url::parse(&postgres_admin_url()).expect("TEST_DATABASE_URL is a URL");
                 url.set_path(&name);
                 (url.to_string(), Some(name))
             }
@@ -142,7 +148,10 @@ impl TestAppBuilder {
         let mut sources = Sources::from_pairs(&[("ROUNDTABLE_LISTEN", self.listen)]);
         sources.set("DATABASE_URL", database_url);
         sources.set("ROUNDTABLE_KEY_FILE", key_file.to_string_lossy());
-        sources.set("ROUNDTABLE_MAIL_DIR", dir.path().join("mail").to_string_lossy());
+        sources.set(
+            "ROUNDTABLE_MAIL_DIR",
+            dir.path().join("mail").to_string_lossy(),
+        );
         sources.set("ROUNDTABLE_SITE_ROOT", site_root().to_string_lossy());
         sources.set("ROUNDTABLE_DEMO", self.demo.to_string());
         for (name, value) in self.extra {
@@ -151,7 +160,9 @@ impl TestAppBuilder {
         let config = Config::from_sources(&sources).expect("test configuration is valid");
         let server = Server::build(config).await.expect("server starts");
         if self.seed && !server.demo() {
-            roundtable_app::domain::demo::seed(server.db()).await.expect("seed");
+            roundtable_app::domain::demo::seed(server.db())
+                .await
+                .expect("seed");
         }
         let addr = server.local_addr();
         let db = server.db().clone();
@@ -237,7 +248,9 @@ impl TestApp {
 
     /// The absolute URL of `path`.
     pub fn url(&self, path: &str) -> Url {
-        self.base.join(path.trim_start_matches('/')).expect("path joins")
+        self.base
+            .join(path.trim_start_matches('/'))
+            .expect("path joins")
     }
 
     /// GET `path` with the app's client.
@@ -247,7 +260,13 @@ impl TestApp {
 
     /// GET `path` as a page: returns status and body text.
     pub async fn page(&self, path: &str) -> (u16, String) {
-        let res = self.client.get(self.url(path)).header("accept", "text/html").send().await.expect("GET");
+        let res = self
+            .client
+            .get(self.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("GET");
         let status = res.status().as_u16();
         (status, res.text().await.expect("body"))
     }
@@ -288,7 +307,9 @@ impl TestApp {
             .as_str()
             .expect("id")
             .to_owned();
-        let res = self.post_form("/fn/demo/sign-in?return_to=/demo", &[("person", &id)]).await;
+        let res = self
+            .post_form("/fn/demo/sign-in?return_to=/demo", &[("person", &id)])
+            .await;
         assert_eq!(res.status(), 302, "sign-in redirects");
         id
     }
@@ -315,13 +336,18 @@ impl Drop for TestApp {
         if let Some(name) = self.pg_database.take() {
             // Drop the per-test database on a separate thread (Drop cannot await).
             let _ = std::thread::spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
                     return;
                 };
                 rt.block_on(async {
                     if let Ok(admin) = Database::connect(postgres_admin_url()).await {
                         let _ = admin
-                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
                             .await;
                         let _ = admin.close().await;
                     }
@@ -342,6 +368,12 @@ pub fn texts(body: &str, selector: &str) -> Vec<String> {
     let doc = html(body);
     let sel = scraper::Selector::parse(selector).expect("selector");
     doc.select(&sel)
-        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }

@@ -43,7 +43,11 @@ pub async fn demo_sign_in(person: PersonId) -> Result<(), AppError> {
 #[server(prefix = "/fn", endpoint = "session/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use super::context::session;
-    session().await?.flush().await.map_err(|_| AppError::Internal)?;
+    session()
+        .await?
+        .flush()
+        .await
+        .map_err(|_| AppError::Internal)?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -59,8 +63,7 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
         .parse()
         .map_err(|_| AppError::invalid("lang", InputProblem::Malformed))?;
     let (state, _, actor) = request().await?;
-    crate::domain::people::set_preferred_language(&state.db, &actor, locale.as_str())
-        .await?;
+    crate::domain::people::set_preferred_language(&state.db, &actor, locale.as_str()).await?;
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
         let cookie = format!(
             "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",

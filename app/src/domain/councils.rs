@@ -61,7 +61,11 @@ pub fn summary(c: &council::Model) -> CouncilSummary {
 /// An unknown zone name falls back to UTC rather than failing the page.
 pub fn local_time(at: DateTime<Utc>, time_zone: &str) -> String {
     match time_zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => format!("{} ({})", at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), tz),
+        Ok(tz) => format!(
+            "{} ({})",
+            at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+            tz
+        ),
         Err(_) => format!("{} (UTC)", at.format("%Y-%m-%d %H:%M")),
     }
 }
@@ -73,8 +77,14 @@ mod tests {
 
     #[test]
     fn shows_time_in_the_council_zone() {
-        let at = Utc.with_ymd_and_hms(2026, 12, 19, 16, 0, 0).single().expect("valid");
-        assert_eq!(local_time(at, "Europe/Vienna"), "2026-12-19 17:00 (Europe/Vienna)");
+        let at = Utc
+            .with_ymd_and_hms(2026, 12, 19, 16, 0, 0)
+            .single()
+            .expect("valid");
+        assert_eq!(
+            local_time(at, "Europe/Vienna"),
+            "2026-12-19 17:00 (Europe/Vienna)"
+        );
         assert_eq!(local_time(at, "Not/AZone"), "2026-12-19 16:00 (UTC)");
     }
 }

@@ -39,7 +39,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     } else {
         options.max_connections(20).min_connections(1);
     }
-    let db = Database::connect(options).await.map_err(ConnectError::Connect)?;
+    let db = Database::connect(options)
+        .await
+        .map_err(ConnectError::Connect)?;
     if is_sqlite {
         for pragma in [
             "PRAGMA journal_mode = WAL",
@@ -62,7 +64,9 @@ pub async fn is_ready(db: &DatabaseConnection) -> bool {
 
 /// The file path inside a `sqlite://path?options` URL, if it names a file.
 fn sqlite_path(url: &str) -> Option<&Path> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
 }

@@ -117,18 +117,21 @@ async fn insert_sample_draft(
     }
     .insert(txn)
     .await?;
-    let rows = SAMPLE_DRAFT.iter().enumerate().map(|(i, s)| section::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        version_id: Set(version_id),
-        position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-        depth: Set(s.depth),
-        kind: Set(s.kind.to_owned()),
-        anchor: Set(s.anchor.to_owned()),
-        number: Set(s.number.to_owned()),
-        heading: Set(s.heading.to_owned()),
-        body: Set(s.body.to_owned()),
-        content_note: Set(s.note.map(str::to_owned)),
-    });
+    let rows = SAMPLE_DRAFT
+        .iter()
+        .enumerate()
+        .map(|(i, s)| section::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            version_id: Set(version_id),
+            position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            depth: Set(s.depth),
+            kind: Set(s.kind.to_owned()),
+            anchor: Set(s.anchor.to_owned()),
+            number: Set(s.number.to_owned()),
+            heading: Set(s.heading.to_owned()),
+            body: Set(s.body.to_owned()),
+            content_note: Set(s.note.map(str::to_owned)),
+        });
     section::Entity::insert_many(rows).exec(txn).await?;
     Ok(())
 }
@@ -243,49 +246,155 @@ const fn s(
 const SAMPLE_DRAFT: &[SampleSection] = &[
     s(0, "chapter", "ch-1", "Chapter 1", "General provisions", ""),
     s(1, "article", "ch-1-art-1", "Article 1", "Purpose", ""),
-    s(2, "paragraph", "ch-1-art-1-p-1", "1.", "",
-      "This Act sets out the support that the State provides to people who have been harmed by \
-       serious exploitation, and how those people take part in decisions about that support."),
-    s(2, "paragraph", "ch-1-art-1-p-2", "2.", "",
-      "Support under this Act does not depend on a person taking part in criminal proceedings."),
+    s(
+        2,
+        "paragraph",
+        "ch-1-art-1-p-1",
+        "1.",
+        "",
+        "This Act sets out the support that the State provides to people who have been harmed by \
+       serious exploitation, and how those people take part in decisions about that support.",
+    ),
+    s(
+        2,
+        "paragraph",
+        "ch-1-art-1-p-2",
+        "2.",
+        "",
+        "Support under this Act does not depend on a person taking part in criminal proceedings.",
+    ),
     s(1, "article", "ch-1-art-2", "Article 2", "Definitions", ""),
     s(2, "paragraph", "ch-1-art-2-p-1", "1.", "", "In this Act:"),
-    s(3, "point", "ch-1-art-2-p-1-a", "(a)", "",
-      "\"support provider\" means a public body or an organisation funded under Chapter 2;"),
-    s(3, "point", "ch-1-art-2-p-1-b", "(b)", "",
-      "\"advisory council\" means the body established under Article 5;"),
-    s(3, "point", "ch-1-art-2-p-1-c", "(c)", "",
-      "\"expert adviser\" means a member of the advisory council who has lived experience."),
+    s(
+        3,
+        "point",
+        "ch-1-art-2-p-1-a",
+        "(a)",
+        "",
+        "\"support provider\" means a public body or an organisation funded under Chapter 2;",
+    ),
+    s(
+        3,
+        "point",
+        "ch-1-art-2-p-1-b",
+        "(b)",
+        "",
+        "\"advisory council\" means the body established under Article 5;",
+    ),
+    s(
+        3,
+        "point",
+        "ch-1-art-2-p-1-c",
+        "(c)",
+        "",
+        "\"expert adviser\" means a member of the advisory council who has lived experience.",
+    ),
     s(0, "chapter", "ch-2", "Chapter 2", "Support", ""),
-    s(1, "article", "ch-2-art-3", "Article 3", "Right to support", ""),
-    s(2, "paragraph", "ch-2-art-3-p-1", "1.", "",
-      "Every person referred to in Article 1 has the right to safe housing, medical care, \
-       psychological support, legal advice and interpretation, free of charge."),
-    s(2, "paragraph", "ch-2-art-3-p-2", "2.", "",
-      "Support shall be offered in a language the person understands and shall respect the \
-       person's choices."),
-    s(1, "article", "ch-2-art-4", "Article 4", "Recovery period", ""),
+    s(
+        1,
+        "article",
+        "ch-2-art-3",
+        "Article 3",
+        "Right to support",
+        "",
+    ),
+    s(
+        2,
+        "paragraph",
+        "ch-2-art-3-p-1",
+        "1.",
+        "",
+        "Every person referred to in Article 1 has the right to safe housing, medical care, \
+       psychological support, legal advice and interpretation, free of charge.",
+    ),
+    s(
+        2,
+        "paragraph",
+        "ch-2-art-3-p-2",
+        "2.",
+        "",
+        "Support shall be offered in a language the person understands and shall respect the \
+       person's choices.",
+    ),
+    s(
+        1,
+        "article",
+        "ch-2-art-4",
+        "Article 4",
+        "Recovery period",
+        "",
+    ),
     SampleSection {
         note: Some("Describes coercion and threats."),
-        ..s(2, "paragraph", "ch-2-art-4-p-1", "1.", "",
+        ..s(
+            2,
+            "paragraph",
+            "ch-2-art-4-p-1",
+            "1.",
+            "",
             "A person who has been threatened or coerced into work shall have a recovery period \
-             of at least 90 days, during which no removal order may be carried out.")
+             of at least 90 days, during which no removal order may be carried out.",
+        )
     },
-    s(2, "paragraph", "ch-2-art-4-p-2", "2.", "",
-      "The recovery period may be extended where the person's health or safety requires it."),
+    s(
+        2,
+        "paragraph",
+        "ch-2-art-4-p-2",
+        "2.",
+        "",
+        "The recovery period may be extended where the person's health or safety requires it.",
+    ),
     s(0, "chapter", "ch-3", "Chapter 3", "Advice and review", ""),
-    s(1, "article", "ch-3-art-5", "Article 5", "Advisory council", ""),
-    s(2, "paragraph", "ch-3-art-5-p-1", "1.", "",
-      "An advisory council of expert advisers is established. The responsible ministry shall \
+    s(
+        1,
+        "article",
+        "ch-3-art-5",
+        "Article 5",
+        "Advisory council",
+        "",
+    ),
+    s(
+        2,
+        "paragraph",
+        "ch-3-art-5-p-1",
+        "1.",
+        "",
+        "An advisory council of expert advisers is established. The responsible ministry shall \
        consult it on every draft law, policy and procedure that concerns the people referred to \
-       in Article 1."),
-    s(2, "paragraph", "ch-3-art-5-p-2", "2.", "",
-      "Expert advisers shall be paid for their time and expenses at rates set by the council."),
-    s(2, "paragraph", "ch-3-art-5-p-3", "3.", "",
-      "The ministry shall answer every comment of the council in writing, giving reasons."),
-    s(1, "article", "ch-3-art-6", "Article 6", "Entry into force", ""),
-    s(2, "paragraph", "ch-3-art-6-p-1", "1.", "",
-      "This Act enters into force six months after its publication."),
+       in Article 1.",
+    ),
+    s(
+        2,
+        "paragraph",
+        "ch-3-art-5-p-2",
+        "2.",
+        "",
+        "Expert advisers shall be paid for their time and expenses at rates set by the council.",
+    ),
+    s(
+        2,
+        "paragraph",
+        "ch-3-art-5-p-3",
+        "3.",
+        "",
+        "The ministry shall answer every comment of the council in writing, giving reasons.",
+    ),
+    s(
+        1,
+        "article",
+        "ch-3-art-6",
+        "Article 6",
+        "Entry into force",
+        "",
+    ),
+    s(
+        2,
+        "paragraph",
+        "ch-3-art-6-p-1",
+        "1.",
+        "",
+        "This Act enters into force six months after its publication.",
+    ),
 ];
 
 #[cfg(test)]
@@ -299,7 +408,11 @@ mod tests {
         assert_eq!(anchors.len(), SAMPLE_DRAFT.len());
         let mut previous = -1;
         for section in SAMPLE_DRAFT {
-            assert!(section.depth <= previous + 1, "{} skips a level", section.anchor);
+            assert!(
+                section.depth <= previous + 1,
+                "{} skips a level",
+                section.anchor
+            );
             previous = section.depth;
         }
     }
