@@ -5,7 +5,9 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 export PATH := $(HOME)/.cargo/bin:$(or $(ROUNDTABLE_TOOLS),$(HOME)/.cache/roundtable-tools)/node_modules/.bin:$(PATH)
-TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+# Builds live outside the clone (they are large) and are shared by every clone and by CI.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/roundtable-target
+TARGET_DIR := $(CARGO_TARGET_DIR)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_DATABASE_URL
 # cargo-leptos builds debug code with `--cfg erase_components`, which changes the markers in

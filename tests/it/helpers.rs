@@ -1,6 +1,5 @@
 //! The test harness: a real server on port 0 with a fresh database per test.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -173,7 +172,6 @@ impl TestAppBuilder {
             let _ = stopped.await;
         }));
         TestApp {
-            addr,
             client: client(&base),
             base,
             db,
@@ -220,8 +218,6 @@ pub fn client(base: &Url) -> reqwest::Client {
 
 /// A running server with its own database.
 pub struct TestApp {
-    /// The bound address.
-    pub addr: SocketAddr,
     /// `http://127.0.0.1:port/`.
     pub base: Url,
     /// A cookie-keeping client.
@@ -312,16 +308,6 @@ impl TestApp {
             .await;
         assert_eq!(res.status(), 302, "sign-in redirects");
         id
-    }
-
-    /// Stops the server and waits for it to finish.
-    pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(handle) = self.handle.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(10), handle).await;
-        }
     }
 }
 
