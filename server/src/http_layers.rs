@@ -89,10 +89,10 @@ async fn return_to_referer(
                 .find(|(k, _)| k == "return_to")
                 .map(|(_, v)| v.into_owned())
         });
-        if let Some(back) = back.filter(|b| is_local_path(b)) {
-            if let Ok(value) = HeaderValue::from_str(&format!("{}{back}", expected.origin)) {
-                req.headers_mut().insert(header::REFERER, value);
-            }
+        if let Some(back) = back.filter(|b| is_local_path(b))
+            && let Ok(value) = HeaderValue::from_str(&format!("{}{back}", expected.origin))
+        {
+            req.headers_mut().insert(header::REFERER, value);
         }
     }
     next.run(req).await

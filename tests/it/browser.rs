@@ -239,6 +239,16 @@ impl Browser {
             .expect("text")
     }
 
+    async fn displayed(&self, css: &str) -> bool {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("{css} present"))
+            .is_displayed()
+            .await
+            .expect("visibility")
+    }
+
     async fn click(&self, css: &str) {
         self.client
             .find(Locator::Css(css))
@@ -344,23 +354,13 @@ async fn walkthrough(js: bool) {
         "Draft Act on Support Services (sample)"
     );
     let hidden = browser
-        .client
-        .find(Locator::Css("details.content-note .section__body"))
-        .await
-        .expect("body")
-        .is_displayed()
-        .await
-        .expect("displayed?");
+        .displayed("details.content-note .section__body")
+        .await;
     assert!(!hidden, "text behind a content note starts hidden");
     browser.click("details.content-note summary").await;
     let shown = browser
-        .client
-        .find(Locator::Css("details.content-note .section__body"))
-        .await
-        .expect("body")
-        .is_displayed()
-        .await
-        .expect("displayed?");
+        .displayed("details.content-note .section__body")
+        .await;
     assert!(shown, "opening the note shows the text");
 
     // 404 keeps the layout and is accessible too.

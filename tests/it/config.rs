@@ -116,21 +116,23 @@ fn sigterm_stops_the_server_gracefully() {
     use std::io::{BufRead, BufReader};
     let Some(bin) = binary() else { return };
     let dir = tempfile::tempdir().expect("dir");
-    let mut child = Command::new(&bin)
-        .arg("serve")
-        .env_clear()
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}?mode=rwc", dir.path().join("rt.db").display()),
-        )
-        .env("ROUNDTABLE_KEY_FILE", dir.path().join("k"))
-        .env("ROUNDTABLE_LISTEN", "127.0.0.1:0")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("starts");
+    let serve = || {
+        Command::new(&bin)
+            .arg("serve")
+            .env_clear()
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}?mode=rwc", dir.path().join("rt.db").display()),
+            )
+            .env("ROUNDTABLE_KEY_FILE", dir.path().join("k"))
+            .env("ROUNDTABLE_LISTEN", "127.0.0.1:0")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("starts")
+    };
     // An explicitly named key file that does not exist stops the server.
-    let status = child.wait().expect("exits");
+    let status = serve().wait().expect("exits");
     assert_eq!(
         status.code(),
         Some(1),
@@ -138,19 +140,7 @@ fn sigterm_stops_the_server_gracefully() {
     );
 
     std::fs::write(dir.path().join("k"), "07".repeat(32)).expect("key");
-    let mut child = Command::new(&bin)
-        .arg("serve")
-        .env_clear()
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}?mode=rwc", dir.path().join("rt.db").display()),
-        )
-        .env("ROUNDTABLE_KEY_FILE", dir.path().join("k"))
-        .env("ROUNDTABLE_LISTEN", "127.0.0.1:0")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("starts");
+    let mut child = serve();
     let mut first = String::new();
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut first)

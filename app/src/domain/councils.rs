@@ -15,10 +15,10 @@ pub async fn current(
     db: &DatabaseConnection,
     actor: &Actor,
 ) -> Result<Option<council::Model>, AppError> {
-    if let Some(id) = actor.council() {
-        if let Some(found) = council::Entity::find_by_id(id.0).one(db).await? {
-            return Ok(Some(found));
-        }
+    if let Some(id) = actor.council()
+        && let Some(found) = council::Entity::find_by_id(id.0).one(db).await?
+    {
+        return Ok(Some(found));
     }
     Ok(council::Entity::find()
         .order_by_asc(council::Column::CreatedAt)

@@ -22,12 +22,11 @@ pub enum ConnectError {
 /// switched on so readers never wait for the writer.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     let is_sqlite = url.starts_with("sqlite:");
-    if is_sqlite {
-        if let Some(dir) = sqlite_path(url).and_then(|p| p.parent().map(Path::to_path_buf)) {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(&dir).map_err(ConnectError::Directory)?;
-            }
-        }
+    if is_sqlite
+        && let Some(dir) = sqlite_path(url).and_then(|p| p.parent().map(Path::to_path_buf))
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(&dir).map_err(ConnectError::Directory)?;
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options
