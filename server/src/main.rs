@@ -50,15 +50,15 @@ async fn run(command: Command, config: Config) -> Result<(), StartError> {
         Command::Serve { .. } => {
             let server = Server::build(config).await?;
             let url = server.base_url().clone();
-            println!("Roundtable is running at {url}");
+            say(&format!("Roundtable is running at {url}"));
             if server.demo() {
-                println!(
+                say(&format!(
                     "Demo mode: open {url}demo to act as a demo member, secretariat, finance, council admin or auditor."
-                );
+                ));
             } else {
-                println!(
+                say(&format!(
                     "Sign-in needs an invitation; operators set councils up with the command line."
-                );
+                ));
             }
             server
                 .run(shutdown_signal())
@@ -72,7 +72,7 @@ async fn run(command: Command, config: Config) -> Result<(), StartError> {
             let mut config = config;
             config.auto_migrate = true;
             open_database(&config).await?;
-            println!("Database is up to date.");
+            say("Database is up to date.");
             Ok(())
         }
         Command::SeedDemo => {
@@ -81,11 +81,11 @@ async fn run(command: Command, config: Config) -> Result<(), StartError> {
             let db = open_database(&config).await?;
             match roundtable_app::domain::demo::seed(&db).await {
                 Ok(roundtable_app::domain::demo::SeedOutcome::Created) => {
-                    println!("Demo council created.")
+                    say("Demo council created.")
                 }
-                Ok(roundtable_app::domain::demo::SeedOutcome::AlreadyPresent) => {
-                    println!("The demo council already exists; nothing changed.")
-                }
+                Ok(roundtable_app::domain::demo::SeedOutcome::AlreadyPresent) => say(&format!(
+                    "The demo council already exists; nothing changed."
+                )),
                 Err(_) => return Err(StartError::Seed),
             }
             Ok(())
@@ -111,4 +111,11 @@ fn init_tracing(format: LogFormat) {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
+}
+
+/// Prints a line for the operator. A closed stdout (a pipe whose reader went away) must not
+/// bring the server down, so write errors are ignored instead of panicking like `println!`.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
 }

@@ -142,6 +142,7 @@ fn sigterm_stops_the_server_gracefully() {
     std::fs::write(dir.path().join("k"), "07".repeat(32)).expect("key");
     let mut child = serve();
     let mut first = String::new();
+    // Closing our end of the pipe early must not matter to the server either.
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut first)
         .expect("line");
