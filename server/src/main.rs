@@ -56,9 +56,9 @@ async fn run(command: Command, config: Config) -> Result<(), StartError> {
                     "Demo mode: open {url}demo to act as a demo member, secretariat, finance, council admin or auditor."
                 ));
             } else {
-                say(&format!(
-                    "Sign-in needs an invitation; operators set councils up with the command line."
-                ));
+                say(
+                    "Sign-in needs an invitation; operators set councils up with the command line.",
+                );
             }
             server
                 .run(shutdown_signal())
@@ -83,9 +83,9 @@ async fn run(command: Command, config: Config) -> Result<(), StartError> {
                 Ok(roundtable_app::domain::demo::SeedOutcome::Created) => {
                     say("Demo council created.")
                 }
-                Ok(roundtable_app::domain::demo::SeedOutcome::AlreadyPresent) => say(&format!(
-                    "The demo council already exists; nothing changed."
-                )),
+                Ok(roundtable_app::domain::demo::SeedOutcome::AlreadyPresent) => {
+                    say("The demo council already exists; nothing changed.")
+                }
                 Err(_) => return Err(StartError::Seed),
             }
             Ok(())
