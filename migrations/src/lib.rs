@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_councils_and_people;
 mod m20261128_000002_consultations;
 mod m20261128_000003_sessions;
+mod m20261128_000004_identity;
 
 /// Runs every Roundtable migration in order.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_councils_and_people::Migration),
             Box::new(m20261128_000002_consultations::Migration),
             Box::new(m20261128_000003_sessions::Migration),
+            Box::new(m20261128_000004_identity::Migration),
         ]
     }
 }

@@ -82,6 +82,31 @@ pub struct Config {
     pub auto_migrate: bool,
     /// Log format.
     pub log_format: LogFormat,
+    /// The OpenID Connect provider, if sign-in through one is offered.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// An OpenID Connect provider (authorization code flow with PKCE).
+#[derive(Clone)]
+pub struct OidcConfig {
+    /// The issuer; discovery reads `<issuer>/.well-known/openid-configuration`.
+    pub issuer: Url,
+    /// This deployment's client id at the provider.
+    pub client_id: String,
+    /// Its client secret; never printed.
+    pub client_secret: String,
+    /// The sign-in button's label.
+    pub label: String,
+}
+
+impl fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer.as_str())
+            .field("client_id", &self.client_id)
+            .field("label", &self.label)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The settings, by environment variable, with their defaults — the README's table.
@@ -119,7 +144,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     (
         "ROUNDTABLE_KEY_FILE",
         "data/secret.key",
-        "32-byte key (64 hex digits) for field encryption; created if the default is missing",
+        "field-encryption keys, one per line (64 hex digits each; the first encrypts, all decrypt); created if the default is missing",
     ),
     (
         "ROUNDTABLE_EXIT_URL",
@@ -142,6 +167,26 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "apply migrations at start",
     ),
     ("ROUNDTABLE_LOG_FORMAT", "text", "text or json"),
+    (
+        "ROUNDTABLE_OIDC_ISSUER",
+        "(none: no OpenID Connect sign-in)",
+        "issuer URL of the OpenID Connect provider",
+    ),
+    (
+        "ROUNDTABLE_OIDC_CLIENT_ID",
+        "(none)",
+        "client id registered at the provider",
+    ),
+    (
+        "ROUNDTABLE_OIDC_CLIENT_SECRET",
+        "(none)",
+        "client secret registered at the provider",
+    ),
+    (
+        "ROUNDTABLE_OIDC_LABEL",
+        "Sign in with your organisation account",
+        "label of the OpenID Connect sign-in button",
+    ),
     (
         "ROUNDTABLE_CONFIG",
         "(none)",
@@ -294,7 +339,41 @@ impl Config {
                 .get("ROUNDTABLE_EXIT_URL")
                 .unwrap_or("https://www.bbc.com/weather"),
         )?;
+        let oidc = match sources.get("ROUNDTABLE_OIDC_ISSUER") {
+            None => None,
+            Some(issuer) => {
+                let issuer = parse_http_url("ROUNDTABLE_OIDC_ISSUER", issuer)?;
+                let client_id = sources
+                    .get("ROUNDTABLE_OIDC_CLIENT_ID")
+                    .ok_or_else(|| {
+                        ConfigError::new(
+                            "ROUNDTABLE_OIDC_CLIENT_ID",
+                            "is required when ROUNDTABLE_OIDC_ISSUER is set",
+                        )
+                    })?
+                    .to_owned();
+                let client_secret = sources
+                    .get("ROUNDTABLE_OIDC_CLIENT_SECRET")
+                    .ok_or_else(|| {
+                        ConfigError::new(
+                            "ROUNDTABLE_OIDC_CLIENT_SECRET",
+                            "is required when ROUNDTABLE_OIDC_ISSUER is set",
+                        )
+                    })?
+                    .to_owned();
+                Some(OidcConfig {
+                    issuer,
+                    client_id,
+                    client_secret,
+                    label: sources
+                        .get("ROUNDTABLE_OIDC_LABEL")
+                        .unwrap_or("Sign in with your organisation account")
+                        .to_owned(),
+                })
+            }
+        };
         Ok(Self {
+            oidc,
             database_url,
             listen,
             base_url,
@@ -326,28 +405,38 @@ impl Config {
         })
     }
 
-    /// Loads the field-encryption key. The default key file is created on first start;
-    /// a key file that was named explicitly must exist.
-    pub fn load_key(&self) -> Result<SecretKey, ConfigError> {
+    /// Loads the field-encryption keys: one per line, 64 hex digits each, the current key
+    /// first (older keys after it still decrypt, for rotation). The default key file is
+    /// created on first start; a key file that was named explicitly must exist.
+    pub fn load_keys(&self) -> Result<Vec<SecretKey>, ConfigError> {
         const SETTING: &str = "ROUNDTABLE_KEY_FILE";
         match std::fs::read_to_string(&self.key_file) {
             Ok(text) => {
-                let text = text.trim();
-                let mut key = [0u8; 32];
-                if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(ConfigError::new(
+                let bad = || {
+                    ConfigError::new(
                         SETTING,
                         format!(
-                            "{} must hold exactly 64 hex digits",
+                            "{} must hold one key of exactly 64 hex digits per line",
                             self.key_file.display()
                         ),
-                    ));
+                    )
+                };
+                let mut keys = Vec::new();
+                for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                    if line.len() != 64 || !line.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        return Err(bad());
+                    }
+                    let mut key = [0u8; 32];
+                    for (i, byte) in key.iter_mut().enumerate() {
+                        *byte = u8::from_str_radix(&line[2 * i..2 * i + 2], 16)
+                            .map_err(|_| bad())?;
+                    }
+                    keys.push(SecretKey(key));
                 }
-                for (i, byte) in key.iter_mut().enumerate() {
-                    *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16)
-                        .map_err(|_| ConfigError::new(SETTING, "not hex"))?;
+                if keys.is_empty() {
+                    return Err(bad());
                 }
-                Ok(SecretKey(key))
+                Ok(keys)
             }
             Err(e)
                 if e.kind() == std::io::ErrorKind::NotFound
@@ -361,13 +450,23 @@ impl Config {
                     )
                 })?;
                 tracing::info!(path = %self.key_file.display(), "created a new field-encryption key file; back it up");
-                Ok(SecretKey(key))
+                Ok(vec![SecretKey(key)])
             }
             Err(e) => Err(ConfigError::new(
                 SETTING,
                 format!("cannot read {}: {e}", self.key_file.display()),
             )),
         }
+    }
+
+    /// The neutral name in the sender address (`Name <address>`), or `Roundtable`.
+    pub fn sender_name(&self) -> String {
+        self.mail_from
+            .split_once('<')
+            .map(|(name, _)| name.trim().trim_matches('"').trim())
+            .filter(|name| !name.is_empty())
+            .unwrap_or("Roundtable")
+            .to_owned()
     }
 }
 
@@ -461,12 +560,12 @@ mod tests {
         sources.set("ROUNDTABLE_KEY_FILE", path.to_string_lossy());
         let config = Config::from_sources(&sources).expect("parses");
         assert_eq!(
-            config.load_key().expect_err("short key").setting,
+            config.load_keys().expect_err("short key").setting,
             "ROUNDTABLE_KEY_FILE"
         );
         std::fs::write(&path, "ab".repeat(32)).expect("write");
-        assert_eq!(config.load_key().expect("valid key").0, [0xab; 32]);
+        assert_eq!(config.load_keys().expect("valid key")[0].0, [0xab; 32]);
         std::fs::remove_file(&path).expect("missing explicit key file");
-        assert!(config.load_key().is_err());
+        assert!(config.load_keys().is_err());
     }
 }

@@ -5,6 +5,9 @@
 pub mod cli;
 pub mod config;
 mod http_layers;
+mod mailer;
+mod oidc;
+pub mod operator;
 mod routes;
 
 use std::net::SocketAddr;
@@ -37,6 +40,9 @@ pub enum StartError {
     /// Seeding the demo data failed.
     #[error("seeding the demo data failed")]
     Seed,
+    /// An operator command failed.
+    #[error("{0}")]
+    Operator(String),
     /// The address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -55,6 +61,9 @@ pub struct Server {
     base_url: Url,
     demo: bool,
     db: DatabaseConnection,
+    state: AppState,
+    transport: mailer::Transport,
+    mail_from: lettre::message::Mailbox,
 }
 
 impl std::fmt::Debug for Server {
@@ -78,7 +87,9 @@ impl Server {
     /// Checks the configuration, opens and migrates the database, seeds demo data on an
     /// empty database in demo mode, and binds the listening socket.
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        config.load_key()?;
+        let keys = config.load_keys()?;
+        let transport = mailer::Transport::new(&config.mail)?;
+        let mail_from = mail_from(&config)?;
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -112,20 +123,21 @@ impl Server {
                 })
             })?,
         };
-        let state = AppState {
-            db: db.clone(),
-            settings: Arc::new(Settings {
-                demo,
-                exit_url: config.exit_url.to_string(),
-            }),
-        };
+        let state = app_state(&config, db.clone(), &keys, demo, &base_url);
         let leptos_options = LeptosOptions::builder()
             .output_name("roundtable")
             .site_root(config.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .site_addr(local_addr)
             .build();
-        let router = routes::router(state, leptos_options, &base_url);
+        let oidc = config
+            .oidc
+            .clone()
+            .map(|o| oidc::Oidc::new(o, &base_url));
+        let router = routes::router(state.clone(), leptos_options, &base_url, oidc);
+        if let config::MailTransport::Folder(dir) = &config.mail {
+            tracing::info!(folder = %dir.display(), "no SMTP server set: mail is written to a folder");
+        }
         Ok(Self {
             listener,
             router,
@@ -133,6 +145,9 @@ impl Server {
             base_url,
             demo,
             db,
+            state,
+            transport,
+            mail_from,
         })
     }
 
@@ -156,12 +171,25 @@ impl Server {
         &self.db
     }
 
+    /// The shared state (tests use it to arrange data through the domain).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// Serves until `shutdown` resolves, then finishes the requests in flight.
     pub async fn run(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let sweeper = tokio::spawn(sweep_sessions(DbSessionStore::new(self.db.clone())));
+        let sweeper = tokio::spawn(sweep(
+            DbSessionStore::new(self.db.clone()),
+            self.state.limits.clone(),
+        ));
+        let worker = tokio::spawn(mailer::run(
+            self.state.clone(),
+            self.transport.clone(),
+            self.mail_from.clone(),
+        ));
         let result = axum::serve(
             self.listener,
             self.router
@@ -170,19 +198,55 @@ impl Server {
         .with_graceful_shutdown(shutdown)
         .await;
         sweeper.abort();
+        worker.abort();
         result
     }
 }
 
-/// Deletes expired sessions every few minutes (each process may do it; it is idempotent).
-async fn sweep_sessions(store: DbSessionStore) {
+/// Deletes expired sessions and forgets recovered rate-limit counters every few minutes
+/// (each process may do it; it is idempotent).
+async fn sweep(store: DbSessionStore, limits: Arc<domain::limits::Limits>) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     loop {
         tick.tick().await;
         if let Err(err) = store.delete_expired().await {
             tracing::warn!(error = %err, "could not delete expired sessions");
         }
+        limits.shrink();
     }
+}
+
+/// The shared state from the configuration (also used by operator commands).
+pub fn app_state(
+    config: &Config,
+    db: DatabaseConnection,
+    keys: &[config::SecretKey],
+    demo: bool,
+    base_url: &Url,
+) -> AppState {
+    let raw: Vec<[u8; 32]> = keys.iter().map(|k| k.0).collect();
+    AppState {
+        db,
+        settings: Arc::new(Settings {
+            demo,
+            exit_url: config.exit_url.to_string(),
+            base_url: base_url.as_str().trim_end_matches('/').to_owned(),
+            sender_name: config.sender_name(),
+            oidc_label: config.oidc.as_ref().map(|o| o.label.clone()),
+        }),
+        keyring: Arc::new(domain::crypto::Keyring::new(&raw)),
+        limits: Arc::new(domain::limits::Limits::default()),
+        mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+    }
+}
+
+fn mail_from(config: &Config) -> Result<lettre::message::Mailbox, StartError> {
+    config.mail_from.parse().map_err(|_| {
+        StartError::Config(config::ConfigError {
+            setting: "ROUNDTABLE_MAIL_FROM",
+            message: "is not an address like `Roundtable <no-reply@example.org>`".into(),
+        })
+    })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

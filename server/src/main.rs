@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use roundtable_server::cli::{Cli, Command};
+use roundtable_server::cli::{AuditCommand, Cli, Command, CouncilCommand};
 use roundtable_server::config::{Config, LogFormat, Sources};
-use roundtable_server::{Server, StartError, open_database, shutdown_signal};
+use roundtable_server::{Server, StartError, app_state, open_database, operator, shutdown_signal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -90,7 +90,61 @@ async fn run(command: Command, config: Config) -> Result<(), StartError> {
             }
             Ok(())
         }
+        Command::Council(command) => {
+            let state = operator_state(config).await?;
+            match command {
+                CouncilCommand::Create {
+                    slug,
+                    name,
+                    country,
+                    languages,
+                    time_zone,
+                    currency,
+                } => {
+                    let id = operator::create_council(
+                        &state,
+                        operator::NewCouncil {
+                            slug: slug.clone(),
+                            name,
+                            country,
+                            languages,
+                            time_zone,
+                            currency,
+                        },
+                    )
+                    .await?;
+                    say(&format!("Council `{slug}` created ({id})."));
+                    say(&format!(
+                        "Next: roundtable council add-admin --council {slug} --email <address>"
+                    ));
+                }
+                CouncilCommand::AddAdmin { council, email } => {
+                    operator::add_admin(&state, &council, &email).await?;
+                    say("Invitation queued; the running server sends it within seconds.");
+                }
+            }
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let state = operator_state(config).await?;
+            let rows = operator::verify_audit(&state).await?;
+            say(&format!("Audit chain intact: {rows} rows."));
+            Ok(())
+        }
     }
+}
+
+/// Database and keys for an operator command (migrating first, like the server would).
+async fn operator_state(
+    mut config: Config,
+) -> Result<roundtable_app::domain::AppState, StartError> {
+    config.auto_migrate = true;
+    let keys = config.load_keys()?;
+    let db = open_database(&config).await?;
+    let base_url = config.base_url.clone().unwrap_or_else(|| {
+        url::Url::parse(&format!("http://{}", config.listen)).expect("an address is a valid URL")
+    });
+    Ok(app_state(&config, db, &keys, false, &base_url))
 }
 
 fn url_addr(url: &url::Url) -> std::net::SocketAddr {

@@ -20,7 +20,12 @@ use crate::http_layers;
 const SESSION_IDLE: time::Duration = time::Duration::minutes(30);
 
 /// Builds the whole application router.
-pub(crate) fn router(state: AppState, leptos_options: LeptosOptions, base_url: &Url) -> Router {
+pub(crate) fn router(
+    state: AppState,
+    leptos_options: LeptosOptions,
+    base_url: &Url,
+    oidc: Option<crate::oidc::Oidc>,
+) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -42,6 +47,10 @@ pub(crate) fn router(state: AppState, leptos_options: LeptosOptions, base_url: &
         .route("/readyz", get(readyz))
         .route("/exit", get(quick_exit))
         .with_state(state.clone());
+    let sign_in = Router::new()
+        .route(crate::oidc::START_PATH, get(crate::oidc::start))
+        .route(crate::oidc::CALLBACK_PATH, get(crate::oidc::callback))
+        .with_state((state.clone(), oidc));
 
     let secure = base_url.scheme() == "https";
     // `__Host-` pins the cookie to this exact host and path, but browsers accept it only
@@ -59,7 +68,7 @@ pub(crate) fn router(state: AppState, leptos_options: LeptosOptions, base_url: &
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
 
-    http_layers::wrap(plain.merge(leptos).layer(sessions), base_url)
+    http_layers::wrap(plain.merge(sign_in).merge(leptos).layer(sessions), base_url)
 }
 
 async fn readyz(State(state): State<AppState>) -> StatusCode {

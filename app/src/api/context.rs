@@ -1,5 +1,7 @@
-//! What every server function needs from the request: state, session, actor.
+//! What every server function needs from the request: state, session, actor, client address.
 //! (Error codes become HTTP statuses in the server's `server_fn_status` layer.)
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use leptos::prelude::*;
 use tower_sessions::Session;
@@ -23,16 +25,26 @@ pub(crate) async fn session() -> Result<Session, AppError> {
     })
 }
 
-/// The acting user. A session that cannot be read acts as anonymous (and is logged).
-pub(crate) async fn actor(state: &AppState, session: &Session) -> Result<Actor, AppError> {
-    let auth = match session.get::<SessionAuth>(SessionAuth::KEY).await {
+/// The session's sign-in, if any (an unreadable session counts as none, and is logged).
+pub(crate) async fn auth(session: &Session) -> Option<SessionAuth> {
+    match session.get::<SessionAuth>(SessionAuth::KEY).await {
         Ok(auth) => auth,
         Err(err) => {
             tracing::warn!(error = %err, "unreadable session; treated as anonymous");
             None
         }
-    };
-    Actor::load(&state.db, auth).await
+    }
+}
+
+/// The acting user. A sign-in that no longer holds (12 hours passed, account disabled,
+/// membership ended) is removed from the session.
+pub(crate) async fn actor(state: &AppState, session: &Session) -> Result<Actor, AppError> {
+    let auth = auth(session).await;
+    let actor = Actor::load(&state.db, auth).await?;
+    if auth.is_some() && actor == Actor::Anonymous {
+        let _ = session.remove::<SessionAuth>(SessionAuth::KEY).await;
+    }
+    Ok(actor)
 }
 
 /// State, session and actor in one call.
@@ -41,4 +53,65 @@ pub(crate) async fn request() -> Result<(AppState, Session, Actor), AppError> {
     let session = session().await?;
     let actor = actor(&state, &session).await?;
     Ok((state, session, actor))
+}
+
+/// The client's address (the TCP peer; a reverse proxy's address when behind one).
+pub(crate) async fn client_ip() -> IpAddr {
+    leptos_axum::extract::<axum::extract::ConnectInfo<SocketAddr>>()
+        .await
+        .map(|info| info.0.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+/// Stores a fresh sign-in in the session under a new id, so an id seen before sign-in is
+/// worthless after.
+pub(crate) async fn start_session(session: &Session, auth: SessionAuth) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(|_| AppError::Internal)?;
+    save_auth(session, auth).await
+}
+
+/// Updates the sign-in stored in the session.
+pub(crate) async fn save_auth(session: &Session, auth: SessionAuth) -> Result<(), AppError> {
+    session
+        .insert(SessionAuth::KEY, auth)
+        .await
+        .map_err(|_| AppError::Internal)
+}
+
+/// The key under which the page to return to after sign-in is kept.
+const NEXT_KEY: &str = "next";
+
+/// Remembers where to go after signing in (a local path only).
+pub(crate) async fn remember_next(session: &Session, next: Option<&str>) {
+    if next.is_some() {
+        let path = crate::domain::auth::safe_next(next);
+        let _ = session.insert(NEXT_KEY, path).await;
+    }
+}
+
+/// Where to go after signing in: the second-factor page when roles wait for it, otherwise
+/// the remembered page (once), otherwise the start page.
+pub(crate) async fn after_sign_in(state: &AppState, session: &Session) -> Result<String, AppError> {
+    let actor = actor(state, session).await?;
+    if let Actor::Person(p) = &actor
+        && !p.waiting_roles.is_empty()
+    {
+        return Ok("/sign-in/second-factor".to_owned());
+    }
+    let next: Option<String> = session.remove(NEXT_KEY).await.ok().flatten();
+    Ok(crate::domain::auth::safe_next(next.as_deref()))
+}
+
+/// Keeps what someone typed into a form when their session had ended, so the form can give
+/// it back after they sign in again.
+pub(crate) async fn stash_form<T: serde::Serialize>(session: &Session, form: &str, fields: &T) {
+    let _ = session.insert(&format!("stash:{form}"), fields).await;
+}
+
+/// Takes (once) what [`stash_form`] kept for `form`.
+pub(crate) async fn take_stash<T: serde::de::DeserializeOwned>(
+    session: &Session,
+    form: &str,
+) -> Option<T> {
+    session.remove(&format!("stash:{form}")).await.ok().flatten()
 }

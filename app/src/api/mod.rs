@@ -3,7 +3,11 @@
 //!
 //! All of them are POST under `/fn/` with fixed, readable paths.
 
+pub mod account;
+pub mod auth;
 pub mod consultations;
+pub mod invitations;
+pub mod members;
 pub mod session;
 
 #[cfg(feature = "ssr")]

@@ -25,29 +25,10 @@ pub async fn demo_people() -> Result<Vec<DemoPerson>, AppError> {
 /// Signs in as a demo person (404 outside demo mode), then goes to the start page.
 #[server(prefix = "/fn", endpoint = "demo/sign-in")]
 pub async fn demo_sign_in(person: PersonId) -> Result<(), AppError> {
-    use super::context::{session, state};
+    use super::context::{session, start_session, state};
     let state = state()?;
     let auth = crate::domain::demo::sign_in(&state, person).await?;
-    let session = session().await?;
-    // A new id at every sign-in: a session id seen before sign-in is worthless after.
-    session.cycle_id().await.map_err(|_| AppError::Internal)?;
-    session
-        .insert(crate::domain::SessionAuth::KEY, auth)
-        .await
-        .map_err(|_| AppError::Internal)?;
-    leptos_axum::redirect("/");
-    Ok(())
-}
-
-/// Ends the session and goes to the start page.
-#[server(prefix = "/fn", endpoint = "session/sign-out")]
-pub async fn sign_out() -> Result<(), AppError> {
-    use super::context::session;
-    session()
-        .await?
-        .flush()
-        .await
-        .map_err(|_| AppError::Internal)?;
+    start_session(&session().await?, auth).await?;
     leptos_axum::redirect("/");
     Ok(())
 }

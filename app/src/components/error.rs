@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, use_i18n};
-use crate::model::AppError;
+use crate::model::{AppError, InputProblem};
 
 /// The translated sentence for an error code.
 #[component]
@@ -13,9 +13,16 @@ pub fn ErrorText(error: AppError) -> impl IntoView {
         AppError::NotFound => t!(i18n, errors.not_found).into_any(),
         AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
         AppError::Unauthenticated => t!(i18n, errors.unauthenticated).into_any(),
-        AppError::InvalidInput { .. } => t!(i18n, errors.invalid_input).into_any(),
+        AppError::InvalidInput { problem, .. } => match problem {
+            InputProblem::Required => t!(i18n, errors.required).into_any(),
+            InputProblem::TooLong => t!(i18n, errors.too_long).into_any(),
+            InputProblem::Malformed => t!(i18n, errors.invalid_input).into_any(),
+            InputProblem::Incorrect => t!(i18n, errors.incorrect).into_any(),
+        },
         AppError::Conflict => t!(i18n, errors.conflict).into_any(),
         AppError::RateLimited => t!(i18n, errors.rate_limited).into_any(),
+        AppError::LinkInvalid => t!(i18n, errors.link_invalid).into_any(),
+        AppError::NoAccount => t!(i18n, errors.no_account).into_any(),
         AppError::Internal => t!(i18n, errors.internal).into_any(),
         AppError::Transport => t!(i18n, errors.transport).into_any(),
     }

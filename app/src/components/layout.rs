@@ -7,7 +7,8 @@ use super::quick_exit::QuickExit;
 use leptos_i18n::Locale as _;
 use server_fn::ServerFn;
 
-use crate::api::session::{SetLanguage, SignOut, get_page_context};
+use crate::api::auth::SignOut;
+use crate::api::session::{SetLanguage, get_page_context};
 use crate::i18n::{Locale, t, use_i18n};
 use crate::model::viewer::PageContext;
 

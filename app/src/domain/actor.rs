@@ -10,18 +10,44 @@ use crate::model::AppError;
 use crate::model::ids::{CouncilId, PersonId};
 use crate::model::viewer::Role;
 
-/// What a signed-in session remembers: who, and in which council they act.
+/// The longest a sign-in lasts, however active the person is.
+pub const ABSOLUTE_SESSION: chrono::Duration = chrono::Duration::hours(12);
+
+/// What a signed-in session remembers: who, in which council they act, since when, and
+/// whether they passed the second factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionAuth {
     /// The signed-in person.
     pub person_id: PersonId,
     /// The council they are acting in.
     pub council_id: CouncilId,
+    /// When they signed in (Unix seconds); sessions from before this field existed read 0
+    /// and count as expired.
+    #[serde(default)]
+    pub signed_in_at: i64,
+    /// Whether this session passed the second factor (TOTP or a recovery code).
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 impl SessionAuth {
     /// The key under which the session stores this.
     pub const KEY: &'static str = "auth";
+
+    /// A fresh sign-in now, before any second factor.
+    pub fn new(person_id: PersonId, council_id: CouncilId) -> Self {
+        Self {
+            person_id,
+            council_id,
+            signed_in_at: chrono::Utc::now().timestamp(),
+            second_factor: false,
+        }
+    }
+
+    /// Whether the 12-hour limit has passed.
+    pub fn expired(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        now.timestamp() - self.signed_in_at > ABSOLUTE_SESSION.num_seconds()
+    }
 }
 
 /// A signed-in person acting in one council.
@@ -33,8 +59,12 @@ pub struct PersonActor {
     pub council_id: CouncilId,
     /// Their display name.
     pub display_name: String,
-    /// Their roles in that council (never empty).
+    /// The roles they may use now in that council.
     pub roles: BTreeSet<Role>,
+    /// Roles they hold but may use only after the second factor (finance, council admin).
+    pub waiting_roles: BTreeSet<Role>,
+    /// Whether this session passed the second factor.
+    pub second_factor: bool,
 }
 
 /// The acting user of one request.
@@ -47,8 +77,8 @@ pub enum Actor {
 }
 
 impl Actor {
-    /// Builds the actor for a session. A session whose person no longer holds any role in
-    /// the council (removed, or the council deleted) acts as anonymous.
+    /// Builds the actor for a session. A session past its 12 hours, of a disabled person, or
+    /// of a person who no longer holds any role in the council acts as anonymous.
     pub async fn load(
         db: &DatabaseConnection,
         auth: Option<SessionAuth>,
@@ -56,26 +86,46 @@ impl Actor {
         let Some(auth) = auth else {
             return Ok(Self::Anonymous);
         };
+        if auth.expired(chrono::Utc::now()) {
+            return Ok(Self::Anonymous);
+        }
         let Some(person) = person::Entity::find_by_id(auth.person_id.0).one(db).await? else {
             return Ok(Self::Anonymous);
         };
-        let roles: BTreeSet<Role> = membership::Entity::find()
+        if person.disabled_at.is_some() {
+            return Ok(Self::Anonymous);
+        }
+        let held: BTreeSet<Role> = membership::Entity::find()
             .filter(membership::Column::PersonId.eq(auth.person_id.0))
             .filter(membership::Column::CouncilId.eq(auth.council_id.0))
+            .filter(membership::Column::SuspendedAt.is_null())
             .all(db)
             .await?
             .into_iter()
             .filter_map(|m| Role::from_code(&m.role))
             .collect();
-        if roles.is_empty() {
+        if held.is_empty() {
             return Ok(Self::Anonymous);
         }
+        let (roles, waiting_roles) = held
+            .into_iter()
+            .partition(|r| auth.second_factor || !r.needs_second_factor());
         Ok(Self::Person(PersonActor {
             person_id: auth.person_id,
             council_id: auth.council_id,
             display_name: person.display_name,
             roles,
+            waiting_roles,
+            second_factor: auth.second_factor,
         }))
+    }
+
+    /// The signed-in person's id.
+    pub fn person(&self) -> Option<PersonId> {
+        match self {
+            Self::Anonymous => None,
+            Self::Person(p) => Some(p.person_id),
+        }
     }
 
     /// The council this actor acts in, if signed in.
@@ -116,6 +166,8 @@ mod tests {
             council_id: council,
             display_name: "x".into(),
             roles: roles.iter().copied().collect(),
+            waiting_roles: BTreeSet::new(),
+            second_factor: true,
         })
     }
 

@@ -58,6 +58,8 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedOutcome, AppError> {
         default_language: Set("en".to_owned()),
         time_zone: Set("Europe/Vienna".to_owned()),
         currency: Set("EUR".to_owned()),
+        languages: Set("en,fr".to_owned()),
+        settings: Set("{}".to_owned()),
         created_at: Set(now),
     }
     .insert(&txn)
@@ -71,6 +73,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedOutcome, AppError> {
             preferred_language: Set("en".to_owned()),
             is_demo: Set(true),
             created_at: Set(now),
+            ..Default::default()
         }
         .insert(&txn)
         .await?;
@@ -80,6 +83,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedOutcome, AppError> {
             person_id: Set(person_id),
             role: Set(role.code().to_owned()),
             created_at: Set(now),
+                suspended_at: Set(None),
         }
         .insert(&txn)
         .await?;
@@ -179,10 +183,18 @@ pub async fn sign_in(state: &AppState, person_id: PersonId) -> Result<SessionAut
     if !is_demo_person {
         return Err(AppError::NotFound);
     }
-    Ok(SessionAuth {
-        person_id,
-        council_id: CouncilId(demo.id),
-    })
+    // Demo people have no second factor to pass; demo mode exists only on loopback.
+    let mut auth = SessionAuth::new(person_id, CouncilId(demo.id));
+    auth.second_factor = true;
+    super::audit::record(
+        &state.db,
+        super::audit::Event::new("auth.sign_in")
+            .council(auth.council_id)
+            .by(person_id.0)
+            .detail("method", "demo"),
+    )
+    .await?;
+    Ok(auth)
 }
 
 /// The demo page does not exist outside demo mode: a 404, not a 403, so it cannot be found.

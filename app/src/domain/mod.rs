@@ -4,12 +4,20 @@
 //! the functions decide what the actor may do. Server-only (`ssr` feature).
 
 pub mod actor;
+pub mod audit;
+pub mod auth;
 pub mod consultations;
 pub mod councils;
+pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod entities;
+pub mod invitations;
+pub mod limits;
+pub mod mail;
+pub mod members;
 pub mod people;
+pub mod second_factor;
 pub mod session_store;
 
 use std::sync::Arc;
@@ -25,6 +33,12 @@ pub struct Settings {
     pub demo: bool,
     /// Where quick exit sends people.
     pub exit_url: String,
+    /// The public base URL, without a trailing slash (links in mails start with it).
+    pub base_url: String,
+    /// The deployment's neutral name, used as the mail sender's name and in mails.
+    pub sender_name: String,
+    /// The label of the OpenID Connect sign-in button, when a provider is configured.
+    pub oidc_label: Option<String>,
 }
 
 /// Shared state: the database and the settings. Cheap to clone.
@@ -34,6 +48,12 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Run-time settings.
     pub settings: Arc<Settings>,
+    /// Field-encryption keys.
+    pub keyring: Arc<crypto::Keyring>,
+    /// Rate limits of this process.
+    pub limits: Arc<limits::Limits>,
+    /// Wakes the mail worker when a mail is queued.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl From<sea_orm::DbErr> for crate::model::AppError {

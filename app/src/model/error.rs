@@ -17,6 +17,8 @@ pub enum InputProblem {
     TooLong,
     /// The value is not one of the accepted forms.
     Malformed,
+    /// The value is well-formed but wrong (e.g. a second-factor code).
+    Incorrect,
 }
 
 /// Every error the application reports, as a stable code.
@@ -46,6 +48,13 @@ pub enum AppError {
     /// Too many attempts; try again later.
     #[error("rate_limited")]
     RateLimited,
+    /// A sign-in or invitation link is unknown, used already, or expired.
+    #[error("link_invalid")]
+    LinkInvalid,
+    /// The verified address has no account here (it must be invited first), or the account
+    /// is disabled.
+    #[error("no_account")]
+    NoAccount,
     /// A server-side failure; the details are in the server log only.
     #[error("internal")]
     Internal,
@@ -64,6 +73,8 @@ impl AppError {
             Self::InvalidInput { .. } => "invalid_input",
             Self::Conflict => "conflict",
             Self::RateLimited => "rate_limited",
+            Self::LinkInvalid => "link_invalid",
+            Self::NoAccount => "no_account",
             Self::Internal => "internal",
             Self::Transport => "transport",
         }
@@ -78,6 +89,8 @@ impl AppError {
             Self::InvalidInput { .. } | Self::Transport => 400,
             Self::Conflict => 409,
             Self::RateLimited => 429,
+            Self::LinkInvalid => 410,
+            Self::NoAccount => 403,
             Self::Internal => 500,
         }
     }

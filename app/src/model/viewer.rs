@@ -45,6 +45,11 @@ impl Role {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.code() == code)
     }
+
+    /// Whether this role needs a second factor before it can be used.
+    pub fn needs_second_factor(self) -> bool {
+        matches!(self, Role::Finance | Role::CouncilAdmin)
+    }
 }
 
 /// The council the page is shown for.

@@ -14,6 +14,8 @@ pub struct Model {
     pub time_zone: String,
     pub currency: String,
     pub created_at: DateTimeUtc,
+    pub languages: String,
+    pub settings: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

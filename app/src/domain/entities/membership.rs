@@ -11,6 +11,8 @@ pub struct Model {
     pub person_id: Uuid,
     pub role: String,
     pub created_at: DateTimeUtc,
+    /// Set while a council admin has suspended this person in this council.
+    pub suspended_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

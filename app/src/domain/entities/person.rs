@@ -11,6 +11,17 @@ pub struct Model {
     pub preferred_language: String,
     pub is_demo: bool,
     pub created_at: DateTimeUtc,
+    /// Field-encrypted; read only through `domain::crypto`.
+    pub email_ciphertext: Option<String>,
+    /// Keyed hash of the normalised address, for lookup.
+    pub email_hash: Option<String>,
+    /// `email`, `discreet` or `none`.
+    pub notify: String,
+    pub disabled_at: Option<DateTimeUtc>,
+    /// Field-encrypted TOTP secret (base32).
+    pub totp_ciphertext: Option<String>,
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
