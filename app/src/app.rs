@@ -7,6 +7,12 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::i18n::I18nContextProvider;
+use crate::pages::account::AccountPage;
+use crate::pages::council::{AuditLogPage, InvitationsPage, MembersPage};
+use crate::pages::invitation::InvitationPage;
+use crate::pages::sign_in::{
+    RecoveryCodesPage, SecondFactorPage, SignInLinkPage, SignInPage, SignInSentPage,
+};
 use crate::pages::{
     consultation::ConsultationPage, demo::DemoPage, home::HomePage, not_found::NotFound,
 };
@@ -50,6 +56,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                         <Route path=path!("consultations/:id") view=ConsultationPage ssr=SsrMode::Async/>
                         <Route path=path!("demo") view=DemoPage ssr=SsrMode::Async/>
+                        <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
+                        <Route path=path!("sign-in/sent") view=SignInSentPage ssr=SsrMode::Async/>
+                        <Route path=path!("sign-in/link") view=SignInLinkPage ssr=SsrMode::Async/>
+                        <Route path=path!("sign-in/second-factor") view=SecondFactorPage ssr=SsrMode::Async/>
+                        <Route path=path!("sign-in/recovery-codes") view=RecoveryCodesPage ssr=SsrMode::Async/>
+                        <Route path=path!("invitation") view=InvitationPage ssr=SsrMode::Async/>
+                        <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("council/members") view=MembersPage ssr=SsrMode::Async/>
+                        <Route path=path!("council/invitations") view=InvitationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("council/audit") view=AuditLogPage ssr=SsrMode::Async/>
                     </Routes>
                 </Layout>
             </Router>

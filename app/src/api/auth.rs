@@ -108,9 +108,9 @@ pub async fn second_factor_status() -> Result<bool, AppError> {
     crate::domain::second_factor::enrolled(&state.db, &actor).await
 }
 
-/// Confirms enrolment with a code; returns the recovery codes (shown once).
+/// Confirms enrolment with a code, then shows the recovery codes (once) on their page.
 #[server(prefix = "/fn", endpoint = "auth/second-factor/confirm")]
-pub async fn confirm_second_factor(code: String) -> Result<Vec<String>, AppError> {
+pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
     use super::context::{auth, client_ip, request, save_auth};
     let (state, session, actor) = request().await?;
     let current = auth(&session).await.ok_or(AppError::Unauthenticated)?;
@@ -122,8 +122,34 @@ pub async fn confirm_second_factor(code: String) -> Result<Vec<String>, AppError
         &code,
     )
     .await?;
+    session.cycle_id().await.map_err(|_| AppError::Internal)?;
     save_auth(&session, next).await?;
-    Ok(codes)
+    session
+        .insert(RECOVERY_CODES_KEY, codes)
+        .await
+        .map_err(|_| AppError::Internal)?;
+    leptos_axum::redirect("/sign-in/recovery-codes");
+    Ok(())
+}
+
+/// Where the fresh recovery codes wait to be shown once.
+#[cfg(feature = "ssr")]
+const RECOVERY_CODES_KEY: &str = "recovery_codes";
+
+/// The recovery codes from a just-finished enrolment; a second call finds none (404).
+#[server(prefix = "/fn", endpoint = "auth/second-factor/recovery-codes")]
+pub async fn take_recovery_codes() -> Result<Vec<String>, AppError> {
+    use super::context::request;
+    let (_, session, actor) = request().await?;
+    if actor == crate::domain::Actor::Anonymous {
+        return Err(AppError::Unauthenticated);
+    }
+    session
+        .remove::<Vec<String>>(RECOVERY_CODES_KEY)
+        .await
+        .ok()
+        .flatten()
+        .ok_or(AppError::NotFound)
 }
 
 /// Passes the second factor with a code from the app or a recovery code, then goes on.

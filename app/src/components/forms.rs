@@ -20,7 +20,20 @@ pub fn PostForm(
 ) -> impl IntoView {
     let location = use_location();
     let action = move || {
-        let back = location.pathname.get();
+        // The query stays (e.g. an invitation's token), minus a previous error.
+        let search: String = location
+            .search
+            .get()
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("__path=") && !p.starts_with("__err="))
+            .collect::<Vec<_>>()
+            .join("&");
+        let back = if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        };
         let encoded: String = url_encode(&back);
         format!("{url}?return_to={encoded}")
     };

@@ -10,7 +10,7 @@ use server_fn::ServerFn;
 use crate::api::auth::SignOut;
 use crate::api::session::{SetLanguage, get_page_context};
 use crate::i18n::{Locale, t, use_i18n};
-use crate::model::viewer::PageContext;
+use crate::model::viewer::{PageContext, Role};
 
 /// The page chrome around `children`.
 #[component]
@@ -56,16 +56,26 @@ fn HeaderContent(ctx: PageContext) -> impl IntoView {
             {match ctx.viewer {
                 Some(viewer) => {
                     let name = viewer.display_name;
+                    let admin = viewer.roles.contains(&Role::CouncilAdmin);
+                    let staff = admin || viewer.roles.contains(&Role::Secretariat);
+                    let audit = admin || viewer.roles.contains(&Role::Auditor);
                     view! {
                         <span class="viewer">{t!(i18n, signed_in_as, name = move || name.clone())}</span>
+                        {admin.then(|| view! { <a href="/council/members">{t!(i18n, nav.members)}</a> })}
+                        {staff.then(|| view! { <a href="/council/invitations">{t!(i18n, nav.invitations)}</a> })}
+                        {audit.then(|| view! { <a href="/council/audit">{t!(i18n, nav.audit)}</a> })}
+                        <a href="/account">{t!(i18n, nav.account)}</a>
                         <PostForm url=SignOut::url() class="inline-form">
                             <button type="submit" class="link-button">{t!(i18n, sign_out)}</button>
                         </PostForm>
                     }
                     .into_any()
                 }
-                None if demo => view! { <a href="/demo">{t!(i18n, demo_sign_in)}</a> }.into_any(),
-                None => view! { <span class="viewer">{t!(i18n, not_signed_in)}</span> }.into_any(),
+                None if demo => view! {
+                    <a href="/sign-in">{t!(i18n, nav.sign_in)}</a>
+                    <a href="/demo">{t!(i18n, demo_sign_in)}</a>
+                }.into_any(),
+                None => view! { <a href="/sign-in">{t!(i18n, nav.sign_in)}</a> }.into_any(),
             }}
         </nav>
     }

@@ -80,6 +80,24 @@ impl AppError {
         }
     }
 
+    /// The error for a code carried in a URL (`?error=link_invalid`); input errors and
+    /// unknown codes give `None`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::NotFound,
+            Self::Forbidden,
+            Self::Unauthenticated,
+            Self::Conflict,
+            Self::RateLimited,
+            Self::LinkInvalid,
+            Self::NoAccount,
+            Self::Internal,
+            Self::Transport,
+        ]
+        .into_iter()
+        .find(|e| e.code() == code)
+    }
+
     /// The HTTP status that goes with this error.
     pub fn status(&self) -> u16 {
         match self {
