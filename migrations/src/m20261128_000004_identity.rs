@@ -14,7 +14,9 @@ impl MigrationTrait for Migration {
         // SQLite adds one column per ALTER TABLE.
         for column in [
             // Comma-separated language codes the council works in.
-            string_len(CouncilExtra::Languages, 64).default("en").to_owned(),
+            string_len(CouncilExtra::Languages, 64)
+                .default("en")
+                .to_owned(),
             // JSON object of council settings (e.g. reminder days).
             text(CouncilExtra::Settings).default("{}").to_owned(),
         ] {

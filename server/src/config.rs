@@ -428,8 +428,8 @@ impl Config {
                     }
                     let mut key = [0u8; 32];
                     for (i, byte) in key.iter_mut().enumerate() {
-                        *byte = u8::from_str_radix(&line[2 * i..2 * i + 2], 16)
-                            .map_err(|_| bad())?;
+                        *byte =
+                            u8::from_str_radix(&line[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
                     }
                     keys.push(SecretKey(key));
                 }

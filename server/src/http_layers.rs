@@ -28,9 +28,17 @@ pub(crate) fn wrap(router: Router, base_url: &Url) -> Router {
     let expected = Expected {
         origin: base_url.origin().ascii_serialization().into(),
     };
+    // HSTS only when people reach us over HTTPS (a plain-HTTP dev server must stay reachable).
+    let router = if base_url.scheme() == "https" {
+        router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        ))
+    } else {
+        router
+    };
     router
         .layer(middleware::from_fn_with_state(expected.clone(), return_to_referer))
-        .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn_with_state(expected, origin_check))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(response_headers))
@@ -100,7 +108,7 @@ async fn return_to_referer(
 
 /// Server functions answer every error with 500; this gives each error code its own status
 /// (`AppError::status`): 400 for malformed arguments, 404, 403, … — 500 only for real faults.
-async fn server_fn_status(req: Request, next: Next) -> Response {
+pub(crate) async fn server_fn_status(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !res

@@ -10,6 +10,8 @@ mod oidc;
 pub mod operator;
 mod routes;
 
+pub use routes::PLAIN_ROUTES;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -130,14 +132,8 @@ impl Server {
             .site_pkg_dir("pkg")
             .site_addr(local_addr)
             .build();
-        let oidc = config
-            .oidc
-            .clone()
-            .map(|o| oidc::Oidc::new(o, &base_url));
+        let oidc = config.oidc.clone().map(|o| oidc::Oidc::new(o, &base_url));
         let router = routes::router(state.clone(), leptos_options, &base_url, oidc);
-        if let config::MailTransport::Folder(dir) = &config.mail {
-            tracing::info!(folder = %dir.display(), "no SMTP server set: mail is written to a folder");
-        }
         Ok(Self {
             listener,
             router,

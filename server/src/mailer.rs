@@ -159,7 +159,8 @@ pub(crate) async fn deliver_due(
             match mail::prepare(&state.db, &state.keyring, id, &state.settings.sender_name).await {
                 Ok(p) => p,
                 Err(_) => {
-                    let _ = mail::mark_failed(&state.db, id, mail::MAX_ATTEMPTS, "unreadable").await;
+                    let _ =
+                        mail::mark_failed(&state.db, id, mail::MAX_ATTEMPTS, "unreadable").await;
                     continue;
                 }
             };

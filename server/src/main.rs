@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use roundtable_server::cli::{AuditCommand, Cli, Command, CouncilCommand};
-use roundtable_server::config::{Config, LogFormat, Sources};
+use roundtable_server::config::{Config, LogFormat, MailTransport, Sources};
 use roundtable_server::{Server, StartError, app_state, open_database, operator, shutdown_signal};
 
 fn main() -> ExitCode {
@@ -48,9 +48,16 @@ fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> Result<(), StartError> {
     match command {
         Command::Serve { .. } => {
+            let mail = config.mail.clone();
             let server = Server::build(config).await?;
             let url = server.base_url().clone();
             say(&format!("Roundtable is running at {url}"));
+            if let MailTransport::Folder(dir) = mail {
+                say(&format!(
+                    "No SMTP server is set: mail is written to {} (one .eml file per mail).",
+                    dir.display()
+                ));
+            }
             if server.demo() {
                 say(&format!(
                     "Demo mode: open {url}demo to act as a demo member, secretariat, finance, council admin or auditor."
@@ -158,7 +165,9 @@ fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_sessions=warn"));
+    // Logs go to stderr; stdout carries only the operator's lines.
     let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(filter)
         .with_target(false);
     match format {

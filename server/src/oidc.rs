@@ -94,11 +94,18 @@ fn back_to_sign_in(error: &AppError) -> Response {
     Redirect::to(&format!("/sign-in?error={}", error.code())).into_response()
 }
 
+/// Where to go after signing in (`?next=/path`).
+#[derive(Debug, Deserialize)]
+pub(crate) struct Start {
+    next: Option<String>,
+}
+
 /// `GET /auth/oidc/start`: remembers state, nonce and PKCE verifier, then goes to the provider.
 pub(crate) async fn start(
     State((state, oidc)): State<(AppState, Option<Oidc>)>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
+    Query(start): Query<Start>,
 ) -> Response {
     let Some(oidc) = oidc else {
         return AppErrorResponse(AppError::NotFound).into_response();
@@ -126,6 +133,10 @@ pub(crate) async fn start(
         verifier: verifier.secret().clone(),
         started: chrono::Utc::now().timestamp(),
     };
+    if let Some(next) = start.next.filter(|n| !n.is_empty()) {
+        let next = roundtable_app::domain::auth::safe_next(Some(&next));
+        let _ = session.insert("next", next).await;
+    }
     if session.insert(PENDING_KEY, pending).await.is_err() {
         return back_to_sign_in(&AppError::Internal);
     }

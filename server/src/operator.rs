@@ -53,7 +53,9 @@ pub async fn create_council(state: &AppState, new: NewCouncil) -> Result<Uuid, S
         return Err(fail("--country must be a two-letter code such as AT"));
     }
     if new.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(fail("--time-zone must be an IANA zone such as Europe/Vienna"));
+        return Err(fail(
+            "--time-zone must be an IANA zone such as Europe/Vienna",
+        ));
     }
     if new.currency.len() != 3 || !new.currency.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(fail("--currency must be a three-letter code such as EUR"));
@@ -76,7 +78,10 @@ pub async fn create_council(state: &AppState, new: NewCouncil) -> Result<Uuid, S
         .await
         .map_err(|_| fail("the database could not be read"))?;
     if exists.is_some() {
-        return Err(fail(format!("a council with slug `{}` exists already", new.slug)));
+        return Err(fail(format!(
+            "a council with slug `{}` exists already",
+            new.slug
+        )));
     }
     let id = Uuid::now_v7();
     let txn = state
@@ -117,8 +122,8 @@ pub async fn create_council(state: &AppState, new: NewCouncil) -> Result<Uuid, S
 /// Invites the first (or another) council admin by email. The invitation goes through the
 /// outbox like any other; the running server's worker sends it.
 pub async fn add_admin(state: &AppState, slug: &str, email: &str) -> Result<(), StartError> {
-    let email = EmailAddress::parse("email", email)
-        .map_err(|_| fail("--email is not an email address"))?;
+    let email =
+        EmailAddress::parse("email", email).map_err(|_| fail("--email is not an email address"))?;
     let found = council::Entity::find()
         .filter(council::Column::Slug.eq(slug))
         .one(&state.db)

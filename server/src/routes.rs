@@ -16,6 +16,16 @@ use url::Url;
 
 use crate::http_layers;
 
+/// Every route outside Leptos (pages and server functions are listed by Leptos itself), as
+/// (method, path); the authorization-matrix test checks each one is in its table.
+pub const PLAIN_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/exit"),
+    ("GET", crate::oidc::START_PATH),
+    ("GET", crate::oidc::CALLBACK_PATH),
+];
+
 /// Idle time after which a session ends.
 const SESSION_IDLE: time::Duration = time::Duration::minutes(30);
 
@@ -68,7 +78,14 @@ pub(crate) fn router(
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
 
-    http_layers::wrap(plain.merge(sign_in).merge(leptos).layer(sessions), base_url)
+    // The status mapping sits inside the session layer: that layer does not save a session
+    // on a 5xx, and a server function's error leaves Leptos as a 500 until mapped.
+    let app = plain
+        .merge(sign_in)
+        .merge(leptos)
+        .layer(axum::middleware::from_fn(http_layers::server_fn_status))
+        .layer(sessions);
+    http_layers::wrap(app, base_url)
 }
 
 async fn readyz(State(state): State<AppState>) -> StatusCode {

@@ -38,7 +38,7 @@ fn axe_path() -> PathBuf {
 }
 
 /// Whether everything the browser tests need is here; see the module docs.
-fn prerequisites() -> bool {
+pub(crate) fn prerequisites() -> bool {
     let missing: Vec<String> = [
         chromedriver(),
         chromium(),
@@ -62,9 +62,11 @@ fn prerequisites() -> bool {
 }
 
 /// One Chromium session with its own chromedriver and fresh profile.
-struct Browser {
-    client: Client,
-    js: bool,
+pub(crate) struct Browser {
+    /// The WebDriver session.
+    pub(crate) client: Client,
+    /// Whether JavaScript runs in this browser.
+    pub(crate) js: bool,
     /// With JavaScript off, axe cannot run in the page itself (timers are blocked too), so a
     /// second, JavaScript-enabled browser checks each page's server-rendered HTML.
     checker: Option<Box<Browser>>,
@@ -74,7 +76,8 @@ struct Browser {
 }
 
 impl Browser {
-    async fn start(js: bool) -> Self {
+    /// Starts a browser with JavaScript on or off (off: with its axe checker, see `checker`).
+    pub(crate) async fn start(js: bool) -> Self {
         let mut browser = Self::launch(js).await;
         if !js {
             browser.checker = Some(Box::new(Self::launch(true).await));
@@ -145,13 +148,13 @@ impl Browser {
 
     /// Opens `url`, waits for it (and for hydration when JavaScript is on), and checks it
     /// with axe-core: zero WCAG 2.2 A/AA violations.
-    async fn visit(&self, url: &str) {
+    pub(crate) async fn visit(&self, url: &str) {
         self.client.goto(url).await.expect("navigates");
         self.settle().await;
     }
 
     /// Waits for the current page, then runs axe on it.
-    async fn settle(&self) {
+    pub(crate) async fn settle(&self) {
         if self.js {
             let hydrated = self
                 .client
@@ -229,7 +232,8 @@ impl Browser {
         assert_eq!(result, json!([]), "axe violations on {url}");
     }
 
-    async fn text(&self, css: &str) -> String {
+    /// The text of the first element matching `css`.
+    pub(crate) async fn text(&self, css: &str) -> String {
         self.client
             .find(Locator::Css(css))
             .await
@@ -239,7 +243,8 @@ impl Browser {
             .expect("text")
     }
 
-    async fn displayed(&self, css: &str) -> bool {
+    /// Whether the first element matching `css` is shown.
+    pub(crate) async fn displayed(&self, css: &str) -> bool {
         self.client
             .find(Locator::Css(css))
             .await
@@ -249,7 +254,8 @@ impl Browser {
             .expect("visibility")
     }
 
-    async fn click(&self, css: &str) {
+    /// Clicks the first element matching `css`.
+    pub(crate) async fn click(&self, css: &str) {
         self.client
             .find(Locator::Css(css))
             .await
@@ -260,7 +266,7 @@ impl Browser {
     }
 
     /// Console messages at level SEVERE since the last call.
-    async fn console_errors(&self) -> Vec<String> {
+    pub(crate) async fn console_errors(&self) -> Vec<String> {
         let logs = self
             .client
             .issue_cmd(BrowserLog)
@@ -274,7 +280,8 @@ impl Browser {
             .collect()
     }
 
-    async fn close(self) {
+    /// Ends the session (and its checker's).
+    pub(crate) async fn close(self) {
         if let Some(checker) = self.checker {
             let _ = checker.client.close().await;
         }
@@ -304,7 +311,7 @@ impl WebDriverCompatibleCommand for BrowserLog {
 }
 
 /// A neutral page standing in for the quick-exit destination.
-async fn weather_site() -> (String, tokio::task::JoinHandle<()>) {
+pub(crate) async fn weather_site() -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

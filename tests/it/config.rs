@@ -158,3 +158,141 @@ fn sigterm_stops_the_server_gracefully() {
     let status = child.wait().expect("exits");
     assert!(status.success(), "graceful exit after SIGTERM: {status:?}");
 }
+
+/// Runs the binary with a fresh SQLite file and key file in `dir`.
+fn operator(bin: &PathBuf, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(bin)
+        .args(args)
+        .env_clear()
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", dir.join("rt.db").display()),
+        )
+        .env("ROUNDTABLE_KEY_FILE", dir.join("secret.key"))
+        .env("ROUNDTABLE_MAIL_DIR", dir.join("mail"))
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn operators_set_up_councils_and_the_audit_check_names_an_edited_row() {
+    let Some(bin) = binary() else { return };
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("secret.key"), "ab".repeat(32)).expect("key");
+    let created = operator(
+        &bin,
+        dir.path(),
+        &[
+            "council",
+            "create",
+            "--slug",
+            "at",
+            "--name",
+            "Council AT",
+            "--country",
+            "AT",
+            "--languages",
+            "en,fr",
+            "--time-zone",
+            "Europe/Vienna",
+            "--currency",
+            "EUR",
+        ],
+    );
+    assert!(created.status.success(), "{created:?}");
+    assert!(String::from_utf8_lossy(&created.stdout).contains("Council `at` created"));
+    let again = operator(
+        &bin,
+        dir.path(),
+        &[
+            "council",
+            "create",
+            "--slug",
+            "at",
+            "--name",
+            "Again",
+            "--country",
+            "AT",
+            "--time-zone",
+            "Europe/Vienna",
+            "--currency",
+            "EUR",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let bad = operator(
+        &bin,
+        dir.path(),
+        &[
+            "council",
+            "create",
+            "--slug",
+            "x",
+            "--name",
+            "X",
+            "--country",
+            "AT",
+            "--time-zone",
+            "Mars/Olympus",
+            "--currency",
+            "EUR",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--time-zone"));
+    let invited = operator(
+        &bin,
+        dir.path(),
+        &[
+            "council",
+            "add-admin",
+            "--council",
+            "at",
+            "--email",
+            "admin@example.org",
+        ],
+    );
+    assert!(invited.status.success(), "{invited:?}");
+    let bad_mail = operator(
+        &bin,
+        dir.path(),
+        &["council", "add-admin", "--council", "at", "--email", "nope"],
+    );
+    assert_eq!(bad_mail.status.code(), Some(1));
+
+    let ok = operator(&bin, dir.path(), &["audit", "verify"]);
+    assert!(ok.status.success(), "{ok:?}");
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact: 2 rows"));
+
+    // Edit the second row behind the application's back.
+    let db = rusqlite_like_edit(&dir.path().join("rt.db"));
+    assert!(db, "row edited");
+    let broken = operator(&bin, dir.path(), &["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(stderr.contains("audit row 2"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Changes audit row 2's details directly in the SQLite file (as an attacker with file access
+/// would), using the same driver the app uses.
+fn rusqlite_like_edit(path: &std::path::Path) -> bool {
+    use sea_orm::ConnectionTrait;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let db = sea_orm::Database::connect(format!("sqlite://{}", path.display()))
+            .await
+            .expect("open");
+        let done = db
+            .execute_unprepared(
+                "UPDATE audit_log SET details = '{\"role\":\"member\"}' WHERE seq = 2",
+            )
+            .await
+            .expect("update");
+        done.rows_affected() == 1
+    })
+}

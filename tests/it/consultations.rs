@@ -19,6 +19,8 @@ async fn add_council(app: &TestApp, slug: &str) -> Uuid {
         currency: Set("EUR".into()),
         // Later than the demo council, so it is never the default one.
         created_at: Set(Utc::now() + chrono::Duration::days(1)),
+        languages: Set("en".into()),
+        settings: Set("{}".into()),
     }
     .insert(&app.db)
     .await

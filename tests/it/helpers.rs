@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use roundtable_app::domain::AppState;
 use roundtable_server::Server;
 use roundtable_server::config::{Config, Sources};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -88,7 +89,7 @@ pub struct TestAppBuilder {
     db: Db,
     demo: bool,
     seed: bool,
-    listen: &'static str,
+    listen: String,
     extra: Vec<(&'static str, String)>,
 }
 
@@ -107,9 +108,14 @@ impl TestAppBuilder {
     }
 
     /// Listen on another address (e.g. `0.0.0.0:0`).
-    pub fn listen(mut self, addr: &'static str) -> Self {
-        self.listen = addr;
+    pub fn listen(mut self, addr: impl Into<String>) -> Self {
+        self.listen = addr.into();
         self
+    }
+
+    /// Sends mail to a (test) SMTP server instead of the mail folder.
+    pub fn smtp(self, url: String) -> Self {
+        self.setting("ROUNDTABLE_SMTP_URL", url)
     }
 
     /// Any other setting.
@@ -144,7 +150,7 @@ impl TestAppBuilder {
         };
         let key_file = dir.path().join("secret.key");
         std::fs::write(&key_file, "42".repeat(32)).expect("key file");
-        let mut sources = Sources::from_pairs(&[("ROUNDTABLE_LISTEN", self.listen)]);
+        let mut sources = Sources::from_pairs(&[("ROUNDTABLE_LISTEN", self.listen.as_str())]);
         sources.set("DATABASE_URL", database_url);
         sources.set("ROUNDTABLE_KEY_FILE", key_file.to_string_lossy());
         sources.set(
@@ -165,6 +171,7 @@ impl TestAppBuilder {
         }
         let addr = server.local_addr();
         let db = server.db().clone();
+        let state = server.state().clone();
         // Requests go to 127.0.0.1 even when the server listens on 0.0.0.0.
         let base = Url::parse(&format!("http://127.0.0.1:{}/", addr.port())).expect("url");
         let (stop, stopped) = oneshot::channel::<()>();
@@ -175,6 +182,9 @@ impl TestAppBuilder {
             client: client(&base),
             base,
             db,
+            state,
+            mail_dir: dir.path().join("mail"),
+            sqlite_file: (self.db == Db::Sqlite).then(|| dir.path().join("test.db")),
             stop: Some(stop),
             handle: Some(handle),
             pg_database: pg,
@@ -224,6 +234,12 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The app's database, for arranging and checking data.
     pub db: DatabaseConnection,
+    /// The app's shared state (keyring etc.), for arranging data through the domain.
+    pub state: AppState,
+    /// Where mail goes when no SMTP server is set.
+    pub mail_dir: PathBuf,
+    /// The SQLite database file (SQLite runs only).
+    pub sqlite_file: Option<PathBuf>,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<std::io::Result<()>>>,
     pg_database: Option<String>,
@@ -237,7 +253,7 @@ impl TestApp {
             db,
             demo: false,
             seed: false,
-            listen: "127.0.0.1:0",
+            listen: "127.0.0.1:0".to_owned(),
             extra: Vec::new(),
         }
     }
@@ -362,4 +378,216 @@ pub fn texts(body: &str, selector: &str) -> Vec<String> {
                 .join(" ")
         })
         .collect()
+}
+
+/// A browser-like client whose session is already signed in (the arrangement step of a test,
+/// like seeding a row): the session row is written through the real store and its cookie set.
+pub async fn signed_in_client(
+    app: &TestApp,
+    person: roundtable_app::model::ids::PersonId,
+    council: roundtable_app::model::ids::CouncilId,
+    second_factor: bool,
+) -> reqwest::Client {
+    let mut auth = roundtable_app::domain::SessionAuth::new(person, council);
+    auth.second_factor = second_factor;
+    client_with_session(app, auth).await
+}
+
+/// A client whose stored session holds exactly `auth` (e.g. an old sign-in time).
+pub async fn client_with_session(
+    app: &TestApp,
+    auth: roundtable_app::domain::SessionAuth,
+) -> reqwest::Client {
+    use roundtable_app::domain::SessionAuth;
+    use roundtable_app::domain::session_store::DbSessionStore;
+    use tower_sessions::SessionStore as _;
+    let mut data = std::collections::HashMap::new();
+    data.insert(
+        SessionAuth::KEY.to_owned(),
+        serde_json::to_value(auth).expect("auth serialises"),
+    );
+    let mut record = tower_sessions::session::Record {
+        id: tower_sessions::session::Id::default(),
+        data,
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(30),
+    };
+    DbSessionStore::new(app.db.clone())
+        .create(&mut record)
+        .await
+        .expect("session stored");
+    client_with_cookie(&app.base, &format!("rt_session={}", record.id))
+}
+
+/// A client that starts with `cookie` (`name=value`) for the app's host.
+pub fn client_with_cookie(base: &Url, cookie: &str) -> reqwest::Client {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(&format!("{cookie}; Path=/"), base);
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::ORIGIN,
+        reqwest::header::HeaderValue::from_str(&base.origin().ascii_serialization())
+            .expect("origin"),
+    );
+    reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client")
+}
+
+/// Creates a council through the operator command; returns its id.
+pub async fn create_council(app: &TestApp, slug: &str) -> roundtable_app::model::ids::CouncilId {
+    let id = roundtable_server::operator::create_council(
+        &app.state,
+        roundtable_server::operator::NewCouncil {
+            slug: slug.to_owned(),
+            name: format!("Council {slug}"),
+            country: "AT".into(),
+            languages: vec!["en".into(), "fr".into()],
+            time_zone: "Europe/Vienna".into(),
+            currency: "EUR".into(),
+        },
+    )
+    .await
+    .expect("council created");
+    roundtable_app::model::ids::CouncilId(id)
+}
+
+/// Creates a person with `email` (encrypted, as the app stores it) holding `roles` in
+/// `council`; returns their id.
+pub async fn create_person(
+    app: &TestApp,
+    council: roundtable_app::model::ids::CouncilId,
+    name: &str,
+    email: &str,
+    roles: &[roundtable_app::model::viewer::Role],
+) -> roundtable_app::model::ids::PersonId {
+    use roundtable_app::domain::crypto::Purpose;
+    use roundtable_app::domain::entities::{membership, person};
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let id = uuid::Uuid::now_v7();
+    let now = chrono::Utc::now();
+    let existing = roundtable_app::domain::auth::person_by_email(
+        &app.db,
+        &app.state,
+        &roundtable_app::model::identity::EmailAddress::parse("email", email).expect("email"),
+    )
+    .await
+    .expect("lookup");
+    let id = match existing {
+        Some(p) => p.id,
+        None => {
+            person::Entity::insert(person::ActiveModel {
+                id: Set(id),
+                display_name: Set(name.to_owned()),
+                preferred_language: Set("en".into()),
+                is_demo: Set(false),
+                created_at: Set(now),
+                email_ciphertext: Set(Some(app.state.keyring.seal(Purpose::PersonEmail, email))),
+                email_hash: Set(Some(
+                    app.state.keyring.lookup_hash(Purpose::PersonEmail, email),
+                )),
+                notify: Set("discreet".into()),
+                disabled_at: Set(None),
+                totp_ciphertext: Set(None),
+                totp_enabled_at: Set(None),
+                totp_last_step: Set(None),
+            })
+            .exec_without_returning(&app.db)
+            .await
+            .expect("person");
+            id
+        }
+    };
+    for role in roles {
+        membership::Entity::insert(membership::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            council_id: Set(council.0),
+            person_id: Set(id),
+            role: Set(role.code().to_owned()),
+            created_at: Set(now),
+            suspended_at: Set(None),
+        })
+        .exec_without_returning(&app.db)
+        .await
+        .expect("membership");
+    }
+    roundtable_app::model::ids::PersonId(id)
+}
+
+impl TestApp {
+    /// Waits for `n` mails in the mail folder (no SMTP configured); returns them.
+    pub async fn folder_mails(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> Vec<crate::support::ReceivedMail> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let mut found = Vec::new();
+            if let Ok(entries) = std::fs::read_dir(&self.mail_dir) {
+                let mut paths: Vec<PathBuf> =
+                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                paths.sort();
+                for path in paths {
+                    if let Ok(raw) = std::fs::read_to_string(&path) {
+                        found.push(crate::support::ReceivedMail {
+                            raw,
+                            to: Vec::new(),
+                            from: String::new(),
+                        });
+                    }
+                }
+            }
+            if found.len() >= n || tokio::time::Instant::now() >= deadline {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Asks for a sign-in link for `email` with `client`, waits for the mail (folder or
+    /// `smtp`), and returns the link's token.
+    pub async fn request_link_token(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        already: usize,
+    ) -> String {
+        let res = client
+            .post(self.url("/fn/auth/request-link?return_to=/sign-in"))
+            .header("accept", "text/html")
+            .form(&[("email", email), ("next", "")])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(res.status(), 302, "the request redirects");
+        let mails = self
+            .folder_mails(already + 1, Duration::from_secs(15))
+            .await;
+        assert_eq!(mails.len(), already + 1, "a sign-in mail arrived");
+        token_from(&mails[already])
+    }
+}
+
+/// The `token` parameter of the one link in a mail.
+pub fn token_from(mail: &crate::support::ReceivedMail) -> String {
+    let links = mail.links();
+    assert_eq!(links.len(), 1, "exactly one link in the mail");
+    let url = Url::parse(&links[0]).expect("link is a URL");
+    url.query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .expect("token in link")
+}
+
+/// A free loopback port (for servers that must know each other's address before starting).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }

@@ -5,11 +5,15 @@
 //! through chromedriver with JavaScript on and off, and run axe-core on every page.
 
 mod helpers;
+mod support;
 
+mod authz;
 mod browser;
+mod browser_identity;
 mod config;
 mod consultations;
 mod demo;
 mod health;
+mod identity;
 mod pages;
 mod security;

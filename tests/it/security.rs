@@ -3,6 +3,39 @@
 use crate::helpers::{TestApp, db_tests};
 
 db_tests! {
+    async fn every_server_function_refuses_a_cross_origin_post_with_a_valid_session(db) {
+        use roundtable_app::model::viewer::Role;
+        let app = TestApp::builder(db).spawn().await;
+        let council = crate::helpers::create_council(&app, "at").await;
+        let person = crate::helpers::create_person(&app, council, "Admin", "admin@example.org", &[Role::CouncilAdmin, Role::Secretariat]).await;
+        let signed_in = crate::helpers::signed_in_client(&app, person, council, true).await;
+        let paths: Vec<&str> = server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
+        assert!(paths.len() >= 20, "all server functions are registered: {paths:?}");
+        for path in paths {
+            for evil in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")] {
+                let res = signed_in.post(app.url(path))
+                    .header(evil.0, evil.1)
+                    .header("accept", "application/json")
+                    .form(&[("x", "y")])
+                    .send().await.expect("POST");
+                assert_eq!(res.status(), 403, "{path} with {evil:?}");
+            }
+        }
+        // The session still works from the site itself.
+        let res = signed_in.post(app.url("/fn/session/context")).header("accept", "application/json").send().await.expect("POST");
+        assert_eq!(res.status(), 200);
+    }
+
+    async fn https_deployments_get_hsts_and_host_only_cookies(db) {
+        let app = TestApp::builder(db).seeded().setting("ROUNDTABLE_BASE_URL", "https://roundtable.example").spawn().await;
+        let res = app.get("/exit").await;
+        assert_eq!(res.headers()["strict-transport-security"], "max-age=63072000; includeSubDomains");
+        // A POST from the plain-HTTP origin is not same-origin with the HTTPS site.
+        assert_eq!(app.call("/fn/session/context", &[]).await.status(), 403);
+        let plain = TestApp::builder(db).seeded().spawn().await;
+        assert!(plain.get("/").await.headers().get("strict-transport-security").is_none());
+    }
+
     async fn pages_carry_the_security_headers(db) {
         let app = TestApp::builder(db).seeded().spawn().await;
         let res = app.get("/").await;

@@ -83,7 +83,8 @@ const NEXT_KEY: &str = "next";
 
 /// Remembers where to go after signing in (a local path only).
 pub(crate) async fn remember_next(session: &Session, next: Option<&str>) {
-    if next.is_some() {
+    // An empty `next` (a sign-in page opened directly) keeps what was remembered before.
+    if next.is_some_and(|n| !n.is_empty()) {
         let path = crate::domain::auth::safe_next(next);
         let _ = session.insert(NEXT_KEY, path).await;
     }
@@ -113,5 +114,9 @@ pub(crate) async fn take_stash<T: serde::de::DeserializeOwned>(
     session: &Session,
     form: &str,
 ) -> Option<T> {
-    session.remove(&format!("stash:{form}")).await.ok().flatten()
+    session
+        .remove(&format!("stash:{form}"))
+        .await
+        .ok()
+        .flatten()
 }

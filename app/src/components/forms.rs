@@ -45,7 +45,7 @@ pub fn PostForm(
 }
 
 /// Percent-encodes everything but unreserved characters and `/`.
-fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {

@@ -185,13 +185,17 @@ pub enum ChainBreak {
     #[error("audit row {0}: its content does not match its hash (edited)")]
     Edited(i64),
     /// A row does not point at the hash of the row before it.
-    #[error("audit row {0}: does not follow the row before it (a row was edited, removed or inserted)")]
+    #[error(
+        "audit row {0}: does not follow the row before it (a row was edited, removed or inserted)"
+    )]
     Unlinked(i64),
     /// A sequence number is missing.
     #[error("audit row {0} is missing (deleted)")]
     Missing(i64),
     /// The chain's end does not match the recorded head.
-    #[error("the audit log ends at row {found} but the head records row {expected} (rows removed at the end, or the head edited)")]
+    #[error(
+        "the audit log ends at row {found} but the head records row {expected} (rows removed at the end, or the head edited)"
+    )]
     Truncated {
         /// The last row found.
         found: i64,

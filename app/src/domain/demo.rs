@@ -83,7 +83,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedOutcome, AppError> {
             person_id: Set(person_id),
             role: Set(role.code().to_owned()),
             created_at: Set(now),
-                suspended_at: Set(None),
+            suspended_at: Set(None),
         }
         .insert(&txn)
         .await?;

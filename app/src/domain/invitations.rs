@@ -145,8 +145,7 @@ async fn open_invitation(
         .one(db)
         .await?
         .ok_or(AppError::LinkInvalid)?;
-    if found.accepted_at.is_some() || found.revoked_at.is_some() || found.expires_at <= Utc::now()
-    {
+    if found.accepted_at.is_some() || found.revoked_at.is_some() || found.expires_at <= Utc::now() {
         return Err(AppError::LinkInvalid);
     }
     Ok(found)
@@ -218,9 +217,8 @@ pub async fn accept(
     input: Acceptance<'_>,
 ) -> Result<SessionAuth, AppError> {
     state.limits.link_use_from(ip)?;
-    let notify = NotifyPreference::from_code(input.notify).ok_or_else(|| {
-        AppError::invalid("notify", crate::model::InputProblem::Malformed)
-    })?;
+    let notify = NotifyPreference::from_code(input.notify)
+        .ok_or_else(|| AppError::invalid("notify", crate::model::InputProblem::Malformed))?;
     let txn = state.db.begin().await?;
     let found = open_invitation(&txn, input.token).await?;
     let role = Role::from_code(&found.role).ok_or(AppError::Internal)?;
@@ -261,7 +259,9 @@ pub async fn accept(
                     state.keyring.seal(Purpose::PersonEmail, email.as_str()),
                 )),
                 email_hash: Set(Some(
-                    state.keyring.lookup_hash(Purpose::PersonEmail, email.as_str()),
+                    state
+                        .keyring
+                        .lookup_hash(Purpose::PersonEmail, email.as_str()),
                 )),
                 notify: Set(notify.code().to_owned()),
                 disabled_at: Set(None),

@@ -277,7 +277,10 @@ pub async fn mark_failed(
     };
     let error: String = error.chars().take(200).collect();
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, sea_orm::sea_query::Expr::value(status))
+        .col_expr(
+            outbox::Column::Status,
+            sea_orm::sea_query::Expr::value(status),
+        )
         .col_expr(
             outbox::Column::Attempts,
             sea_orm::sea_query::Expr::value(attempts),

@@ -95,7 +95,8 @@ pub async fn set_roles(
     let mut wanted = BTreeSet::new();
     for code in role_codes {
         wanted.insert(
-            Role::from_code(code).ok_or_else(|| AppError::invalid("roles", InputProblem::Malformed))?,
+            Role::from_code(code)
+                .ok_or_else(|| AppError::invalid("roles", InputProblem::Malformed))?,
         );
     }
     if wanted.is_empty() {

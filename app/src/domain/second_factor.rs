@@ -73,7 +73,10 @@ pub async fn enrolment(state: &AppState, actor: &Actor) -> Result<TotpEnrolment,
             };
             let sealed = state.keyring.seal(Purpose::TotpSecret, &encoded);
             person::Entity::update_many()
-                .col_expr(person::Column::TotpCiphertext, Expr::value(Some(sealed.clone())))
+                .col_expr(
+                    person::Column::TotpCiphertext,
+                    Expr::value(Some(sealed.clone())),
+                )
                 .col_expr(
                     person::Column::TotpEnabledAt,
                     Expr::value(Option::<chrono::DateTime<Utc>>::None),
@@ -136,9 +139,7 @@ pub async fn confirm_enrolment(
     code_input: &str,
 ) -> Result<(SessionAuth, Vec<String>), AppError> {
     let p = signed_in(actor)?;
-    state
-        .limits
-        .second_factor(ip, &p.person_id.0.to_string())?;
+    state.limits.second_factor(ip, &p.person_id.0.to_string())?;
     let SecondFactorCode::Totp(code) = SecondFactorCode::parse("code", code_input)? else {
         return Err(AppError::invalid("code", InputProblem::Malformed));
     };
@@ -202,9 +203,7 @@ pub async fn verify(
     code_input: &str,
 ) -> Result<SessionAuth, AppError> {
     let p = signed_in(actor)?;
-    state
-        .limits
-        .second_factor(ip, &p.person_id.0.to_string())?;
+    state.limits.second_factor(ip, &p.person_id.0.to_string())?;
     let code = SecondFactorCode::parse("code", code_input)?;
     let found = person::Entity::find_by_id(p.person_id.0)
         .one(&state.db)
@@ -294,7 +293,10 @@ mod tests {
             Some(i64::try_from(now / STEP).expect("fits"))
         );
         assert_eq!(matching_step(&totp, &code, now + 3 * STEP), None);
-        assert_eq!(matching_step(&totp, "000000", now).is_some(), totp.generate(now) == "000000");
+        assert_eq!(
+            matching_step(&totp, "000000", now).is_some(),
+            totp.generate(now) == "000000"
+        );
     }
 
     #[test]

@@ -30,8 +30,9 @@ impl EmailAddress {
         let (local, domain) = text.split_once('@').ok_or_else(malformed)?;
         let ok_chars = |s: &str| {
             !s.is_empty()
-                && s.chars()
-                    .all(|c| !c.is_whitespace() && !c.is_control() && c != '@' && c != '<' && c != '>')
+                && s.chars().all(|c| {
+                    !c.is_whitespace() && !c.is_control() && c != '@' && c != '<' && c != '>'
+                })
         };
         if !ok_chars(local)
             || local.len() > 64
@@ -263,7 +264,16 @@ mod tests {
                 .as_str(),
             "ana@example.org"
         );
-        for bad in ["", "ana", "ana@", "@x.org", "ana@x", "a b@x.org", "a@x..org", "a@@x.org"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@x.org",
+            "ana@x",
+            "a b@x.org",
+            "a@x..org",
+            "a@@x.org",
+        ] {
             assert!(EmailAddress::parse("email", bad).is_err(), "{bad}");
         }
         let long = format!("{}@example.org", "a".repeat(300));

@@ -62,12 +62,8 @@ fn AccountView(data: AccountData) -> impl IntoView {
         ),
         None => (account.display_name.clone(), account.notify),
     };
-    let session_ended = move || {
-        matches!(
-            update.value().get(),
-            Some(Err(AppError::Unauthenticated))
-        )
-    };
+    let session_ended =
+        move || matches!(update.value().get(), Some(Err(AppError::Unauthenticated)));
     let saved = move || matches!(update.value().get(), Some(Ok(())));
     let current = account.current_council;
     view! {

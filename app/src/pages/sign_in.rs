@@ -6,8 +6,8 @@ use leptos_router::hooks::use_query_map;
 use server_fn::ServerFn;
 
 use crate::api::auth::{
-    ConfirmSecondFactor, RequestSignInLink, UseSignInLink, VerifySecondFactor,
-    get_sign_in_options, second_factor_enrolment, second_factor_status, take_recovery_codes,
+    ConfirmSecondFactor, RequestSignInLink, UseSignInLink, VerifySecondFactor, get_sign_in_options,
+    second_factor_enrolment, second_factor_status, take_recovery_codes,
 };
 use crate::components::error::{ErrorPage, ErrorText};
 use crate::components::forms::PostForm;
@@ -63,9 +63,15 @@ pub fn SignInPage() -> impl IntoView {
         </PostForm>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                options.await.ok().and_then(|o| o.oidc_label).map(|label| view! {
-                    <p class="divider">{t!(i18n, sign_in.or)}</p>
-                    <p><a class="button" href="/auth/oidc/start" id="oidc-sign-in">{label}</a></p>
+                options.await.ok().and_then(|o| o.oidc_label).map(|label| {
+                    let href = match next() {
+                        n if n.is_empty() => "/auth/oidc/start".to_owned(),
+                        n => format!("/auth/oidc/start?next={}", crate::components::forms::url_encode(&n)),
+                    };
+                    view! {
+                        <p class="divider">{t!(i18n, sign_in.or)}</p>
+                        <p><a class="button" href=href id="oidc-sign-in">{label}</a></p>
+                    }
                 })
             })}
         </Suspense>

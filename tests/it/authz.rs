@@ -1,0 +1,942 @@
+//! The authorization matrix.
+//!
+//! [`TABLE`] names every server function and every route (Leptos pages and the plain routes of
+//! [`roundtable_server::PLAIN_ROUTES`]) with who may call it. `every_route_is_in_the_table`
+//! fails for a server function or route the table does not name (and for a row that names
+//! nothing); `the_matrix_holds` calls every row as an anonymous visitor and as each role —
+//! member, secretariat, finance, council admin, auditor — on its own council and from another
+//! council, plus a council admin who has not passed the second factor, and checks allow or
+//! deny. Every mismatch is collected and reported at once.
+//!
+//! What the other council gets: a row that names one of council A's things (a consultation,
+//! an invitation, a person, the council itself) is refused (404 preferred, 403 accepted); a row
+//! that acts on the caller's current council answers as for the caller's own role in their own
+//! council, and its body must not mention any of council A's people or things.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use roundtable_app::domain::SessionAuth;
+use roundtable_app::domain::entities::consultation;
+use roundtable_app::model::identity::EmailAddress;
+use roundtable_app::model::ids::{CouncilId, PersonId};
+use roundtable_app::model::viewer::Role;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, create_council, create_person, db_tests, signed_in_client};
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    /// Nobody signed in.
+    Anonymous,
+    /// A person holding only the member role.
+    Member,
+    /// Only the secretariat role.
+    Secretariat,
+    /// Only the finance role (counts after the second factor).
+    Finance,
+    /// Only the council admin role (counts after the second factor).
+    CouncilAdmin,
+    /// Only the auditor role.
+    Auditor,
+}
+
+impl Kind {
+    /// The signed-in kinds with the one role each holds.
+    const ROLES: [(Kind, Role); 5] = [
+        (Kind::Member, Role::Member),
+        (Kind::Secretariat, Role::Secretariat),
+        (Kind::Finance, Role::Finance),
+        (Kind::CouncilAdmin, Role::CouncilAdmin),
+        (Kind::Auditor, Role::Auditor),
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Anonymous => "anonymous",
+            Kind::Member => "member",
+            Kind::Secretariat => "secretariat",
+            Kind::Finance => "finance",
+            Kind::CouncilAdmin => "council admin",
+            Kind::Auditor => "auditor",
+        }
+    }
+}
+
+/// What one call must answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Let through; the answer has this status. Mostly 200; a call that passes the access
+    /// check and then stops at its deliberately harmless input says so (e.g. 400 for a
+    /// malformed second-factor code, 404 for recovery codes when none wait).
+    Allow(u16),
+    /// Refused with this status.
+    Deny(u16),
+}
+
+use Expect::{Allow, Deny};
+
+/// A row's rule: what each kind of actor gets in its own council.
+#[derive(Debug, Clone, Copy)]
+struct Who {
+    anonymous: Expect,
+    member: Expect,
+    secretariat: Expect,
+    finance: Expect,
+    council_admin: Expect,
+    auditor: Expect,
+}
+
+impl Who {
+    const fn all(expect: Expect) -> Self {
+        Self {
+            anonymous: expect,
+            member: expect,
+            secretariat: expect,
+            finance: expect,
+            council_admin: expect,
+            auditor: expect,
+        }
+    }
+
+    fn of(&self, kind: Kind) -> Expect {
+        match kind {
+            Kind::Anonymous => self.anonymous,
+            Kind::Member => self.member,
+            Kind::Secretariat => self.secretariat,
+            Kind::Finance => self.finance,
+            Kind::CouncilAdmin => self.council_admin,
+            Kind::Auditor => self.auditor,
+        }
+    }
+
+    /// Whether only an elevated role opens this row (the council admin may, a plain member
+    /// may not): a council admin without the second factor must then be refused.
+    fn needs_a_role(&self) -> bool {
+        matches!(self.council_admin, Allow(_)) && matches!(self.member, Deny(_))
+    }
+}
+
+/// Everybody, signed in or not.
+const EVERYONE: Who = Who::all(Allow(200));
+/// Anybody signed in; anonymous visitors are asked to sign in.
+const SIGNED_IN: Who = Who {
+    anonymous: Deny(401),
+    ..Who::all(Allow(200))
+};
+/// The council's people (any role); to anybody else the thing does not exist.
+const COUNCIL_PEOPLE: Who = Who {
+    anonymous: Deny(404),
+    ..Who::all(Allow(200))
+};
+/// Secretariat and council admin (`invitations::may_manage`).
+const STAFF: Who = Who {
+    anonymous: Deny(401),
+    member: Deny(403),
+    secretariat: Allow(200),
+    finance: Deny(403),
+    council_admin: Allow(200),
+    auditor: Deny(403),
+};
+/// The council admin only (`members::admin_council`).
+const COUNCIL_ADMIN: Who = Who {
+    secretariat: Deny(403),
+    ..STAFF
+};
+/// Council admin and auditor (`audit::list`).
+const ADMIN_OR_AUDITOR: Who = Who {
+    auditor: Allow(200),
+    ..COUNCIL_ADMIN
+};
+/// Nobody without a valid token; the walk only has invalid ones, so everybody gets 410.
+const NOBODY_WITHOUT_TOKEN: Who = Who::all(Deny(410));
+/// Not present in this deployment (demo mode off, no OpenID provider configured): 404 for
+/// everybody, so it cannot even be found.
+const NOT_HERE: Who = Who::all(Deny(404));
+/// Anybody signed in, whose call then stops at its malformed code (400).
+const SIGNED_IN_THEN_BAD_CODE: Who = Who {
+    anonymous: Deny(401),
+    ..Who::all(Allow(400))
+};
+/// Anybody signed in, who finds nothing waiting (no fresh recovery codes: 404).
+const SIGNED_IN_NOTHING_WAITING: Who = Who {
+    anonymous: Deny(401),
+    ..Who::all(Allow(404))
+};
+/// Everybody, sent on elsewhere (303).
+const EVERYONE_SENT_AWAY: Who = Who::all(Allow(303));
+
+/// How a row is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Via {
+    /// A server function: POST, form-encoded, JSON answer (as the hydrated app calls it).
+    ServerFn,
+    /// A Leptos page: GET as a browser asks for HTML.
+    Page,
+    /// A route outside Leptos ([`roundtable_server::PLAIN_ROUTES`]): GET.
+    Plain,
+}
+
+/// What a row touches, which decides what another council's people get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Not tied to a council: the caller's own session, account, or a public page. Another
+    /// council's people get what their own role gets.
+    Global,
+    /// The caller's current council (its lists, or a new invitation to it). Another council's
+    /// people get what their own role gets, in their own council, and never A's data.
+    Acting,
+    /// Names one of council A's things by id. Another council's people are refused.
+    Names,
+}
+
+/// A fixture of council A a list row must show to those it lets in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fixture {
+    /// The council-only consultation.
+    Consultation,
+    /// The pending invitation.
+    Invitation,
+    /// The member person.
+    Member,
+}
+
+/// One server function or route and who may call it.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    /// The route as the router lists it: a server function's path, a page's route pattern
+    /// (`/consultations/{id}`), or a plain route's path.
+    route: &'static str,
+    via: Via,
+    /// What is requested: the route with placeholders for the fixtures (see [`Fixtures::fill`])
+    /// and any query.
+    target: &'static str,
+    /// Form fields (server functions), with the same placeholders.
+    form: &'static [(&'static str, &'static str)],
+    scope: Scope,
+    who: Who,
+    /// What an allowed member of council A must see in the answer.
+    shows: Option<Fixture>,
+}
+
+impl Row {
+    const fn shows(self, fixture: Fixture) -> Self {
+        Self {
+            shows: Some(fixture),
+            ..self
+        }
+    }
+}
+
+const fn func(
+    route: &'static str,
+    form: &'static [(&'static str, &'static str)],
+    scope: Scope,
+    who: Who,
+) -> Row {
+    Row {
+        route,
+        via: Via::ServerFn,
+        target: route,
+        form,
+        scope,
+        who,
+        shows: None,
+    }
+}
+
+const fn page(route: &'static str, target: &'static str, scope: Scope, who: Who) -> Row {
+    Row {
+        route,
+        via: Via::Page,
+        target,
+        form: &[],
+        scope,
+        who,
+        shows: None,
+    }
+}
+
+const fn plain(route: &'static str, who: Who) -> Row {
+    Row {
+        route,
+        via: Via::Plain,
+        target: route,
+        form: &[],
+        scope: Scope::Global,
+        who,
+        shows: None,
+    }
+}
+
+/// A token that is no token.
+const BAD_TOKEN: &str = "not-a-valid-token";
+
+/// Every server function and route, and who may call it.
+const TABLE: &[Row] = &[
+    // Signing in and out, the session.
+    func("/fn/auth/options", &[], Scope::Global, EVERYONE),
+    func(
+        "/fn/auth/request-link",
+        &[("email", "nobody@example.org"), ("next", "")],
+        Scope::Global,
+        EVERYONE,
+    ),
+    func(
+        "/fn/auth/use-link",
+        &[("token", BAD_TOKEN)],
+        Scope::Global,
+        NOBODY_WITHOUT_TOKEN,
+    ),
+    func("/fn/session/context", &[], Scope::Global, EVERYONE),
+    func("/fn/session/sign-out", &[], Scope::Global, EVERYONE),
+    func(
+        "/fn/session/sign-out-everywhere",
+        &[],
+        Scope::Global,
+        SIGNED_IN,
+    ),
+    // Switching to council A: only for A's people (everybody here holds a role in exactly one
+    // council, so A's people "switch" to the council they are in).
+    func(
+        "/fn/session/council",
+        &[("council", "{council}")],
+        Scope::Names,
+        SIGNED_IN,
+    ),
+    func(
+        "/fn/preferences/language",
+        &[("lang", "en")],
+        Scope::Global,
+        EVERYONE,
+    ),
+    func(
+        "/fn/auth/second-factor/status",
+        &[],
+        Scope::Global,
+        SIGNED_IN,
+    ),
+    func(
+        "/fn/auth/second-factor/enrolment",
+        &[],
+        Scope::Global,
+        SIGNED_IN,
+    ),
+    func(
+        "/fn/auth/second-factor/confirm",
+        &[("code", "not-a-code")],
+        Scope::Global,
+        SIGNED_IN_THEN_BAD_CODE,
+    ),
+    func(
+        "/fn/auth/second-factor/verify",
+        &[("code", "not-a-code")],
+        Scope::Global,
+        SIGNED_IN_THEN_BAD_CODE,
+    ),
+    func(
+        "/fn/auth/second-factor/recovery-codes",
+        &[],
+        Scope::Global,
+        SIGNED_IN_NOTHING_WAITING,
+    ),
+    func("/fn/demo/people", &[], Scope::Global, NOT_HERE),
+    func(
+        "/fn/demo/sign-in",
+        &[("person", "{member}")],
+        Scope::Global,
+        NOT_HERE,
+    ),
+    // The caller's own account (saved unchanged).
+    func("/fn/account/get", &[], Scope::Global, SIGNED_IN),
+    func(
+        "/fn/account/update",
+        &[("display_name", "{self_name}"), ("notify", "discreet")],
+        Scope::Global,
+        SIGNED_IN,
+    ),
+    // Consultations.
+    func("/fn/consultations/list", &[], Scope::Acting, EVERYONE).shows(Fixture::Consultation),
+    func(
+        "/fn/consultations/get",
+        &[("id", "{consultation}")],
+        Scope::Names,
+        COUNCIL_PEOPLE,
+    ),
+    // Invitations.
+    func(
+        "/fn/invitations/preview",
+        &[("token", BAD_TOKEN)],
+        Scope::Global,
+        NOBODY_WITHOUT_TOKEN,
+    ),
+    func(
+        "/fn/invitations/accept",
+        &[
+            ("token", BAD_TOKEN),
+            ("display_name", "Nobody"),
+            ("language", "en"),
+            ("notify", "discreet"),
+        ],
+        Scope::Global,
+        NOBODY_WITHOUT_TOKEN,
+    ),
+    // Invites to the caller's own council (another council's staff invite to theirs).
+    func(
+        "/fn/invitations/create",
+        &[("email", "invitee@example.org"), ("role", "member")],
+        Scope::Acting,
+        STAFF,
+    ),
+    func("/fn/invitations/pending", &[], Scope::Acting, STAFF).shows(Fixture::Invitation),
+    // A fresh pending invitation of A for every call, so each allowed call can succeed.
+    func(
+        "/fn/invitations/revoke",
+        &[("id", "{fresh_invitation}")],
+        Scope::Names,
+        STAFF,
+    ),
+    // Members (unchanged: the same roles, "restore" someone not suspended) and the audit log.
+    func("/fn/members/list", &[], Scope::Acting, COUNCIL_ADMIN).shows(Fixture::Member),
+    func(
+        "/fn/members/roles",
+        &[("person", "{member}"), ("member", "on")],
+        Scope::Names,
+        COUNCIL_ADMIN,
+    ),
+    func(
+        "/fn/members/suspend",
+        &[("person", "{member}"), ("suspend", "false")],
+        Scope::Names,
+        COUNCIL_ADMIN,
+    ),
+    func(
+        "/fn/audit/list",
+        &[("action", ""), ("from", ""), ("to", "")],
+        Scope::Acting,
+        ADMIN_OR_AUDITOR,
+    )
+    .shows(Fixture::Invitation),
+    // Pages: 200 when allowed; a sign-in prompt (401), 403 or 404 when not.
+    page("/", "/", Scope::Acting, EVERYONE).shows(Fixture::Consultation),
+    page(
+        "/consultations/{id}",
+        "/consultations/{consultation}",
+        Scope::Names,
+        COUNCIL_PEOPLE,
+    ),
+    page("/demo", "/demo", Scope::Global, NOT_HERE),
+    page("/sign-in", "/sign-in", Scope::Global, EVERYONE),
+    page("/sign-in/sent", "/sign-in/sent", Scope::Global, EVERYONE),
+    // Opening a link only shows a button; using it is `/fn/auth/use-link`.
+    page(
+        "/sign-in/link",
+        "/sign-in/link?token=not-a-valid-token",
+        Scope::Global,
+        EVERYONE,
+    ),
+    page(
+        "/sign-in/second-factor",
+        "/sign-in/second-factor",
+        Scope::Global,
+        SIGNED_IN,
+    ),
+    page(
+        "/sign-in/recovery-codes",
+        "/sign-in/recovery-codes",
+        Scope::Global,
+        SIGNED_IN_NOTHING_WAITING,
+    ),
+    page(
+        "/invitation",
+        "/invitation?token=not-a-valid-token",
+        Scope::Global,
+        NOBODY_WITHOUT_TOKEN,
+    ),
+    page("/account", "/account", Scope::Global, SIGNED_IN),
+    page(
+        "/council/members",
+        "/council/members",
+        Scope::Acting,
+        COUNCIL_ADMIN,
+    )
+    .shows(Fixture::Member),
+    page(
+        "/council/invitations",
+        "/council/invitations",
+        Scope::Acting,
+        STAFF,
+    )
+    .shows(Fixture::Invitation),
+    page(
+        "/council/audit",
+        "/council/audit",
+        Scope::Acting,
+        ADMIN_OR_AUDITOR,
+    )
+    .shows(Fixture::Invitation),
+    // Routes outside Leptos.
+    plain("/healthz", EVERYONE),
+    plain("/readyz", EVERYONE),
+    plain("/exit", EVERYONE_SENT_AWAY),
+    // Everybody may start an OpenID sign-in where a provider is configured; none is here.
+    plain("/auth/oidc/start", NOT_HERE),
+    plain("/auth/oidc/callback", NOT_HERE),
+];
+
+#[tokio::test]
+async fn every_route_is_in_the_table() {
+    let mut problems = Vec::new();
+    let mut keys = BTreeSet::new();
+    for row in TABLE {
+        if !keys.insert((row.route, row.via)) {
+            problems.push(format!("{} is in the table twice", row.route));
+        }
+    }
+    let mut found: BTreeSet<(String, Via)> = BTreeSet::new();
+    let in_table = |via: Via, route: &str| TABLE.iter().any(|r| r.via == via && r.route == route);
+    for (path, method) in server_fn::axum::server_fn_paths() {
+        found.insert((path.to_owned(), Via::ServerFn));
+        if !in_table(Via::ServerFn, path) {
+            problems.push(format!(
+                "server function {method} {path} is not in the authorization table"
+            ));
+        } else if method != http::Method::POST {
+            problems.push(format!(
+                "server function {path} answers {method}; the table calls it with POST"
+            ));
+        }
+    }
+    for route in leptos_axum::generate_route_list(roundtable_app::app::App) {
+        found.insert((route.path().to_owned(), Via::Page));
+        if !in_table(Via::Page, route.path()) {
+            problems.push(format!(
+                "page route {} is not in the authorization table",
+                route.path()
+            ));
+        }
+    }
+    for (method, path) in roundtable_server::PLAIN_ROUTES {
+        found.insert(((*path).to_owned(), Via::Plain));
+        if !in_table(Via::Plain, path) {
+            problems.push(format!(
+                "route {method} {path} is not in the authorization table"
+            ));
+        } else if *method != "GET" {
+            problems.push(format!(
+                "route {path} answers {method}; the table calls it with GET"
+            ));
+        }
+    }
+    for row in TABLE {
+        if !found.contains(&(row.route.to_owned(), row.via)) {
+            problems.push(format!(
+                "the table names {:?} {}, which the app does not serve",
+                row.via, row.route
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the authorization table and the app's routes differ:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Which council a signed-in caller acts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// Council A, whose things the rows name.
+    Own,
+    /// Council B.
+    Other,
+}
+
+/// One caller of the walk.
+#[derive(Debug, Clone, Copy)]
+struct Caller {
+    kind: Kind,
+    /// `None` for the anonymous visitor.
+    side: Option<Side>,
+    second_factor: bool,
+}
+
+impl fmt::Display for Caller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.side {
+            None => f.write_str("anonymous"),
+            Some(Side::Own) if !self.second_factor => write!(
+                f,
+                "{} in own council A, WITHOUT the second factor",
+                self.kind.label()
+            ),
+            Some(Side::Own) => write!(f, "{} in own council A", self.kind.label()),
+            Some(Side::Other) => write!(f, "{} of other council B", self.kind.label()),
+        }
+    }
+}
+
+/// The callers of the walk, in order.
+fn callers() -> Vec<Caller> {
+    let mut all = vec![Caller {
+        kind: Kind::Anonymous,
+        side: None,
+        second_factor: false,
+    }];
+    for side in [Side::Own, Side::Other] {
+        for (kind, _) in Kind::ROLES {
+            all.push(Caller {
+                kind,
+                side: Some(side),
+                second_factor: true,
+            });
+        }
+    }
+    all.push(Caller {
+        kind: Kind::CouncilAdmin,
+        side: Some(Side::Own),
+        second_factor: false,
+    });
+    all
+}
+
+/// What a call must answer.
+#[derive(Debug, Clone, Copy)]
+enum Want {
+    /// Exactly this.
+    Exactly(Expect),
+    /// Refused across councils: 404 (preferred) or 403.
+    Refused,
+}
+
+impl fmt::Display for Want {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Want::Exactly(Allow(s)) => write!(f, "allow ({s})"),
+            Want::Exactly(Deny(s)) => write!(f, "deny ({s})"),
+            Want::Refused => f.write_str("deny (404 or 403)"),
+        }
+    }
+}
+
+fn want(row: &Row, caller: Caller) -> Want {
+    match caller.side {
+        None => Want::Exactly(row.who.anonymous),
+        // Finance and council admin count only after the second factor.
+        Some(Side::Own) if !caller.second_factor => Want::Exactly(Deny(403)),
+        Some(Side::Own) => Want::Exactly(row.who.of(caller.kind)),
+        Some(Side::Other) if row.scope == Scope::Names => Want::Refused,
+        Some(Side::Other) => Want::Exactly(row.who.of(caller.kind)),
+    }
+}
+
+/// The two councils, their people and council A's things.
+struct Fixtures {
+    council_a: CouncilId,
+    council_b: CouncilId,
+    /// Each role's person and display name, per council.
+    people: BTreeMap<(Kind, bool), (PersonId, String)>,
+    consultation: Uuid,
+    invitation: Uuid,
+    member: PersonId,
+    /// Council A's ids and names that nobody outside A may see: (what, value).
+    secrets: Vec<(String, String)>,
+}
+
+impl Fixtures {
+    async fn arrange(app: &TestApp) -> Self {
+        let council_a = create_council(app, "a").await;
+        let council_b = create_council(app, "b").await;
+        let mut people = BTreeMap::new();
+        let mut secrets = Vec::new();
+        for (kind, role) in Kind::ROLES {
+            for (in_a, council, prefix) in [(true, council_a, "Aqz"), (false, council_b, "Bqz")] {
+                let name = format!("{prefix} {}", kind.label());
+                let email = format!("{}.{prefix}@example.org", role.code()).to_lowercase();
+                let id = create_person(app, council, &name, &email, &[role]).await;
+                if in_a {
+                    secrets.push((format!("id of A's {}", kind.label()), id.0.to_string()));
+                    secrets.push((format!("name of A's {}", kind.label()), name.clone()));
+                }
+                people.insert((kind, in_a), (id, name));
+            }
+        }
+        let consultation = Uuid::new_v4();
+        consultation::ActiveModel {
+            id: Set(consultation),
+            council_id: Set(council_a.0),
+            title: Set("Aqz council-only consultation".into()),
+            summary: Set("For council A's people only.".into()),
+            phase: Set("open".into()),
+            visibility: Set("council".into()),
+            opens_at: Set(None),
+            closes_at: Set(None),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&app.db)
+        .await
+        .expect("consultation");
+        secrets.push(("A's consultation id".into(), consultation.to_string()));
+        secrets.push((
+            "A's consultation title".into(),
+            "Aqz council-only consultation".into(),
+        ));
+        // The pending invitation, made as the app makes it.
+        let secretariat = people[&(Kind::Secretariat, true)].0;
+        let staff = signed_in_client(app, secretariat, council_a, true).await;
+        let res = staff
+            .post(app.url("/fn/invitations/create"))
+            .header("accept", "application/json")
+            .form(&[("email", "fixture.invitee@example.org"), ("role", "member")])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(res.status(), 200, "A's secretariat invites");
+        let res = staff
+            .post(app.url("/fn/invitations/pending"))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(res.status(), 200, "A's secretariat lists invitations");
+        let pending: serde_json::Value = res.json().await.expect("json");
+        let pending = pending.as_array().expect("a list");
+        assert_eq!(pending.len(), 1, "one pending invitation");
+        let invitation: Uuid = pending[0]["id"]
+            .as_str()
+            .expect("an id")
+            .parse()
+            .expect("a uuid");
+        secrets.push(("A's invitation id".into(), invitation.to_string()));
+        let member = people[&(Kind::Member, true)].0;
+        Self {
+            council_a,
+            council_b,
+            people,
+            consultation,
+            invitation,
+            member,
+            secrets,
+        }
+    }
+
+    /// A new pending invitation of council A (for one revoke call).
+    async fn fresh_invitation(&mut self, app: &TestApp) -> Uuid {
+        let email = EmailAddress::parse("email", "fresh.invitee@example.org").expect("address");
+        let id = roundtable_app::domain::invitations::issue(
+            &app.db,
+            &app.state,
+            self.council_a,
+            "en",
+            &email,
+            Role::Member,
+            None,
+        )
+        .await
+        .expect("invitation issued");
+        self.secrets
+            .push(("a pending invitation id of A".into(), id.to_string()));
+        id
+    }
+
+    /// `text` with the placeholders filled in for `caller`.
+    fn fill(&self, text: &str, caller: Caller, fresh: Option<Uuid>) -> String {
+        let self_name = self
+            .person(caller)
+            .map_or_else(|| "Nobody".to_owned(), |(_, name)| name.clone());
+        text.replace("{consultation}", &self.consultation.to_string())
+            .replace("{invitation}", &self.invitation.to_string())
+            .replace("{member}", &self.member.0.to_string())
+            .replace("{council}", &self.council_a.0.to_string())
+            .replace("{self_name}", &self_name)
+            .replace(
+                "{fresh_invitation}",
+                &fresh.map(|id| id.to_string()).unwrap_or_default(),
+            )
+    }
+
+    fn person(&self, caller: Caller) -> Option<&(PersonId, String)> {
+        let in_a = caller.side? == Side::Own;
+        self.people.get(&(caller.kind, in_a))
+    }
+
+    /// What `fixture` looks like in an answer.
+    fn marker(&self, fixture: Fixture) -> String {
+        match fixture {
+            Fixture::Consultation => self.consultation.to_string(),
+            Fixture::Invitation => self.invitation.to_string(),
+            Fixture::Member => self.member.0.to_string(),
+        }
+    }
+}
+
+/// A distinct loopback source address for every call. The sign-in paths are rate limited per
+/// client address (e.g. 30 link uses per quarter hour), and the walk makes far more calls
+/// than that; limits have their own tests, this one is about access.
+fn next_source_address() -> IpAddr {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let [_, _, hi, lo] = n.to_be_bytes();
+    let lo = lo % 250 + 1;
+    let hi = hi % 250 + 1;
+    IpAddr::V4(Ipv4Addr::new(127, 77, hi, lo))
+}
+
+/// A fresh client for one call: its own session (if signed in) and its own source address,
+/// so calls that end sessions (sign out, quick exit) affect nothing after them.
+async fn client_for(app: &TestApp, fixtures: &Fixtures, caller: Caller) -> reqwest::Client {
+    use roundtable_app::domain::session_store::DbSessionStore;
+    use tower_sessions::SessionStore as _;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    if let Some(&(person, _)) = fixtures.person(caller) {
+        let council = match caller.side {
+            Some(Side::Other) => fixtures.council_b,
+            _ => fixtures.council_a,
+        };
+        let mut auth = SessionAuth::new(person, council);
+        auth.second_factor = caller.second_factor;
+        let mut data = HashMap::new();
+        data.insert(
+            SessionAuth::KEY.to_owned(),
+            serde_json::to_value(auth).expect("auth serialises"),
+        );
+        let mut record = tower_sessions::session::Record {
+            id: tower_sessions::session::Id::default(),
+            data,
+            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(30),
+        };
+        DbSessionStore::new(app.db.clone())
+            .create(&mut record)
+            .await
+            .expect("session stored");
+        jar.add_cookie_str(&format!("rt_session={}; Path=/", record.id), &app.base);
+    }
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::ORIGIN,
+        reqwest::header::HeaderValue::from_str(&app.base.origin().ascii_serialization())
+            .expect("origin"),
+    );
+    reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .local_address(next_source_address())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client")
+}
+
+/// Calls `row` as `caller`; returns status and body.
+async fn call(app: &TestApp, fixtures: &mut Fixtures, row: &Row, caller: Caller) -> (u16, String) {
+    let fresh = if row.target.contains("{fresh_invitation}")
+        || row
+            .form
+            .iter()
+            .any(|(_, v)| v.contains("{fresh_invitation}"))
+    {
+        Some(fixtures.fresh_invitation(app).await)
+    } else {
+        None
+    };
+    let client = client_for(app, fixtures, caller).await;
+    let url = app.url(&fixtures.fill(row.target, caller, fresh));
+    let request = match row.via {
+        Via::ServerFn => {
+            let form: Vec<(&str, String)> = row
+                .form
+                .iter()
+                .map(|(k, v)| (*k, fixtures.fill(v, caller, fresh)))
+                .collect();
+            client
+                .post(url)
+                .header("accept", "application/json")
+                .form(&form)
+        }
+        Via::Page => client.get(url).header("accept", "text/html"),
+        Via::Plain => client.get(url),
+    };
+    let res = request.send().await.expect("request");
+    let status = res.status().as_u16();
+    (status, res.text().await.expect("body"))
+}
+
+/// A short hint at what came back: the error code, or the start of the body.
+fn gist(body: &str) -> String {
+    if let Some(at) = body.find("data-error-code=\"") {
+        let rest = &body[at + "data-error-code=\"".len()..];
+        return format!("page error {}", rest.split('"').next().unwrap_or_default());
+    }
+    let text: String = body.chars().take(100).collect();
+    text.replace('\n', " ")
+}
+
+db_tests! {
+    async fn the_matrix_holds(db) {
+        let started = Instant::now();
+        let app = TestApp::builder(db).spawn().await;
+        let mut fixtures = Fixtures::arrange(&app).await;
+        let mut mismatches = Vec::new();
+        let mut calls = 0usize;
+        for row in TABLE {
+            for caller in callers() {
+                if !caller.second_factor && caller.side.is_some() && !row.who.needs_a_role() {
+                    // The admin without the second factor is checked where a role decides.
+                    continue;
+                }
+                let expected = want(row, caller);
+                let (status, body) = call(&app, &mut fixtures, row, caller).await;
+                calls += 1;
+                let ok = match expected {
+                    Want::Exactly(Allow(s) | Deny(s)) => status == s,
+                    Want::Refused => status == 404 || status == 403,
+                };
+                if !ok {
+                    mismatches.push(format!(
+                        "{} | {caller} | expected {expected} | got {status}: {}",
+                        row.route,
+                        gist(&body)
+                    ));
+                }
+                let outsider = caller.side != Some(Side::Own);
+                if outsider && row.scope != Scope::Names {
+                    for (what, value) in &fixtures.secrets {
+                        if body.contains(value.as_str()) {
+                            mismatches.push(format!(
+                                "{} | {caller} | must not show council A's data | shows {what}",
+                                row.route
+                            ));
+                        }
+                    }
+                }
+                if let (Some(fixture), Some(Side::Own), Want::Exactly(Allow(_)), true) =
+                    (row.shows, caller.side, expected, ok)
+                    && !body.contains(&fixtures.marker(fixture))
+                {
+                    mismatches.push(format!(
+                        "{} | {caller} | expected to show A's {fixture:?} | it is missing",
+                        row.route
+                    ));
+                }
+            }
+        }
+        eprintln!(
+            "authorization matrix ({db:?}): {} rows, {calls} calls, {} mismatches, {:.1?}",
+            TABLE.len(),
+            mismatches.len(),
+            started.elapsed()
+        );
+        assert!(
+            mismatches.is_empty(),
+            "{} authorization mismatches (row | caller | expected | got):\n{}",
+            mismatches.len(),
+            mismatches.join("\n")
+        );
+    }
+}
