@@ -739,3 +739,29 @@ async fn expired_session_keeps_typed_text_with_javascript() {
 async fn expired_session_keeps_typed_text_without_javascript() {
     expired_session_keeps_typed_text(false).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zz_probe_enrolment() {
+    for round in 0..6 {
+    let Some((app, mut inbox)) = app_with_inbox(&[]).await else {
+        return;
+    };
+    let council = create_council(&app, "at").await;
+    let pid = create_person(&app, council, "Blue Heron", "ana@example.org", &[Role::Member, Role::Finance]).await;
+    let browser = Browser::start(true).await;
+    browser.visit(app.url("/sign-in").as_str()).await;
+    sign_in_by_link(&browser, &app, &mut inbox, "ana@example.org", "/sign-in/second-factor", "#totp-secret").await;
+    let secret = browser.text("#totp-secret").await;
+    let stored = person::Entity::find_by_id(pid.0).one(&app.db).await.expect("q").expect("p");
+    let db_secret = app.state.keyring.open(roundtable_app::domain::crypto::Purpose::TotpSecret, stored.totp_ciphertext.as_deref().expect("ct")).expect("open");
+    let code = totp_now(secret.trim(), 0);
+    browser.fill("#code", &code).await;
+    let typed = browser.value("#code").await;
+    let t0 = chrono::Utc::now().timestamp();
+    browser.click("form:has(#code) button[type=submit]").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let url = browser.client.current_url().await.expect("url");
+    eprintln!("round {round}: page secret {secret} db {db_secret} code {code} typed {typed} t {t0} -> {url}");
+    browser.close().await;
+    }
+}

@@ -36,10 +36,10 @@ fn install_shortcuts() {
         };
         list.retain(|t| now - *t < within);
         list.push(now);
-        if list.len() >= needed {
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().replace("/exit");
-            }
+        if list.len() >= needed
+            && let Some(w) = web_sys::window()
+        {
+            let _ = w.location().replace("/exit");
         }
     });
     // The listener lives as long as the page.

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use server_fn::ServerFn;
 
 use super::demo::RoleLabel;
-use super::invitation::NotifyLabel;
+use super::invitation::NotifyChoice;
 use super::sign_in::ActionError;
 use crate::api::account::{AccountPage as AccountData, UpdateAccount, get_account};
 use crate::api::auth::{SignOutEverywhere, SwitchCouncil};
@@ -83,18 +83,7 @@ fn AccountView(data: AccountData) -> impl IntoView {
             <p id="display-name-hint" class="hint">{t!(i18n, invitation.display_name_hint)}</p>
             <input id="display_name" name="display_name" type="text" required maxlength="60"
                 autocomplete="nickname" value=name aria-describedby="display-name-hint"/>
-            <fieldset>
-                <legend>{t!(i18n, invitation.notify_label)}</legend>
-                {NotifyPreference::ALL.into_iter().map(|choice| {
-                    let id = format!("notify-{}", choice.code());
-                    view! {
-                        <div class="choice">
-                            <input type="radio" name="notify" id=id.clone() value=choice.code() checked=choice == notify/>
-                            <label for=id><NotifyLabel choice/></label>
-                        </div>
-                    }
-                }).collect_view()}
-            </fieldset>
+            <NotifyChoice selected=notify/>
             <button type="submit" id="save-account">{t!(i18n, account.save)}</button>
         </PostForm>
 

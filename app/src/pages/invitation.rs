@@ -60,21 +60,30 @@ fn AcceptForm(preview: InvitationPreview, token: String) -> impl IntoView {
                     view! { <option value=code selected=*locale == current lang=code>{language_name(*locale)}</option> }
                 }).collect_view()}
             </select>
-            <fieldset>
-                <legend>{t!(i18n, invitation.notify_label)}</legend>
-                {NotifyPreference::ALL.into_iter().map(|choice| {
-                    let id = format!("notify-{}", choice.code());
-                    view! {
-                        <div class="choice">
-                            <input type="radio" name="notify" id=id.clone() value=choice.code()
-                                checked=choice == NotifyPreference::Discreet/>
-                            <label for=id><NotifyLabel choice/></label>
-                        </div>
-                    }
-                }).collect_view()}
-            </fieldset>
+            <NotifyChoice selected=NotifyPreference::Discreet/>
             <button type="submit" id="accept-invitation">{t!(i18n, invitation.accept_button)}</button>
         </PostForm>
+    }
+}
+
+/// The notification choice as radio buttons, `selected` checked.
+#[component]
+pub fn NotifyChoice(selected: NotifyPreference) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset>
+            <legend>{t!(i18n, invitation.notify_label)}</legend>
+            {NotifyPreference::ALL.into_iter().map(|choice| {
+                let id = format!("notify-{}", choice.code());
+                view! {
+                    <div class="choice">
+                        <input type="radio" name="notify" id=id.clone() value=choice.code()
+                            checked=choice == selected/>
+                        <label for=id><NotifyLabel choice/></label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 

@@ -148,9 +148,7 @@ fn VerifyForm() -> impl IntoView {
         <p>{t!(i18n, second_factor.verify_intro)}</p>
         <ActionError action=verify/>
         <PostForm url=VerifySecondFactor::url() class="stack">
-            <label for="code">{t!(i18n, second_factor.code_label)}</label>
-            <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
-                required maxlength="20"/>
+            <CodeField/>
             <button type="submit">{t!(i18n, second_factor.verify_button)}</button>
         </PostForm>
     }
@@ -180,11 +178,20 @@ fn EnrolForm() -> impl IntoView {
         </Suspense>
         <ActionError action=confirm/>
         <PostForm url=ConfirmSecondFactor::url() class="stack">
-            <label for="code">{t!(i18n, second_factor.code_label)}</label>
-            <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
-                required maxlength="20"/>
+            <CodeField/>
             <button type="submit">{t!(i18n, second_factor.confirm_button)}</button>
         </PostForm>
+    }
+}
+
+/// The field for a six-digit code or a recovery code.
+#[component]
+fn CodeField() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label for="code">{t!(i18n, second_factor.code_label)}</label>
+        <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+            required maxlength="20"/>
     }
 }
 
