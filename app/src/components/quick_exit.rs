@@ -13,7 +13,7 @@ pub fn QuickExit() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| install_shortcuts());
     view! {
-        <a class="quick-exit" href="/exit" rel="noreferrer" title=move || crate::i18n::t_string!(i18n, quick_exit_hint).to_string()>
+        <a class="quick-exit" href="/exit" rel="external noreferrer" title=move || crate::i18n::t_string!(i18n, quick_exit_hint).to_string()>
             {t!(i18n, quick_exit)}
         </a>
     }

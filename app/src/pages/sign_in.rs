@@ -70,7 +70,7 @@ pub fn SignInPage() -> impl IntoView {
                     };
                     view! {
                         <p class="divider">{t!(i18n, sign_in.or)}</p>
-                        <p><a class="button" href=href id="oidc-sign-in">{label}</a></p>
+                        <p><a class="button" href=href id="oidc-sign-in" rel="external">{label}</a></p>
                     }
                 })
             })}
