@@ -50,6 +50,8 @@ async fn run(command: Command, config: Config) -> Result<(), StartError> {
         Command::Serve { .. } => {
             let mail = config.mail.clone();
             let server = Server::build(config).await?;
+            // Listen for SIGTERM before telling anyone we are up.
+            let shutdown = shutdown_signal();
             let url = server.base_url().clone();
             say(&format!("Roundtable is running at {url}"));
             if let MailTransport::Folder(dir) = mail {
@@ -68,7 +70,7 @@ async fn run(command: Command, config: Config) -> Result<(), StartError> {
                 );
             }
             server
-                .run(shutdown_signal())
+                .run(shutdown)
                 .await
                 .map_err(|source| StartError::Bind {
                     addr: url_addr(&url),
