@@ -72,19 +72,27 @@ pub async fn enrolment(state: &AppState, actor: &Actor) -> Result<TotpEnrolment,
                 return Err(AppError::Internal);
             };
             let sealed = state.keyring.seal(Purpose::TotpSecret, &encoded);
+            // Only if nothing is pending: of two simultaneous calls (one page render may ask
+            // more than once) exactly one stores its secret, and both show the stored one.
             person::Entity::update_many()
-                .col_expr(
-                    person::Column::TotpCiphertext,
-                    Expr::value(Some(sealed.clone())),
-                )
+                .col_expr(person::Column::TotpCiphertext, Expr::value(Some(sealed)))
                 .col_expr(
                     person::Column::TotpEnabledAt,
                     Expr::value(Option::<chrono::DateTime<Utc>>::None),
                 )
                 .filter(person::Column::Id.eq(p.person_id.0))
+                .filter(
+                    Condition::any()
+                        .add(person::Column::TotpCiphertext.is_null())
+                        .add(person::Column::TotpEnabledAt.is_not_null()),
+                )
                 .exec(&state.db)
                 .await?;
-            sealed
+            person::Entity::find_by_id(p.person_id.0)
+                .one(&state.db)
+                .await?
+                .and_then(|f| f.totp_ciphertext)
+                .ok_or(AppError::Internal)?
         }
     };
     let totp = totp(secret_of(state, &sealed)?, &state.settings.sender_name)?;
