@@ -8,14 +8,17 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::Layout;
 use crate::i18n::I18nContextProvider;
 use crate::pages::account::AccountPage;
+use crate::pages::consultation::{ChapterPage, ConsultationPage};
 use crate::pages::council::{AuditLogPage, InvitationsPage, MembersPage};
 use crate::pages::invitation::InvitationPage;
+use crate::pages::manage::{AnswersPage, ManagePage, NewConsultationPage};
+use crate::pages::outcome::{
+    DiffPage, OutcomePage, OutcomePrintPage, PublicOutcomePage, PublicOutcomePrintPage,
+};
 use crate::pages::sign_in::{
     RecoveryCodesPage, SecondFactorPage, SignInLinkPage, SignInPage, SignInSentPage,
 };
-use crate::pages::{
-    consultation::ConsultationPage, demo::DemoPage, home::HomePage, not_found::NotFound,
-};
+use crate::pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,7 +57,16 @@ pub fn App() -> impl IntoView {
                     // JavaScript and errors can still set the HTTP status.
                     <Routes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("consultations/new") view=NewConsultationPage ssr=SsrMode::Async/>
                         <Route path=path!("consultations/:id") view=ConsultationPage ssr=SsrMode::Async/>
+                        <Route path=path!("consultations/:id/part/:anchor") view=ChapterPage ssr=SsrMode::Async/>
+                        <Route path=path!("consultations/:id/manage") view=ManagePage ssr=SsrMode::Async/>
+                        <Route path=path!("consultations/:id/answers") view=AnswersPage ssr=SsrMode::Async/>
+                        <Route path=path!("consultations/:id/changes") view=DiffPage ssr=SsrMode::Async/>
+                        <Route path=path!("consultations/:id/outcome") view=OutcomePage ssr=SsrMode::Async/>
+                        <Route path=path!("consultations/:id/outcome/print") view=OutcomePrintPage ssr=SsrMode::Async/>
+                        <Route path=path!("outcome/:id") view=PublicOutcomePage ssr=SsrMode::Async/>
+                        <Route path=path!("outcome/:id/print") view=PublicOutcomePrintPage ssr=SsrMode::Async/>
                         <Route path=path!("demo") view=DemoPage ssr=SsrMode::Async/>
                         <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
                         <Route path=path!("sign-in/sent") view=SignInSentPage ssr=SsrMode::Async/>

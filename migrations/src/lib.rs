@@ -9,6 +9,7 @@ mod m20261128_000001_councils_and_people;
 mod m20261128_000002_consultations;
 mod m20261128_000003_sessions;
 mod m20261128_000004_identity;
+mod m20261128_000005_comments;
 
 /// Runs every Roundtable migration in order.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_consultations::Migration),
             Box::new(m20261128_000003_sessions::Migration),
             Box::new(m20261128_000004_identity::Migration),
+            Box::new(m20261128_000005_comments::Migration),
         ]
     }
 }

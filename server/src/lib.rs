@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+mod files;
 mod http_layers;
 mod mailer;
 mod oidc;
@@ -181,6 +182,7 @@ impl Server {
             DbSessionStore::new(self.db.clone()),
             self.state.limits.clone(),
         ));
+        let phases = tokio::spawn(phase_job(self.state.clone()));
         let worker = tokio::spawn(mailer::run(
             self.state.clone(),
             self.transport.clone(),
@@ -194,6 +196,7 @@ impl Server {
         .with_graceful_shutdown(shutdown)
         .await;
         sweeper.abort();
+        phases.abort();
         worker.abort();
         result
     }
@@ -209,6 +212,18 @@ async fn sweep(store: DbSessionStore, limits: Arc<domain::limits::Limits>) {
             tracing::warn!(error = %err, "could not delete expired sessions");
         }
         limits.shrink();
+    }
+}
+
+/// Opens and closes consultations by time and queues "closing soon" reminders, every 30
+/// seconds (each process may run it: every move is a conditional update).
+async fn phase_job(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        tick.tick().await;
+        if let Err(err) = domain::phases::tick(&state, chrono::Utc::now()).await {
+            tracing::warn!(error = %err, "the phase job failed; it runs again shortly");
+        }
     }
 }
 

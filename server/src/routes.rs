@@ -24,6 +24,10 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/exit"),
     ("GET", crate::oidc::START_PATH),
     ("GET", crate::oidc::CALLBACK_PATH),
+    ("POST", "/consultations/{id}/import"),
+    ("GET", "/consultations/{id}/outcome.csv"),
+    ("GET", "/outcome/{id}/csv"),
+    ("GET", "/go/{id}"),
 ];
 
 /// Idle time after which a session ends.
@@ -56,6 +60,18 @@ pub(crate) fn router(
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/exit", get(quick_exit))
+        .route(
+            "/consultations/{id}/import",
+            axum::routing::post(crate::files::import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::files::UPLOAD_LIMIT,
+            )),
+        )
+        .route(
+            "/consultations/{id}/outcome.csv",
+            get(crate::files::outcome_csv),
+        )
+        .route("/outcome/{id}/csv", get(crate::files::public_outcome_csv))
+        .route("/go/{id}", get(crate::files::go))
         .with_state(state.clone());
     let sign_in = Router::new()
         .route(crate::oidc::START_PATH, get(crate::oidc::start))

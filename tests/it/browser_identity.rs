@@ -27,7 +27,7 @@ const POLL: Duration = Duration::from_millis(100);
 
 impl Browser {
     /// The first element matching `css`, or a failure with a screenshot.
-    async fn element(&self, css: &str) -> fantoccini::elements::Element {
+    pub(crate) async fn element(&self, css: &str) -> fantoccini::elements::Element {
         match self.client.find(Locator::Css(css)).await {
             Ok(element) => element,
             Err(_) => panic!("{}", self.report(&format!("no element {css}")).await),
@@ -35,7 +35,7 @@ impl Browser {
     }
 
     /// Fails the test with a report (see [`Browser::report`]) unless `ok`.
-    async fn check(&self, ok: bool, what: &str) {
+    pub(crate) async fn check(&self, ok: bool, what: &str) {
         if !ok {
             let report = self.report(what).await;
             panic!("{report}");
@@ -43,19 +43,19 @@ impl Browser {
     }
 
     /// Whether an element matches `css` now.
-    async fn has(&self, css: &str) -> bool {
+    pub(crate) async fn has(&self, css: &str) -> bool {
         self.client.find(Locator::Css(css)).await.is_ok()
     }
 
     /// Replaces the text of the field `css` with `text`, typed key by key.
-    async fn fill(&self, css: &str, text: &str) {
+    pub(crate) async fn fill(&self, css: &str, text: &str) {
         let field = self.element(css).await;
         field.clear().await.expect("the field clears");
         field.send_keys(text).await.expect("typing into the field");
     }
 
     /// The current value of the form field `css`.
-    async fn value(&self, css: &str) -> String {
+    pub(crate) async fn value(&self, css: &str) -> String {
         self.element(css)
             .await
             .prop("value")
@@ -65,7 +65,7 @@ impl Browser {
     }
 
     /// Chooses the option with `value` in the select `css`.
-    async fn choose(&self, css: &str, value: &str) {
+    pub(crate) async fn choose(&self, css: &str, value: &str) {
         self.element(css)
             .await
             .select_by_value(value)
@@ -75,7 +75,7 @@ impl Browser {
 
     /// Waits until the browser shows `path` (any query) with an element matching `css`, then
     /// for the page as [`Browser::settle`] does: hydration with JavaScript, then axe-core.
-    async fn arrive(&self, path: &str, css: &str) {
+    pub(crate) async fn arrive(&self, path: &str, css: &str) {
         let deadline = Instant::now() + PAGE_TIMEOUT;
         loop {
             let url = self.client.current_url().await.expect("the current URL");
@@ -95,7 +95,7 @@ impl Browser {
 
     /// Why a test fails: `what`, the page's URL and text, console errors, and a screenshot
     /// saved under the temporary folder.
-    async fn report(&self, what: &str) -> String {
+    pub(crate) async fn report(&self, what: &str) -> String {
         let url = self
             .client
             .current_url()
@@ -130,7 +130,7 @@ impl Browser {
     /// With JavaScript, fails on any console error from this app's origin except failed loads
     /// of `expected` (paths, with the start of their query: pages answered 401 or 410 on
     /// purpose). Then closes the browser.
-    async fn finish(self, app: &TestApp, expected: &[&str]) {
+    pub(crate) async fn finish(self, app: &TestApp, expected: &[&str]) {
         if self.js {
             let origin = app.base.as_str().trim_end_matches('/').to_owned();
             let errors: Vec<String> = self

@@ -1,11 +1,19 @@
-//! Consultation server functions: visibility rules and council isolation.
+//! Consultations through HTTP: visibility, import, phases, comments (named, pseudonym, truly
+//! anonymous), moderation, answers, versions and their diff, the outcome report (page, CSV,
+//! print, public with consent), mails, and bad input.
+
+use std::time::Duration;
 
 use chrono::Utc;
-use roundtable_app::domain::entities::{consultation, council};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use roundtable_app::domain::entities::{audit_log, comment, consultation, council, draft_version};
+use roundtable_app::model::ids::PersonId;
+use roundtable_app::model::viewer::Role;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, db_tests};
+use crate::helpers::{TestApp, create_council, create_person, db_tests, signed_in_client};
 
 async fn add_council(app: &TestApp, slug: &str) -> Uuid {
     let id = Uuid::new_v4();
@@ -40,6 +48,12 @@ async fn add_consultation(app: &TestApp, council: Uuid, phase: &str, visibility:
         opens_at: Set(None),
         closes_at: Set(None),
         created_at: Set(Utc::now()),
+        languages: Set("en".into()),
+        created_by: Set(None),
+        outcome_public: Set(false),
+        reminder_sent_at: Set(None),
+        opened_at: Set(None),
+        closed_at: Set(None),
     }
     .insert(&app.db)
     .await
@@ -50,7 +64,7 @@ async fn add_consultation(app: &TestApp, council: Uuid, phase: &str, visibility:
 async fn titles(app: &TestApp) -> Vec<String> {
     let res = app.call("/fn/consultations/list", &[]).await;
     assert_eq!(res.status(), 200);
-    let body: serde_json::Value = res.json().await.expect("json");
+    let body: Value = res.json().await.expect("json");
     body["consultations"]
         .as_array()
         .expect("array")
@@ -59,24 +73,278 @@ async fn titles(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-db_tests! {
-    async fn anonymous_visitors_see_public_consultations_only(db) {
-        let app = TestApp::builder(db).demo().spawn().await;
-        let demo = roundtable_app::domain::councils::current(&app.db, &roundtable_app::domain::Actor::Anonymous)
-            .await.expect("query").expect("demo council").id;
-        let council_only = add_consultation(&app, demo, "open", "council").await;
-        add_consultation(&app, demo, "draft", "public").await;
-        assert_eq!(titles(&app).await, vec!["Draft Act on Support Services (sample)"]);
-        let res = app.call("/fn/consultations/get", &[("id", &council_only.to_string())]).await;
-        assert_eq!(res.status(), 404);
+/// A draft with chapters, articles, numbered paragraphs and lettered points.
+const DRAFT: &str = "\
+Preamble: this draft sets out support for people who need it.
+
+## Chapter 1 – General provisions
+
+### Article 1 – Purpose
+
+1. This Act sets out the support that people receive.
+2. Support is given without conditions.
+
+### Article 2 – Definitions
+
+For the purposes of this Act:
+
+(a) \"support\" means housing, health care and legal advice;
+(b) \"provider\" means any body that gives support.
+
+## Chapter 2 – Services
+
+### Article 3 – Housing
+
+1. The State shall provide safe housing.
+2. Housing shall be available within 24 hours.
+";
+
+/// The canary: the display name of the member who comments anonymously.
+const CANARY: &str = "Zephyrine Canary";
+
+/// A council with its staff and members, each with a signed-in client.
+struct World {
+    app: TestApp,
+    staff: reqwest::Client,
+    admin: reqwest::Client,
+    auditor: reqwest::Client,
+    /// Named, pseudonym and anonymous commenters: (id, client).
+    members: Vec<(PersonId, reqwest::Client)>,
+    /// A member of another council, and that council's secretariat.
+    outsider: reqwest::Client,
+    outsider_id: PersonId,
+    outside_staff: reqwest::Client,
+}
+
+async fn world(db: crate::helpers::Db) -> World {
+    let app = TestApp::builder(db).spawn().await;
+    let council = create_council(&app, "at").await;
+    let person = |name: &'static str, email: &'static str, roles: &'static [Role]| {
+        let app = &app;
+        async move {
+            let id = create_person(app, council, name, email, roles).await;
+            (id, signed_in_client(app, id, council, true).await)
+        }
+    };
+    let (_, staff) = person("Sam Secretariat", "sam@example.org", &[Role::Secretariat]).await;
+    let (_, admin) = person("Ada Admin", "ada@example.org", &[Role::CouncilAdmin]).await;
+    let (_, auditor) = person("Otto Auditor", "otto@example.org", &[Role::Auditor]).await;
+    let mut members = Vec::new();
+    for (name, email) in [
+        ("Amira Named", "amira@example.org"),
+        ("Pia Pseudo", "pia@example.org"),
+        (CANARY, "zephyrine@example.org"),
+    ] {
+        members.push(person(name, email, &[Role::Member]).await);
+    }
+    let other = create_council(&app, "bt").await;
+    let outsider_id = create_person(
+        &app,
+        other,
+        "Olga Outside",
+        "olga@example.org",
+        &[Role::Member],
+    )
+    .await;
+    let outsider = signed_in_client(&app, outsider_id, other, true).await;
+    let outside_staff_id = create_person(
+        &app,
+        other,
+        "Oskar Staff",
+        "oskar@example.org",
+        &[Role::Secretariat],
+    )
+    .await;
+    let outside_staff = signed_in_client(&app, outside_staff_id, other, true).await;
+    World {
+        app,
+        staff,
+        admin,
+        auditor,
+        members,
+        outsider,
+        outsider_id,
+        outside_staff,
+    }
+}
+
+impl World {
+    async fn call(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.app.url(path))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
     }
 
+    async fn json(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> Value {
+        let res = self.call(client, path, form).await;
+        assert_eq!(res.status(), 200, "{path} answers 200");
+        res.json().await.expect("json")
+    }
+
+    async fn page(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let res = client
+            .get(self.app.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("GET");
+        (res.status().as_u16(), res.text().await.expect("body"))
+    }
+
+    async fn upload(
+        &self,
+        client: &reqwest::Client,
+        id: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+        client
+            .post(self.app.url(&format!("/consultations/{id}/import")))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload")
+    }
+
+    /// Creates a consultation as the secretariat; returns its id.
+    async fn create(&self, title: &str, visibility: &str) -> String {
+        let res = self
+            .call(
+                &self.staff,
+                "/fn/consultations/create",
+                &[
+                    ("fields[title]", title),
+                    (
+                        "fields[summary]",
+                        "What this draft is about, in plain words.",
+                    ),
+                    ("fields[languages]", "en,fr"),
+                    ("fields[visibility]", visibility),
+                    ("fields[opens_at]", ""),
+                    ("fields[closes_at]", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "created");
+        let list = self.json(&self.staff, "/fn/consultations/list", &[]).await;
+        list["consultations"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|c| c["title"] == title)
+            .expect("the new consultation is listed")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
+    /// Creates, imports [`DRAFT`], publishes and opens a consultation.
+    async fn open_consultation(&self) -> String {
+        let id = self.create("Support Act", "council").await;
+        let res = self
+            .upload(&self.staff, &id, "draft.md", DRAFT.as_bytes().to_vec())
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(
+            self.call(
+                &self.staff,
+                "/fn/drafts/publish",
+                &[("id", &id), ("note", "")]
+            )
+            .await
+            .status(),
+            200
+        );
+        assert_eq!(
+            self.call(
+                &self.staff,
+                "/fn/consultations/phase",
+                &[("id", &id), ("step", "open")]
+            )
+            .await
+            .status(),
+            200
+        );
+        id
+    }
+
+    /// The section of the newest version with `number` under the article headed `article`.
+    async fn section(&self, id: &str, article: &str, number: &str) -> (String, String) {
+        let detail = self
+            .json(&self.staff, "/fn/consultations/get", &[("id", id)])
+            .await;
+        let sections = detail["sections"].as_array().expect("sections");
+        let start = sections
+            .iter()
+            .position(|s| s["heading"] == article)
+            .unwrap_or_else(|| panic!("article {article}"));
+        let s = sections[start..]
+            .iter()
+            .find(|s| s["number"] == number)
+            .unwrap_or_else(|| panic!("paragraph {number} of {article}"));
+        (
+            s["id"].as_str().expect("id").to_owned(),
+            s["chapter"].as_str().expect("chapter").to_owned(),
+        )
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one comment form's fields, spelled out at each call"
+    )]
+    async fn post(
+        &self,
+        who: usize,
+        id: &str,
+        section: &str,
+        kind: &str,
+        body: &str,
+        attribution: &str,
+        extra: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form = vec![
+            ("consultation", id),
+            ("section", section),
+            ("fields[kind]", kind),
+            ("fields[body]", body),
+            ("fields[attribution]", attribution),
+        ];
+        form.extend_from_slice(extra);
+        self.call(&self.members[who].1, "/fn/comments/post", &form)
+            .await
+    }
+}
+
+fn comment_ids(chapter: &Value) -> Vec<String> {
+    chapter["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .map(|c| c["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+db_tests! {
     async fn members_see_council_consultations_but_not_drafts(db) {
         let app = TestApp::builder(db).demo().spawn().await;
         let demo = roundtable_app::domain::councils::current(&app.db, &roundtable_app::domain::Actor::Anonymous)
             .await.expect("query").expect("demo council").id;
         add_consultation(&app, demo, "open", "council").await;
         add_consultation(&app, demo, "draft", "council").await;
+        assert!(titles(&app).await.is_empty(), "anonymous visitors see no consultations");
         app.sign_in_as("member").await;
         let mut seen = titles(&app).await;
         seen.sort();
@@ -97,12 +365,12 @@ db_tests! {
     async fn another_councils_consultation_is_never_visible(db) {
         let app = TestApp::builder(db).demo().spawn().await;
         let other = add_council(&app, "other").await;
-        let public = add_consultation(&app, other, "open", "public").await;
-        let private = add_consultation(&app, other, "open", "council").await;
+        let invited = add_consultation(&app, other, "open", "invited").await;
+        let council_only = add_consultation(&app, other, "open", "council").await;
         for role in ["member", "secretariat", "finance", "council_admin", "auditor"] {
             app.sign_in_as(role).await;
             assert!(!titles(&app).await.iter().any(|t| t.starts_with("Canary")), "{role} sees no other council");
-            for id in [public, private] {
+            for id in [invited, council_only] {
                 let res = app.call("/fn/consultations/get", &[("id", &id.to_string())]).await;
                 assert_eq!(res.status(), 404, "{role} cannot open another council's consultation");
                 let (status, body) = app.page(&format!("/consultations/{id}")).await;
@@ -112,12 +380,446 @@ db_tests! {
         }
     }
 
-    async fn malformed_ids_are_client_errors(db) {
-        let app = TestApp::builder(db).seeded().spawn().await;
-        let res = app.call("/fn/consultations/get", &[("id", "'; DROP TABLE consultation; --")]).await;
-        assert_eq!(res.status(), 400);
-        let body: serde_json::Value = res.json().await.expect("json");
-        assert_eq!(body["code"], "transport");
-        assert_eq!(app.call("/fn/consultations/get", &[]).await.status(), 400);
+    async fn invited_only_consultations_are_for_the_invited(db) {
+        let w = world(db).await;
+        let id = w.create("Invited draft", "invited").await;
+        let res = w.upload(&w.staff, &id, "draft.md", DRAFT.as_bytes().to_vec()).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "")]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "open")]).await.status(), 200);
+        let (invited, _) = &w.members[0];
+        let invited_id = invited.0.to_string();
+        assert_eq!(
+            w.call(&w.staff, "/fn/consultations/participant", &[("id", &id), ("person", &invited_id), ("invited", "true")]).await.status(),
+            200
+        );
+        assert_eq!(w.call(&w.members[0].1, "/fn/consultations/get", &[("id", &id)]).await.status(), 200);
+        assert_eq!(w.call(&w.members[1].1, "/fn/consultations/get", &[("id", &id)]).await.status(), 404);
+        // A member of another council can never be invited.
+        let outsider_person = w.outsider_id.0.to_string();
+        let res = w.call(&w.staff, "/fn/consultations/participant", &[("id", &id), ("person", &outsider_person), ("invited", "true")]).await;
+        assert_eq!(res.status(), 404, "outsiders cannot be invited");
+        assert_eq!(w.call(&w.outsider, "/fn/consultations/get", &[("id", &id)]).await.status(), 404);
     }
+
+    async fn the_whole_cycle_from_import_to_public_outcome(db) {
+        let w = world(db).await;
+        let id = w.create("Support Act", "council").await;
+        // Draft: only staff see it.
+        assert_eq!(w.call(&w.members[0].1, "/fn/consultations/get", &[("id", &id)]).await.status(), 404);
+        let res = w.upload(&w.staff, &id, "draft.md", DRAFT.as_bytes().to_vec()).await;
+        assert_eq!(res.status(), 303);
+        assert!(res.headers()["location"].to_str().expect("location").ends_with("/manage#pending"));
+        // The parsed tree, before publishing.
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        let pending = manage["pending"][1].as_array().expect("pending version");
+        let kinds: Vec<(&str, &str)> = pending
+            .iter()
+            .map(|d| (d["section"]["kind"].as_str().expect("kind"), d["section"]["number"].as_str().expect("number")))
+            .collect();
+        assert!(kinds.contains(&("chapter", "Chapter 1")) && kinds.contains(&("chapter", "Chapter 2")), "{kinds:?}");
+        assert!(kinds.contains(&("article", "Article 3")), "{kinds:?}");
+        assert!(kinds.contains(&("point", "(a)")) && kinds.contains(&("point", "(b)")), "{kinds:?}");
+        assert!(kinds.contains(&("paragraph", "2.")), "{kinds:?}");
+        // Fix the tree: a content note on Article 2's first point.
+        let point = pending.iter().find(|d| d["section"]["number"] == "(a)").expect("point (a)");
+        let point_id = point["section"]["id"].as_str().expect("id");
+        let res = w.call(&w.staff, "/fn/drafts/section", &[
+            ("id", &id), ("section", point_id),
+            ("fields[number]", "(a)"), ("fields[heading]", ""),
+            ("fields[body]", point["section"]["body"].as_str().expect("body")),
+            ("fields[content_note]", "describes violence"),
+        ]).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "")]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "open")]).await.status(), 200);
+        // Everybody who may read is told, discreetly (the folder holds one mail per member).
+        let mails = w.app.folder_mails(3, Duration::from_secs(20)).await;
+        assert_eq!(mails.len(), 3, "one 'opened' mail per member");
+        for mail in &mails {
+            let lower = mail.raw.to_lowercase();
+            assert!(!lower.contains("support act") && !lower.contains("consultation"), "discreet: {}", mail.raw);
+        }
+
+        let (housing_1, chapter) = w.section(&id, "Housing", "1.").await;
+        let (housing_2, _) = w.section(&id, "Housing", "2.").await;
+        assert_eq!(w.post(0, &id, &housing_1, "concern", "Safe housing must include **women-only** places.", "named", &[]).await.status(), 200);
+        assert_eq!(w.post(1, &id, &housing_1, "question", "Who checks that housing is safe?", "pseudonym", &[]).await.status(), 200);
+        assert_eq!(
+            w.post(2, &id, &housing_1, "comment", "I waited three weeks for a bed. <script>alert(1)</script>", "anonymous", &[("fields[consent]", "on")]).await.status(),
+            200
+        );
+        assert_eq!(
+            w.post(1, &id, &housing_2, "wording", "", "pseudonym", &[("fields[proposal]", "Housing shall be available within 12 hours.")]).await.status(),
+            200
+        );
+        let chapter_view = w.json(&w.members[0].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        let comments = chapter_view["comments"].as_array().expect("comments");
+        assert_eq!(comments.len(), 4);
+        let anonymous = comments.iter().find(|c| c["body_html"].as_str().unwrap_or("").contains("three weeks")).expect("anonymous comment");
+        assert_eq!(anonymous["author"]["as"], "anonymous");
+        assert!(!anonymous["body_html"].as_str().expect("html").contains("<script"), "sanitized");
+        assert_eq!(anonymous["mine"], false);
+        let anonymous_id = anonymous["id"].as_str().expect("id").to_owned();
+        // The member replies to the anonymous comment; the thread keeps it under its parent.
+        let res = w.call(&w.members[0].1, "/fn/comments/post", &[
+            ("consultation", &id), ("parent", &anonymous_id), ("fields[body]", "Same here, thank you for saying it."),
+        ]).await;
+        assert_eq!(res.status(), 200);
+        let own = w.json(&w.members[2].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        let mine = own["comments"].as_array().expect("comments").iter().find(|c| c["id"] == anonymous_id.as_str()).expect("own comment");
+        assert_eq!(mine["mine"], true, "the anonymous author sees it is theirs");
+        let ids = comment_ids(&own);
+        let at = ids.iter().position(|c| *c == anonymous_id).expect("parent");
+        assert_eq!(own["comments"][at + 1]["depth"], 1, "the reply follows its parent");
+        let wording = own["comments"].as_array().expect("comments").iter().find(|c| c["kind"] == "wording").expect("wording");
+        assert!(wording["proposal"].as_array().expect("diff").iter().any(|p| p["op"] == "added" && p["text"].as_str().unwrap_or("").contains("12")), "{wording}");
+        let wording_id = wording["id"].as_str().expect("id").to_owned();
+        assert_eq!(wording["author"]["as"], "pseudonym");
+
+        // The chapter page renders the comments and a reachable comment control per section.
+        let (status, html) = w.page(&w.members[0].1, &format!("/consultations/{id}/part/{chapter}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("women-only"));
+        assert!(html.matches("name=\"fields[body]\"").count() >= 3, "a comment form per section: {html}");
+
+        // Close; a comment one second late is refused and its text kept.
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
+        let late = w.post(0, &id, &housing_1, "comment", "A late thought I do not want to lose.", "named", &[]).await;
+        assert_eq!(late.status(), 409);
+        let late: Value = late.json().await.expect("json");
+        assert_eq!(late["code"], "closed");
+        let kept = w.json(&w.members[0].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert!(kept["drafts"].to_string().contains("A late thought"), "the late text is kept: {}", kept["drafts"]);
+
+        // Nothing moves on while a comment has no answer.
+        let res = w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "outcome"), ("public", "on")]).await;
+        assert_eq!(res.status(), 409);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["code"], "unanswered");
+        assert_eq!(body["count"], 5);
+        // A member cannot answer.
+        let res = w.call(&w.members[0].1, "/fn/comments/answer", &[("comment", &wording_id), ("fields[decision]", "accepted"), ("fields[explanation]", "x")]).await;
+        assert_eq!(res.status(), 403);
+        // The secretariat answers every comment; the wording led to a change.
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        assert_eq!(queue["unanswered"], 5);
+        for item in queue["items"].as_array().expect("items") {
+            let cid = item["comment"]["id"].as_str().expect("id");
+            let (decision, changed) = if cid == wording_id { ("accepted", "on") } else { ("noted", "") };
+            let res = w.call(&w.staff, "/fn/comments/answer", &[
+                ("comment", cid), ("fields[decision]", decision),
+                ("fields[explanation]", "Thank you; we considered this carefully."), ("fields[changed]", changed),
+            ]).await;
+            assert_eq!(res.status(), 200);
+        }
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "responded")]).await.status(), 200);
+        // The anonymous author gets the "answered" mail; it names nobody.
+        let mails = w.app.folder_mails(8, Duration::from_secs(20)).await;
+        assert!(mails.len() >= 8, "opened ×3 and answered ×5 (got {})", mails.len());
+        assert!(mails.iter().any(|m| m.raw.contains("zephyrine@example.org")), "the anonymous author is told");
+        for m in &mails {
+            assert!(!m.raw.contains(CANARY) && !m.raw.contains("Amira"), "no names in mails");
+            assert!(!m.raw.to_lowercase().contains("consultation"), "no topic word, not even in the link");
+        }
+        // The neutral link leads to the answered comment.
+        let answered = mails.iter().find(|m| m.raw.contains(&format!("/go/{anonymous_id}"))).expect("the answered mail");
+        assert!(answered.raw.contains("zephyrine@example.org"), "it goes to the anonymous author");
+        let link = answered.raw.split_whitespace().find(|w| w.contains("/go/")).expect("a /go/ link");
+        let path = &link[link.find("/go/").expect("path")..];
+        let res = w.members[2].1.get(w.app.url(path)).send().await.expect("GET");
+        assert_eq!(res.status(), 303);
+        let to = res.headers()["location"].to_str().expect("location");
+        assert!(to.contains(&format!("/consultations/{id}/part/")) && to.ends_with(&format!("#comment-{anonymous_id}")), "{to}");
+
+        // Version 2: the secretariat edits the paragraph the wording comment was about.
+        assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        let pending = manage["pending"][1].as_array().expect("pending");
+        let target = pending.iter().find(|d| d["section"]["body"].as_str().unwrap_or("").contains("24 hours")).expect("paragraph");
+        let res = w.call(&w.staff, "/fn/drafts/section", &[
+            ("id", &id), ("section", target["section"]["id"].as_str().expect("id")),
+            ("fields[number]", "2."), ("fields[heading]", ""),
+            ("fields[body]", "Housing shall be available within 12 hours."), ("fields[content_note]", ""),
+        ]).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "Shorter wait")]).await.status(), 200);
+        let diff = w.json(&w.members[0].1, "/fn/consultations/diff", &[("id", &id), ("from", "1"), ("to", "2")]).await;
+        let changed: Vec<&Value> = diff["sections"].as_array().expect("sections").iter().filter(|s| s["change"] != "same").collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert_eq!(changed[0]["comments"][0]["id"], wording_id.as_str(), "the change lists the comment behind it");
+        let (status, html) = w.page(&w.members[0].1, &format!("/consultations/{id}/changes?from=1&to=2")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<ins>") && html.contains(&wording_id));
+
+        // The outcome, published publicly.
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "outcome"), ("public", "on")]).await.status(), 200);
+        let report = w.json(&w.members[0].1, "/fn/consultations/outcome", &[("id", &id)]).await;
+        assert_eq!(report["figures"]["received"], 5);
+        assert_eq!(report["figures"]["answered_pct"], 100);
+        assert_eq!(report["figures"]["accepted_pct"], 20);
+        assert_eq!(report["figures"]["sections_changed"], 1);
+        let csv = w.staff.get(w.app.url(&format!("/consultations/{id}/outcome.csv"))).send().await.expect("csv");
+        assert_eq!(csv.status(), 200);
+        assert!(csv.headers()["content-type"].to_str().expect("type").starts_with("text/csv"));
+        let csv = csv.text().await.expect("text");
+        assert_eq!(csv.lines().count(), 1 + 5, "header and one row per comment:\n{csv}");
+        assert!(csv.contains("Amira Named") && csv.contains(",anonymous,"), "{csv}");
+        let (status, print) = w.page(&w.members[0].1, &format!("/consultations/{id}/outcome/print")).await;
+        assert_eq!(status, 200);
+        assert!(print.contains("print-view") && print.contains("women-only"));
+        // Public: only the consented (anonymous) comment, no sign-in needed.
+        let public = crate::helpers::client(&w.app.base);
+        let (status, html) = w.page(&public, &format!("/outcome/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("three weeks"), "the consented comment is public");
+        assert!(!html.contains("women-only") && !html.contains("Amira"), "comments without consent stay out");
+        let public_csv = public.get(w.app.url(&format!("/outcome/{id}/csv"))).send().await.expect("csv").text().await.expect("text");
+        // The consented comment, and the changed section (whose comment did not consent).
+        assert_eq!(public_csv.lines().count(), 3, "{public_csv}");
+        assert!(public_csv.contains("three weeks") && !public_csv.contains("women-only") && !public_csv.contains("Contributor"), "{public_csv}");
+        // Withdrawing consent removes it at once.
+        assert_eq!(w.call(&w.members[2].1, "/fn/comments/consent", &[("comment", &anonymous_id), ("given", "false")]).await.status(), 200);
+        let (_, html) = w.page(&public, &format!("/outcome/{id}")).await;
+        assert!(!html.contains("three weeks"), "withdrawn consent takes effect at once");
+    }
+
+    async fn an_anonymous_author_cannot_be_found(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        assert_eq!(w.post(2, &id, &section, "concern", "Anonymous canary comment text.", "anonymous", &[("fields[consent]", "on")]).await.status(), 200);
+        let canary_id = w.members[2].0 .0.to_string();
+        // Answer it, close, publish the outcome publicly.
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        let cid = queue["items"][0]["comment"]["id"].as_str().expect("id").to_owned();
+        assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", &cid), ("fields[decision]", "noted"), ("fields[explanation]", "Noted.")]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "outcome"), ("public", "on")]).await.status(), 200);
+        let mut seen: Vec<(String, String)> = Vec::new();
+        let readers = [("secretariat", &w.staff), ("other member", &w.members[0].1), ("auditor", &w.auditor), ("council admin", &w.admin)];
+        for (who, client) in readers {
+            for (path, form) in [
+                ("/fn/consultations/chapter", vec![("id", id.as_str()), ("anchor", chapter.as_str())]),
+                ("/fn/consultations/get", vec![("id", id.as_str())]),
+                ("/fn/consultations/answers", vec![("id", id.as_str())]),
+                ("/fn/consultations/manage", vec![("id", id.as_str())]),
+                ("/fn/consultations/outcome", vec![("id", id.as_str())]),
+                ("/fn/audit/list", vec![("action", ""), ("from", ""), ("to", "")]),
+            ] {
+                let res = w.call(client, path, &form).await;
+                seen.push((format!("{who} {path}"), res.text().await.expect("body")));
+            }
+            for path in [
+                format!("/consultations/{id}/part/{chapter}"),
+                format!("/consultations/{id}/answers"),
+                format!("/consultations/{id}/outcome"),
+                format!("/consultations/{id}/outcome/print"),
+                format!("/consultations/{id}/outcome.csv"),
+                "/council/audit".to_owned(),
+            ] {
+                let (_, body) = w.page(client, &path).await;
+                seen.push((format!("{who} {path}"), body));
+            }
+        }
+        let (_, public) = w.page(&crate::helpers::client(&w.app.base), &format!("/outcome/{id}")).await;
+        assert!(public.contains("Anonymous canary comment text."), "the comment itself is public");
+        seen.push(("public report".into(), public));
+        for mail in w.app.folder_mails(0, Duration::ZERO).await {
+            seen.push(("a mail".into(), mail.raw));
+        }
+        for (where_, body) in &seen {
+            assert!(!body.contains(CANARY), "{where_} names the anonymous author");
+            assert!(!body.contains(&canary_id), "{where_} carries the anonymous author's id");
+        }
+        // The database links the comment to nobody: no author id, and no audit row with the
+        // author as actor around it.
+        let row = comment::Entity::find().filter(comment::Column::Attribution.eq("anonymous")).one(&w.app.db).await.expect("query").expect("row");
+        assert_eq!(row.author_id, None);
+        assert!(!row.author_sealed.contains(&canary_id) && !row.author_tag.contains(&canary_id));
+        let actors = audit_log::Entity::find().filter(audit_log::Column::SubjectId.eq(row.id.to_string())).all(&w.app.db).await.expect("audit");
+        assert!(!actors.is_empty());
+        for a in actors {
+            assert_ne!(a.actor_id, Some(w.members[2].0 .0), "audit row {} names the author", a.action);
+        }
+        // The author still sees it is theirs.
+        let own = w.json(&w.members[2].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert_eq!(own["comments"][0]["mine"], true);
+    }
+
+    async fn bad_input_is_refused_and_nothing_is_lost(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        // Empty.
+        let res = w.post(0, &id, &section, "comment", "   ", "named", &[]).await;
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["field"], "body");
+        // 1 MB: refused with a clear code, not a 500; the start of the text is kept.
+        let huge = "word ".repeat(200_000);
+        let res = w.post(0, &id, &section, "comment", &huge, "named", &[]).await;
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["problem"], "too_long");
+        let kept = w.json(&w.members[0].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert!(kept["drafts"].to_string().contains("word word"), "typed text kept");
+        // Script tags do not survive.
+        assert_eq!(w.post(0, &id, &section, "comment", "<script>alert('x')</script><img src=x onerror=alert(1)> fine", "named", &[]).await.status(), 200);
+        let (_, html) = w.page(&w.members[1].1, &format!("/consultations/{id}/part/{chapter}")).await;
+        // The text shows, escaped; no element of it survives.
+        let doc = crate::helpers::html(&html);
+        let scripts = scraper::Selector::parse("script").expect("selector");
+        assert!(doc.select(&scripts).all(|s| s.inner_html().trim() != "alert('x')"), "no script from a comment");
+        let handlers = scraper::Selector::parse("[onerror], img[src=x]").expect("selector");
+        assert_eq!(doc.select(&handlers).count(), 0, "no element from a comment");
+        assert!(html.contains("&lt;script&gt;alert"), "the text is shown as text");
+        // Unknown kind, unknown attribution.
+        assert_eq!(w.post(0, &id, &section, "shout", "x", "named", &[]).await.status(), 400);
+        assert_eq!(w.post(0, &id, &section, "comment", "x", "loud", &[]).await.status(), 400);
+        // Another council's people cannot comment on, read, or answer this council's sections.
+        let res = w.call(&w.outsider, "/fn/comments/post", &[("consultation", &id), ("section", &section), ("fields[body]", "x")]).await;
+        assert_eq!(res.status(), 404);
+        let res = w.call(&w.outsider, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert_eq!(res.status(), 404);
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        let cid = queue["items"][0]["comment"]["id"].as_str().expect("id").to_owned();
+        let res = w.call(&w.outside_staff, "/fn/comments/answer", &[("comment", &cid), ("fields[decision]", "noted"), ("fields[explanation]", "x")]).await;
+        assert_eq!(res.status(), 404);
+        // A member cannot answer, hide, or manage.
+        assert_eq!(w.call(&w.members[1].1, "/fn/comments/answer", &[("comment", &cid), ("fields[decision]", "noted"), ("fields[explanation]", "x")]).await.status(), 403);
+        assert_eq!(w.call(&w.members[1].1, "/fn/comments/hide", &[("comment", &cid), ("reason", "spam"), ("note", "")]).await.status(), 403);
+        assert_eq!(w.call(&w.members[1].1, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 403);
+        // Malformed ids and steps are 400/404, never 500.
+        assert_eq!(w.call(&w.members[0].1, "/fn/comments/post", &[("consultation", "not-a-uuid"), ("fields[body]", "x")]).await.status(), 400);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "explode")]).await.status(), 400);
+        let (status, _) = w.page(&w.members[0].1, &format!("/consultations/{id}/part/no-such-chapter")).await;
+        assert_eq!(status, 404);
+        // An answer without explanation keeps nothing half-saved.
+        assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", &cid), ("fields[decision]", "noted"), ("fields[explanation]", " ")]).await.status(), 400);
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        assert_eq!(queue["unanswered"], 1, "the one comment is still unanswered");
+    }
+
+    async fn the_secretariat_hides_with_a_reason_and_the_author_resubmits(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        assert_eq!(w.post(0, &id, &section, "comment", "My neighbour Jane Doe at Elm St 5 was refused.", "named", &[]).await.status(), 200);
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        let cid = queue["items"][0]["comment"]["id"].as_str().expect("id").to_owned();
+        assert_eq!(w.call(&w.staff, "/fn/comments/hide", &[("comment", &cid), ("reason", "other"), ("note", "")]).await.status(), 400, "'other' needs a note");
+        assert_eq!(w.call(&w.staff, "/fn/comments/hide", &[("comment", &cid), ("reason", "personal_details"), ("note", "Please remove the name and address.")]).await.status(), 200);
+        // Other members no longer see it; the author sees why; it is kept.
+        let other = w.json(&w.members[1].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert!(comment_ids(&other).is_empty());
+        let own = w.json(&w.members[0].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert_eq!(own["comments"][0]["status"], "hidden");
+        assert_eq!(own["comments"][0]["hidden_reason"], "personal_details");
+        assert_eq!(own["comments"][0]["hidden_note"], "Please remove the name and address.");
+        // The author edits and resubmits; it is visible again.
+        let res = w.call(&w.members[0].1, "/fn/comments/edit", &[
+            ("consultation", &id), ("comment", &cid), ("fields[kind]", "comment"),
+            ("fields[body]", "A neighbour of mine was refused."), ("fields[attribution]", "named"),
+        ]).await;
+        assert_eq!(res.status(), 200);
+        let other = w.json(&w.members[1].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert_eq!(comment_ids(&other), vec![cid.clone()]);
+        // Nobody else may edit it; the author withdraws it at any time.
+        let res = w.call(&w.members[1].1, "/fn/comments/edit", &[("consultation", &id), ("comment", &cid), ("fields[body]", "x")]).await;
+        assert_eq!(res.status(), 403);
+        assert_eq!(w.call(&w.members[0].1, "/fn/comments/withdraw", &[("comment", &cid)]).await.status(), 200);
+        let other = w.json(&w.members[1].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert!(comment_ids(&other).is_empty(), "withdrawn comments are gone");
+        let row = comment::Entity::find_by_id(Uuid::parse_str(&cid).expect("uuid")).one(&w.app.db).await.expect("q").expect("kept row");
+        assert_eq!(row.status, "withdrawn");
+        assert!(row.body.is_empty(), "the withdrawn text is erased");
+    }
+
+    async fn hostile_files_are_refused_with_a_reason(db) {
+        let w = world(db).await;
+        let id = w.create("Files", "council").await;
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("draft.md", Vec::new(), "empty"),
+            ("draft.txt", vec![0u8, 159, 146, 150, 0, 1, 2], "not_text"),
+            ("draft.md", vec![b'a'; 6 * 1024 * 1024], "file_too_large"),
+            ("draft.docx", b"PK\x03\x04 this is not a zip".to_vec(), "not_docx"),
+            ("draft.docx", zip_bomb(), "unpacked_too_large"),
+        ];
+        for (name, bytes, reason) in cases {
+            let res = w.upload(&w.staff, &id, name, bytes).await;
+            assert_eq!(res.status(), 303, "{reason}");
+            let location = res.headers()["location"].to_str().expect("location").to_owned();
+            assert!(location.ends_with(&format!("?import_error={reason}")), "{reason}: {location}");
+            let (status, html) = w.page(&w.staff, &location).await;
+            assert_eq!(status, 200);
+            assert!(html.contains("data-error-code=\"file_refused\""), "the page explains why ({reason})");
+        }
+        let versions = draft_version::Entity::find().filter(draft_version::Column::ConsultationId.eq(Uuid::parse_str(&id).expect("uuid"))).all(&w.app.db).await.expect("q");
+        assert!(versions.is_empty(), "nothing was imported");
+        // A member cannot import at all.
+        let res = w.upload(&w.members[0].1, &id, "draft.md", DRAFT.as_bytes().to_vec()).await;
+        assert_eq!(res.status(), 404, "a draft consultation does not exist for members");
+    }
+
+    async fn time_opens_and_closes_and_reminds_once_even_with_two_workers(db) {
+        let w = world(db).await;
+        let id = w.create("Timed", "council").await;
+        assert_eq!(w.upload(&w.staff, &id, "draft.md", DRAFT.as_bytes().to_vec()).await.status(), 303);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "")]).await.status(), 200);
+        let uuid = Uuid::parse_str(&id).expect("uuid");
+        let now = Utc::now();
+        consultation::Entity::update_many()
+            .col_expr(consultation::Column::OpensAt, Expr::value(Some(now - chrono::Duration::minutes(1))))
+            .col_expr(consultation::Column::ClosesAt, Expr::value(Some(now + chrono::Duration::days(2))))
+            .filter(consultation::Column::Id.eq(uuid))
+            .exec(&w.app.db).await.expect("schedule");
+        // Two workers at once (as two server processes would): one opens, one reminds.
+        let (a, b) = tokio::join!(
+            roundtable_app::domain::phases::tick(&w.app.state, now),
+            roundtable_app::domain::phases::tick(&w.app.state, now),
+        );
+        let (a, b) = (a.expect("tick"), b.expect("tick"));
+        // The server's own job may have done it first: at most one of all of them did.
+        assert!(a.opened + b.opened <= 1, "opened at most once");
+        let again = roundtable_app::domain::phases::tick(&w.app.state, now).await.expect("tick");
+        assert!(a.reminded + b.reminded + again.reminded <= 1, "reminded at most once");
+        let row = consultation::Entity::find_by_id(uuid).one(&w.app.db).await.expect("q").expect("row");
+        assert_eq!(row.phase, "open", "opened by time");
+        assert!(row.reminder_sent_at.is_some(), "closing within 3 days: reminded");
+        let mails = w.app.folder_mails(6, Duration::from_secs(20)).await;
+        assert_eq!(mails.len(), 6, "3 members × (opened + closing soon), each once");
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert_eq!(w.app.folder_mails(7, Duration::ZERO).await.len(), 6, "no duplicates");
+        // Past the closing time: closed by the job; comments refused even before it runs.
+        let (section, _) = w.section(&id, "Housing", "1.").await;
+        consultation::Entity::update_many()
+            .col_expr(consultation::Column::ClosesAt, Expr::value(Some(Utc::now() - chrono::Duration::seconds(1))))
+            .filter(consultation::Column::Id.eq(uuid))
+            .exec(&w.app.db).await.expect("close time");
+        assert_eq!(w.post(0, &id, &section, "comment", "One second late.", "named", &[]).await.status(), 409);
+        let done = roundtable_app::domain::phases::tick(&w.app.state, Utc::now()).await.expect("tick");
+        assert!(done.closed <= 1, "closed at most once (the server's job may have been first)");
+        let row = consultation::Entity::find_by_id(uuid).one(&w.app.db).await.expect("q").expect("row");
+        assert_eq!(row.phase, "closed");
+    }
+}
+
+/// A DOCX-looking ZIP whose document expands to 100 MB of zeros.
+fn zip_bomb() -> Vec<u8> {
+    use std::io::Write as _;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        zip.start_file("word/document.xml", options).expect("entry");
+        let chunk = vec![0u8; 1024 * 1024];
+        for _ in 0..100 {
+            zip.write_all(&chunk).expect("write");
+        }
+        zip.finish().expect("finish");
+    }
+    out.into_inner()
 }

@@ -9,6 +9,7 @@ mod support;
 
 mod authz;
 mod browser;
+mod browser_consultations;
 mod browser_identity;
 mod config;
 mod consultations;

@@ -4,7 +4,12 @@ use crate::helpers::{TestApp, db_tests, html, texts};
 
 db_tests! {
     async fn home_lists_the_councils_consultations_on_the_server(db) {
-        let app = TestApp::builder(db).seeded().spawn().await;
+        let app = TestApp::builder(db).demo().spawn().await;
+        // Drafts are for the council's people: an anonymous visitor sees none.
+        let (status, body) = app.page("/").await;
+        assert_eq!(status, 200);
+        assert!(texts(&body, ".card__title").is_empty());
+        app.sign_in_as("member").await;
         let (status, body) = app.page("/").await;
         assert_eq!(status, 200);
         assert_eq!(texts(&body, "h1"), vec!["Consultations"]);
@@ -40,7 +45,8 @@ db_tests! {
     }
 
     async fn consultation_page_shows_the_draft(db) {
-        let app = TestApp::builder(db).seeded().spawn().await;
+        let app = TestApp::builder(db).demo().spawn().await;
+        app.sign_in_as("member").await;
         let (_, home) = app.page("/").await;
         let doc = html(&home);
         let sel = scraper::Selector::parse(".card__title a").expect("selector");

@@ -1,10 +1,15 @@
-//! Server functions for consultations.
+//! Server functions for consultations: reading, managing, commenting, answering, versions
+//! and the outcome report. Each builds the actor and calls the domain, nothing more.
 
 use leptos::prelude::*;
 
 use crate::model::AppError;
-use crate::model::consultation::{ConsultationDetail, ConsultationList};
-use crate::model::ids::ConsultationId;
+use crate::model::comment::{AnswerQueue, CommentFields, ResponseFields};
+use crate::model::consultation::{
+    ChapterView, ConsultationDetail, ConsultationFields, ConsultationList, ManageView,
+    OutcomeReport, SectionFields, VersionDiff,
+};
+use crate::model::ids::{CommentId, ConsultationId, PersonId, SectionId};
 
 /// The current council's consultations the viewer may see.
 #[server(prefix = "/fn", endpoint = "consultations/list")]
@@ -20,4 +25,348 @@ pub async fn get_consultation(id: ConsultationId) -> Result<ConsultationDetail, 
     use super::context::request;
     let (state, _, actor) = request().await?;
     crate::domain::consultations::detail(&state.db, &actor, id).await
+}
+
+/// The session key under which a comment typed during an ended session is kept.
+#[cfg(feature = "ssr")]
+const COMMENT_STASH: &str = "comment";
+
+/// What was typed into a comment box when the session had ended.
+#[cfg(feature = "ssr")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StashedComment {
+    consultation: ConsultationId,
+    slot: String,
+    fields: CommentFields,
+}
+
+/// One chapter with its comments. A comment typed while signed out comes back as a draft.
+#[server(prefix = "/fn", endpoint = "consultations/chapter")]
+pub async fn get_chapter(id: ConsultationId, anchor: String) -> Result<ChapterView, AppError> {
+    use super::context::{request, take_stash};
+    let (state, session, actor) = request().await?;
+    if actor.person().is_some()
+        && let Some(kept) = take_stash::<StashedComment>(&session, COMMENT_STASH).await
+    {
+        crate::domain::comments::save_draft(
+            &state.db,
+            &actor,
+            kept.consultation,
+            &kept.slot,
+            &kept.fields,
+        )
+        .await?;
+    }
+    crate::domain::consultations::chapter(&state, &actor, id, &anchor).await
+}
+
+/// Keeps typed text after a failed post: as a draft when signed in, in the session when not.
+#[cfg(feature = "ssr")]
+async fn keep_typed(
+    state: &crate::domain::AppState,
+    session: &tower_sessions::Session,
+    actor: &crate::domain::Actor,
+    consultation: ConsultationId,
+    slot: String,
+    fields: &CommentFields,
+) {
+    use super::context::stash_form;
+    if actor.person().is_some() {
+        // Best effort: the post's own error is what the person needs to see.
+        let _ = crate::domain::comments::save_draft(&state.db, actor, consultation, &slot, fields)
+            .await;
+    } else {
+        stash_form(
+            session,
+            COMMENT_STASH,
+            &StashedComment {
+                consultation,
+                slot,
+                fields: fields.clone(),
+            },
+        )
+        .await;
+    }
+}
+
+/// Posts a comment on a section, or a reply to a comment. What was typed is kept whatever
+/// goes wrong (validation, closed period, ended session).
+#[server(prefix = "/fn", endpoint = "comments/post")]
+pub async fn post_comment(
+    consultation: ConsultationId,
+    section: Option<SectionId>,
+    parent: Option<CommentId>,
+    fields: CommentFields,
+) -> Result<(), AppError> {
+    use super::context::request;
+    use crate::domain::comments;
+    let (state, session, actor) = request().await?;
+    match comments::add(&state, &actor, consultation, section, parent, &fields).await {
+        Ok(_) => Ok(()),
+        Err(error) => {
+            if !matches!(error, AppError::NotFound | AppError::Forbidden) {
+                keep_typed(
+                    &state,
+                    &session,
+                    &actor,
+                    consultation,
+                    comments::slot(section, parent, None),
+                    &fields,
+                )
+                .await;
+            }
+            Err(error)
+        }
+    }
+}
+
+/// The author edits a comment (or resubmits a hidden one).
+#[server(prefix = "/fn", endpoint = "comments/edit")]
+pub async fn edit_comment(
+    consultation: ConsultationId,
+    comment: CommentId,
+    fields: CommentFields,
+) -> Result<(), AppError> {
+    use super::context::request;
+    use crate::domain::comments;
+    let (state, session, actor) = request().await?;
+    match comments::edit(&state, &actor, comment, &fields).await {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            if !matches!(error, AppError::NotFound | AppError::Forbidden) {
+                keep_typed(
+                    &state,
+                    &session,
+                    &actor,
+                    consultation,
+                    comments::slot(None, None, Some(comment)),
+                    &fields,
+                )
+                .await;
+            }
+            Err(error)
+        }
+    }
+}
+
+/// The author withdraws a comment.
+#[server(prefix = "/fn", endpoint = "comments/withdraw")]
+pub async fn withdraw_comment(comment: CommentId) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::comments::withdraw(&state, &actor, comment).await
+}
+
+/// The author gives ("true") or withdraws ("false") consent to the public report.
+#[server(prefix = "/fn", endpoint = "comments/consent")]
+pub async fn set_comment_consent(comment: CommentId, given: bool) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::comments::set_public_consent(&state, &actor, comment, given).await
+}
+
+/// The secretariat hides a comment with a reason.
+#[server(prefix = "/fn", endpoint = "comments/hide")]
+pub async fn hide_comment(
+    comment: CommentId,
+    reason: String,
+    note: String,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::comments::hide(&state.db, &actor, comment, &reason, &note).await
+}
+
+/// Saves a comment box as it is typed (called by the page's script, with JavaScript on).
+#[server(prefix = "/fn", endpoint = "comments/draft")]
+pub async fn save_comment_draft(
+    consultation: ConsultationId,
+    slot: String,
+    fields: CommentFields,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, session, actor) = request().await?;
+    if actor.person().is_none() {
+        keep_typed(&state, &session, &actor, consultation, slot, &fields).await;
+        return Err(AppError::Unauthenticated);
+    }
+    crate::domain::comments::save_draft(&state.db, &actor, consultation, &slot, &fields).await
+}
+
+/// The secretariat answers a comment.
+#[server(prefix = "/fn", endpoint = "comments/answer")]
+pub async fn answer_comment(comment: CommentId, fields: ResponseFields) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::responses::answer(&state, &actor, comment, &fields).await
+}
+
+/// The answering queue.
+#[server(prefix = "/fn", endpoint = "consultations/answers")]
+pub async fn get_answer_queue(id: ConsultationId) -> Result<AnswerQueue, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::responses::queue(&state, &actor, id).await
+}
+
+/// What the "new consultation" form needs (the council's time zone); staff only.
+#[server(prefix = "/fn", endpoint = "consultations/new-form")]
+pub async fn new_consultation_form() -> Result<String, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::consultations::new_form(&state.db, &actor).await
+}
+
+/// Creates a consultation and goes to its management page.
+#[server(prefix = "/fn", endpoint = "consultations/create")]
+pub async fn create_consultation(fields: ConsultationFields) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    let id = crate::domain::consultations::create(&state.db, &actor, &fields).await?;
+    leptos_axum::redirect(&format!("/consultations/{id}/manage"));
+    Ok(())
+}
+
+/// Changes a consultation's details.
+#[server(prefix = "/fn", endpoint = "consultations/update")]
+pub async fn update_consultation(
+    id: ConsultationId,
+    fields: ConsultationFields,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::consultations::update(&state.db, &actor, id, &fields).await
+}
+
+/// Invites a member to (or removes them from) an "invited members only" consultation.
+#[server(prefix = "/fn", endpoint = "consultations/participant")]
+pub async fn set_participant(
+    id: ConsultationId,
+    person: PersonId,
+    invited: bool,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::consultations::set_participant(&state.db, &actor, id, person, invited).await
+}
+
+/// The management page's data.
+#[server(prefix = "/fn", endpoint = "consultations/manage")]
+pub async fn manage_consultation(id: ConsultationId) -> Result<ManageView, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::consultations::manage_view(&state.db, &actor, id).await
+}
+
+/// Imports pasted Markdown or plain text as the version being prepared.
+#[server(prefix = "/fn", endpoint = "drafts/paste")]
+pub async fn import_pasted(
+    id: ConsultationId,
+    format: String,
+    text: String,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    let name = if format == "plain_text" {
+        "draft.txt"
+    } else {
+        "draft.md"
+    };
+    crate::domain::drafts::import_file(&state, &actor, id, name, text.as_bytes()).await?;
+    Ok(())
+}
+
+/// Starts a new version from the published one, to edit section by section.
+#[server(prefix = "/fn", endpoint = "drafts/revise")]
+pub async fn start_revision(id: ConsultationId) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::drafts::start_revision(&state.db, &actor, id).await?;
+    Ok(())
+}
+
+/// Throws away the version being prepared.
+#[server(prefix = "/fn", endpoint = "drafts/discard")]
+pub async fn discard_version(id: ConsultationId) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::drafts::discard(&state.db, &actor, id).await
+}
+
+/// Changes a section of the version being prepared.
+#[server(prefix = "/fn", endpoint = "drafts/section")]
+pub async fn edit_section(
+    id: ConsultationId,
+    section: SectionId,
+    fields: SectionFields,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::drafts::edit_section(&state.db, &actor, id, section, &fields).await
+}
+
+/// Merges a section with the next one.
+#[server(prefix = "/fn", endpoint = "drafts/merge")]
+pub async fn merge_section(id: ConsultationId, section: SectionId) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::drafts::merge_with_next(&state.db, &actor, id, section).await
+}
+
+/// Splits a section where the given words begin.
+#[server(prefix = "/fn", endpoint = "drafts/split")]
+pub async fn split_section(
+    id: ConsultationId,
+    section: SectionId,
+    at: String,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::drafts::split(&state.db, &actor, id, section, &at).await
+}
+
+/// Publishes the version being prepared.
+#[server(prefix = "/fn", endpoint = "drafts/publish")]
+pub async fn publish_version(id: ConsultationId, note: String) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::drafts::publish(&state, &actor, id, &note).await?;
+    Ok(())
+}
+
+/// Moves the consultation on: `open`, `close`, `responded`, `outcome` (with `public`),
+/// `outcome_public` / `outcome_private`.
+#[server(prefix = "/fn", endpoint = "consultations/phase")]
+pub async fn change_phase(
+    id: ConsultationId,
+    step: String,
+    public: Option<String>,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    let public = public.is_some_and(|p| !p.is_empty());
+    crate::domain::phases::change(&state, &actor, id, &step, public).await
+}
+
+/// The difference between two published versions.
+#[server(prefix = "/fn", endpoint = "consultations/diff")]
+pub async fn get_diff(id: ConsultationId, from: i32, to: i32) -> Result<VersionDiff, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::outcome::diff(&state, &actor, id, from, to).await
+}
+
+/// The outcome report for a signed-in reader.
+#[server(prefix = "/fn", endpoint = "consultations/outcome")]
+pub async fn get_outcome(id: ConsultationId) -> Result<OutcomeReport, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::outcome::report(&state, &actor, id).await
+}
+
+/// The public outcome report (no sign-in).
+#[server(prefix = "/fn", endpoint = "outcome/public")]
+pub async fn get_public_outcome(id: ConsultationId) -> Result<OutcomeReport, AppError> {
+    use super::context::state;
+    crate::domain::outcome::public_report(&state()?, id).await
 }

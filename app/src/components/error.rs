@@ -13,11 +13,28 @@ pub fn ErrorText(error: AppError) -> impl IntoView {
         AppError::NotFound => t!(i18n, errors.not_found).into_any(),
         AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
         AppError::Unauthenticated => t!(i18n, errors.unauthenticated).into_any(),
-        AppError::InvalidInput { problem, .. } => match problem {
-            InputProblem::Required => t!(i18n, errors.required).into_any(),
-            InputProblem::TooLong => t!(i18n, errors.too_long).into_any(),
-            InputProblem::Malformed => t!(i18n, errors.invalid_input).into_any(),
-            InputProblem::Incorrect => t!(i18n, errors.incorrect).into_any(),
+        AppError::InvalidInput { problem, field } => {
+            let problem = match problem {
+                InputProblem::Required => t!(i18n, errors.required).into_any(),
+                InputProblem::TooLong => t!(i18n, errors.too_long).into_any(),
+                InputProblem::Malformed => t!(i18n, errors.invalid_input).into_any(),
+                InputProblem::Incorrect => t!(i18n, errors.incorrect).into_any(),
+            };
+            view! { <FieldName field/>{problem} }.into_any()
+        }
+        AppError::Closed => t!(i18n, errors.closed).into_any(),
+        AppError::Unanswered { count } => {
+            t!(i18n, errors.unanswered, count = move || count).into_any()
+        }
+        AppError::FileRefused { reason } => match reason.as_str() {
+            "file_too_large" => t!(i18n, errors.file_too_large).into_any(),
+            "not_text" => t!(i18n, errors.file_not_text).into_any(),
+            "empty" => t!(i18n, errors.file_empty).into_any(),
+            "not_docx" => t!(i18n, errors.file_not_docx).into_any(),
+            "unpacked_too_large" => t!(i18n, errors.file_unpacked_too_large).into_any(),
+            "invalid_xml" => t!(i18n, errors.file_invalid_xml).into_any(),
+            "too_many_sections" => t!(i18n, errors.file_too_many_sections).into_any(),
+            _ => t!(i18n, errors.file_too_deep).into_any(),
         },
         AppError::Conflict => t!(i18n, errors.conflict).into_any(),
         AppError::RateLimited => t!(i18n, errors.rate_limited).into_any(),
@@ -26,6 +43,33 @@ pub fn ErrorText(error: AppError) -> impl IntoView {
         AppError::Internal => t!(i18n, errors.internal).into_any(),
         AppError::Transport => t!(i18n, errors.transport).into_any(),
     }
+}
+
+/// The translated name of a form field, followed by a colon, for field errors of forms
+/// with several fields; nothing for fields the page names itself.
+#[component]
+fn FieldName(field: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = match field.as_str() {
+        "body" => Some(t!(i18n, fields.body).into_any()),
+        "proposal" => Some(t!(i18n, fields.proposal).into_any()),
+        "quote" => Some(t!(i18n, fields.quote).into_any()),
+        "title" => Some(t!(i18n, fields.title).into_any()),
+        "summary" => Some(t!(i18n, fields.summary).into_any()),
+        "explanation" => Some(t!(i18n, fields.explanation).into_any()),
+        "decision" => Some(t!(i18n, fields.decision).into_any()),
+        "note" => Some(t!(i18n, fields.note).into_any()),
+        "at" => Some(t!(i18n, fields.split_at).into_any()),
+        "opens_at" => Some(t!(i18n, fields.opens_at).into_any()),
+        "closes_at" => Some(t!(i18n, fields.closes_at).into_any()),
+        "languages" => Some(t!(i18n, fields.languages).into_any()),
+        "heading" => Some(t!(i18n, fields.heading).into_any()),
+        "number" => Some(t!(i18n, fields.number).into_any()),
+        "content_note" => Some(t!(i18n, fields.content_note).into_any()),
+        "reason" => Some(t!(i18n, fields.reason).into_any()),
+        _ => None,
+    };
+    name.map(|n| view! { <strong>{n}": "</strong> })
 }
 
 /// A whole-page error: heading, message, a way home; sets the HTTP status during SSR.

@@ -62,6 +62,7 @@ fn HeaderContent(ctx: PageContext) -> impl IntoView {
                     view! {
                         <span class="viewer">{t!(i18n, signed_in_as, name = move || name.clone())}</span>
                         {admin.then(|| view! { <a href="/council/members">{t!(i18n, nav.members)}</a> })}
+                        {staff.then(|| view! { <a href="/consultations/new">{t!(i18n, nav.new_consultation)}</a> })}
                         {staff.then(|| view! { <a href="/council/invitations">{t!(i18n, nav.invitations)}</a> })}
                         {audit.then(|| view! { <a href="/council/audit">{t!(i18n, nav.audit)}</a> })}
                         <a href="/account">{t!(i18n, nav.account)}</a>

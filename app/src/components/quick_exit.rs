@@ -6,7 +6,7 @@ use crate::i18n::{t, use_i18n};
 
 /// The quick-exit link. `/exit` ends the session, clears site data and leaves to a neutral
 /// site; it works without JavaScript. With JavaScript, Escape twice or Shift three times
-/// (within about a second) does the same.
+/// (within about a second, nothing else pressed in between) does the same.
 #[component]
 pub fn QuickExit() -> impl IntoView {
     let i18n = use_i18n();
@@ -29,10 +29,19 @@ fn install_shortcuts() {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let now = js_sys::Date::now();
         let mut p = presses.borrow_mut();
+        if ev.repeat() {
+            return;
+        }
         let (list, needed, within) = match ev.key().as_str() {
             "Escape" => (&mut p.0, 2, 1000.0),
             "Shift" => (&mut p.1, 3, 1500.0),
-            _ => return,
+            _ => {
+                // Typing capitals ("Shift, S, …, Shift, A") must never leave the page: any
+                // other key starts the count again.
+                p.0.clear();
+                p.1.clear();
+                return;
+            }
         };
         list.retain(|t| now - *t < within);
         list.push(now);

@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
 use super::audit::{self, Event};
@@ -97,7 +97,7 @@ pub async fn request_link(
     let token = crypto::new_token();
     let token_hash = crypto::token_hash(&token);
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = super::db::begin_write(&state.db).await?;
     login_token::Entity::insert(login_token::ActiveModel {
         token_hash: Set(token_hash.clone()),
         person_id: Set(found.id),
@@ -123,6 +123,7 @@ pub async fn request_link(
             to: &email,
             params: Params {
                 link: format!("{}/sign-in/link?token={token}", state.settings.base_url),
+                discreet: false,
             },
         },
     )
@@ -147,7 +148,7 @@ pub async fn use_link(state: &AppState, ip: IpAddr, token: &str) -> Result<Sessi
     }
     let hash = crypto::token_hash(token);
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = super::db::begin_write(&state.db).await?;
     // One conditional UPDATE marks it used: of two simultaneous uses, exactly one wins.
     let claimed = login_token::Entity::update_many()
         .col_expr(login_token::Column::UsedAt, Expr::value(Some(now)))
@@ -174,7 +175,7 @@ pub async fn sign_in_verified_email(
     state: &AppState,
     email: &EmailAddress,
 ) -> Result<SessionAuth, AppError> {
-    let txn = state.db.begin().await?;
+    let txn = super::db::begin_write(&state.db).await?;
     let found = person_by_email(&txn, state, email)
         .await?
         .ok_or(AppError::NoAccount)?;
@@ -229,7 +230,7 @@ pub async fn sign_out_everywhere(db: &DatabaseConnection, actor: &Actor) -> Resu
     let Actor::Person(p) = actor else {
         return Err(AppError::Unauthenticated);
     };
-    let txn = db.begin().await?;
+    let txn = super::db::begin_write(db).await?;
     end_sessions_of(&txn, p.person_id).await?;
     audit::record(
         &txn,

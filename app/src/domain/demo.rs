@@ -6,15 +6,15 @@
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
-use super::consultations::Visibility;
 use super::entities::{consultation, council, draft_version, membership, person, section};
 use super::{AppState, SessionAuth};
 use crate::model::AppError;
 use crate::model::consultation::Phase;
+use crate::model::consultation::Visibility;
 use crate::model::ids::{CouncilId, PersonId};
 use crate::model::viewer::{DemoPerson, Role};
 
@@ -47,7 +47,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedOutcome, AppError> {
     if existing.is_some() {
         return Ok(SeedOutcome::AlreadyPresent);
     }
-    let txn = db.begin().await?;
+    let txn = super::db::begin_write(db).await?;
     let now = Utc::now();
     let council_id = Uuid::new_v4();
     council::ActiveModel {
@@ -96,10 +96,16 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedOutcome, AppError> {
         title: Set("Draft Act on Support Services (sample)".to_owned()),
         summary: Set(SAMPLE_SUMMARY.to_owned()),
         phase: Set(Phase::Open.code().to_owned()),
-        visibility: Set(Visibility::Public.code().to_owned()),
+        visibility: Set(Visibility::Council.code().to_owned()),
         opens_at: Set(Some(now)),
         closes_at: Set(Some(now + Duration::days(21))),
         created_at: Set(now),
+        languages: Set("en,fr".to_owned()),
+        created_by: Set(None),
+        outcome_public: Set(false),
+        reminder_sent_at: Set(None),
+        opened_at: Set(Some(now)),
+        closed_at: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -118,6 +124,8 @@ async fn insert_sample_draft(
         consultation_id: Set(consultation_id),
         number: Set(1),
         created_at: Set(Utc::now()),
+        published_at: Set(Some(Utc::now())),
+        note: Set(String::new()),
     }
     .insert(txn)
     .await?;

@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use uuid::Uuid;
 
@@ -57,7 +57,7 @@ pub async fn create(
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let txn = state.db.begin().await?;
+    let txn = super::db::begin_write(&state.db).await?;
     let id = issue(
         &txn,
         state,
@@ -126,6 +126,7 @@ pub async fn issue(
             to: email,
             params: Params {
                 link: format!("{}/invitation?token={token}", state.settings.base_url),
+                discreet: false,
             },
         },
     )
@@ -219,7 +220,7 @@ pub async fn accept(
     state.limits.link_use_from(ip)?;
     let notify = NotifyPreference::from_code(input.notify)
         .ok_or_else(|| AppError::invalid("notify", crate::model::InputProblem::Malformed))?;
-    let txn = state.db.begin().await?;
+    let txn = super::db::begin_write(&state.db).await?;
     let found = open_invitation(&txn, input.token).await?;
     let role = Role::from_code(&found.role).ok_or(AppError::Internal)?;
     let email = EmailAddress::parse(
@@ -360,7 +361,7 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<
     if !may_manage(actor, council) {
         return Err(AppError::Forbidden);
     }
-    let txn = db.begin().await?;
+    let txn = super::db::begin_write(db).await?;
     let done = invitation::Entity::update_many()
         .col_expr(invitation::Column::RevokedAt, Expr::value(Some(Utc::now())))
         .filter(invitation::Column::Id.eq(id))

@@ -30,17 +30,36 @@ pub enum Template {
     SignInLink,
     /// An invitation to join a council.
     Invitation,
+    /// A consultation opened for comments.
+    ConsultationOpened,
+    /// A consultation closes in a few days.
+    ClosingSoon,
+    /// The secretariat answered the person's comment.
+    CommentAnswered,
+    /// A new draft version was published.
+    NewVersion,
 }
 
 impl Template {
     /// Every template (the snapshot tests render them all).
-    pub const ALL: [Template; 2] = [Template::SignInLink, Template::Invitation];
+    pub const ALL: [Template; 6] = [
+        Template::SignInLink,
+        Template::Invitation,
+        Template::ConsultationOpened,
+        Template::ClosingSoon,
+        Template::CommentAnswered,
+        Template::NewVersion,
+    ];
 
     /// The stable code stored in the outbox.
     pub fn code(self) -> &'static str {
         match self {
             Self::SignInLink => "sign_in_link",
             Self::Invitation => "invitation",
+            Self::ConsultationOpened => "consultation_opened",
+            Self::ClosingSoon => "closing_soon",
+            Self::CommentAnswered => "comment_answered",
+            Self::NewVersion => "new_version",
         }
     }
 
@@ -54,6 +73,9 @@ impl Template {
 pub struct Params {
     /// The one link in the mail.
     pub link: String,
+    /// Only say that there is news, not what kind (the person's "discreet" choice).
+    #[serde(default)]
+    pub discreet: bool,
 }
 
 /// A mail ready to hand to a transport.
@@ -80,6 +102,26 @@ pub fn render(template: Template, locale: &str, params: &Params, sender: &str) -
         Template::Invitation => (
             td_string!(locale, mail.invitation_subject).to_string(),
             td_string!(locale, mail.invitation_body).to_string(),
+        ),
+        _ if params.discreet => (
+            td_string!(locale, mail.news_subject).to_string(),
+            td_string!(locale, mail.news_body).to_string(),
+        ),
+        Template::ConsultationOpened => (
+            td_string!(locale, mail.opened_subject).to_string(),
+            td_string!(locale, mail.opened_body).to_string(),
+        ),
+        Template::ClosingSoon => (
+            td_string!(locale, mail.closing_subject).to_string(),
+            td_string!(locale, mail.closing_body).to_string(),
+        ),
+        Template::CommentAnswered => (
+            td_string!(locale, mail.answered_subject).to_string(),
+            td_string!(locale, mail.answered_body).to_string(),
+        ),
+        Template::NewVersion => (
+            td_string!(locale, mail.version_subject).to_string(),
+            td_string!(locale, mail.version_body).to_string(),
         ),
     };
     Rendered {
@@ -337,12 +379,16 @@ mod tests {
     #[test]
     fn every_template_is_discreet_and_matches_its_snapshot() {
         for locale in ["en", "fr"] {
-            for template in Template::ALL {
+            for (template, discreet) in Template::ALL
+                .into_iter()
+                .flat_map(|t| [(t, false), (t, true)])
+            {
                 let mail = render(
                     template,
                     locale,
                     &Params {
                         link: "https://example.org/l?t=TOKEN".into(),
+                        discreet,
                     },
                     "Roundtable",
                 );
@@ -360,8 +406,15 @@ mod tests {
                     "exactly one link in {}",
                     template.code()
                 );
+                let name = if discreet
+                    && !matches!(template, Template::SignInLink | Template::Invitation)
+                {
+                    format!("{}_discreet_{locale}", template.code())
+                } else {
+                    format!("{}_{locale}", template.code())
+                };
                 insta::assert_snapshot!(
-                    format!("{}_{locale}", template.code()),
+                    name,
                     format!("Subject: {}\n\n{}", mail.subject, mail.text)
                 );
             }

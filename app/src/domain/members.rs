@@ -5,9 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::Actor;
@@ -105,7 +103,7 @@ pub async fn set_roles(
     if actor.person() == Some(person) && !wanted.contains(&Role::CouncilAdmin) {
         return Err(AppError::Conflict);
     }
-    let txn = db.begin().await?;
+    let txn = super::db::begin_write(db).await?;
     ensure_member(&txn, council, person).await?;
     let current: BTreeSet<Role> = membership::Entity::find()
         .filter(membership::Column::CouncilId.eq(council.0))
@@ -169,7 +167,7 @@ pub async fn set_suspended(
     if actor.person() == Some(person) {
         return Err(AppError::Conflict);
     }
-    let txn = db.begin().await?;
+    let txn = super::db::begin_write(db).await?;
     ensure_member(&txn, council, person).await?;
     let value = suspended.then(Utc::now);
     membership::Entity::update_many()

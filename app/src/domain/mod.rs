@@ -6,17 +6,24 @@
 pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod comments;
 pub mod consultations;
 pub mod councils;
 pub mod crypto;
 pub mod db;
 pub mod demo;
+pub mod drafts;
 pub mod entities;
+pub mod import;
 pub mod invitations;
 pub mod limits;
 pub mod mail;
 pub mod members;
+pub mod notify;
+pub mod outcome;
 pub mod people;
+pub mod phases;
+pub mod responses;
 pub mod second_factor;
 pub mod session_store;
 

@@ -11,7 +11,6 @@ use chrono::Utc;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use totp_rs::{Algorithm, Secret, TOTP};
 use uuid::Uuid;
@@ -161,7 +160,7 @@ pub async fn confirm_enrolment(
     let totp = totp(secret_of(state, sealed)?, &state.settings.sender_name)?;
     let step = matching_step(&totp, &code, now_secs())
         .ok_or_else(|| AppError::invalid("code", InputProblem::Incorrect))?;
-    let txn = state.db.begin().await?;
+    let txn = super::db::begin_write(&state.db).await?;
     if !use_step(&txn, found.id, step).await? {
         return Err(AppError::invalid("code", InputProblem::Incorrect));
     }
@@ -221,7 +220,7 @@ pub async fn verify(
         return Err(AppError::Conflict);
     };
     let wrong = || AppError::invalid("code", InputProblem::Incorrect);
-    let txn = state.db.begin().await?;
+    let txn = super::db::begin_write(&state.db).await?;
     let method = match code {
         SecondFactorCode::Totp(code) => {
             let totp = totp(secret_of(state, sealed)?, &state.settings.sender_name)?;

@@ -2,11 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ids::{ConsultationId, SectionId};
+use super::comment::{CommentView, Decision, DiffPart, ResponseView};
+use super::error::{AppError, InputProblem};
+use super::ids::{CommentId, ConsultationId, SectionId};
 use super::viewer::CouncilSummary;
 
+code_enum!(
+    /// Who may read a consultation.
+    Visibility {
+        /// Everybody with a role in the council.
+        Council = "council",
+        /// Only the members the secretariat invited to it (and the staff).
+        Invited = "invited",
+    }
+);
+
 /// The phases a consultation moves through, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Being prepared by the secretariat; only staff see it.
@@ -92,6 +104,21 @@ pub struct SectionView {
     pub body: String,
     /// Content note shown before the text, if any.
     pub content_note: Option<String>,
+    /// Visible comments and replies on this section (all versions).
+    pub comment_count: i32,
+    /// The top-level section (chapter) this one belongs to, for links to the chapter view.
+    pub chapter: String,
+}
+
+/// What the reader may do on a consultation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permissions {
+    /// May post comments now (signed in, may read, phase open and not past the close time).
+    pub comment: bool,
+    /// Runs the consultation (secretariat or council admin of its council).
+    pub manage: bool,
+    /// May read the outcome report.
+    pub outcome: bool,
 }
 
 /// A consultation with its current draft.
@@ -101,6 +128,333 @@ pub struct ConsultationDetail {
     pub summary: ConsultationSummary,
     /// Number of the draft version shown.
     pub version: i32,
+    /// Every published version number, oldest first.
+    pub versions: Vec<i32>,
     /// Sections in reading order.
     pub sections: Vec<SectionView>,
+    /// What the reader may do.
+    pub may: Permissions,
+}
+
+/// One chapter (top-level section and everything under it) with its comments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChapterView {
+    /// The consultation.
+    pub summary: ConsultationSummary,
+    /// The version shown.
+    pub version: i32,
+    /// The sections of this chapter, in reading order.
+    pub sections: Vec<SectionView>,
+    /// Comments on these sections (threads: replies follow their parent), in order.
+    pub comments: Vec<CommentView>,
+    /// The previous and next chapter (anchor, title), for moving through the draft.
+    pub previous: Option<(String, String)>,
+    /// See `previous`.
+    pub next: Option<(String, String)>,
+    /// What the reader may do.
+    pub may: Permissions,
+    /// The reader's saved, unposted comment texts: (slot, fields).
+    pub drafts: Vec<(String, super::comment::CommentFields)>,
+}
+
+/// The create / edit form of a consultation, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsultationFields {
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// Plain-language summary.
+    #[serde(default)]
+    pub summary: String,
+    /// Language codes, comma-separated ("en,fr").
+    #[serde(default)]
+    pub languages: String,
+    /// `Visibility` code.
+    #[serde(default)]
+    pub visibility: String,
+    /// Opening time in the council's time zone, `YYYY-MM-DDTHH:MM` (empty: opened by hand).
+    #[serde(default)]
+    pub opens_at: String,
+    /// Closing time, same form.
+    #[serde(default)]
+    pub closes_at: String,
+}
+
+/// The longest title, in characters.
+pub const MAX_TITLE_CHARS: usize = 300;
+/// The longest summary, in characters.
+pub const MAX_SUMMARY_CHARS: usize = 5_000;
+
+/// A consultation form, parsed (times still local; the domain applies the time zone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsultationInput {
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Languages.
+    pub languages: Vec<String>,
+    /// Visibility.
+    pub visibility: Visibility,
+    /// Local opening time.
+    pub opens_at: Option<chrono::NaiveDateTime>,
+    /// Local closing time.
+    pub closes_at: Option<chrono::NaiveDateTime>,
+}
+
+impl ConsultationInput {
+    /// Parses the form.
+    pub fn parse(fields: &ConsultationFields) -> Result<Self, AppError> {
+        use super::comment::{optional_text, required_text};
+        let title = required_text("title", &fields.title, MAX_TITLE_CHARS)?;
+        if title.contains('\n') {
+            return Err(AppError::invalid("title", InputProblem::Malformed));
+        }
+        let summary =
+            optional_text("summary", &fields.summary, MAX_SUMMARY_CHARS)?.unwrap_or_default();
+        let mut languages = Vec::new();
+        for code in fields
+            .languages
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            let ok = (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase());
+            if !ok || languages.len() >= 8 {
+                return Err(AppError::invalid("languages", InputProblem::Malformed));
+            }
+            if !languages.iter().any(|l| l == code) {
+                languages.push(code.to_owned());
+            }
+        }
+        if languages.is_empty() {
+            languages.push("en".to_owned());
+        }
+        let visibility = if fields.visibility.trim().is_empty() {
+            Visibility::Council
+        } else {
+            Visibility::parse("visibility", &fields.visibility)?
+        };
+        let time = |field: &str, text: &str| -> Result<Option<chrono::NaiveDateTime>, AppError> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+                .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+                .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M"))
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, InputProblem::Malformed))
+        };
+        let opens_at = time("opens_at", &fields.opens_at)?;
+        let closes_at = time("closes_at", &fields.closes_at)?;
+        if let (Some(open), Some(close)) = (opens_at, closes_at)
+            && close <= open
+        {
+            return Err(AppError::invalid("closes_at", InputProblem::Incorrect));
+        }
+        Ok(Self {
+            title,
+            summary,
+            languages,
+            visibility,
+            opens_at,
+            closes_at,
+        })
+    }
+}
+
+/// A section of a version being prepared, as the secretariat sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftSection {
+    /// The section (comment count and chapter unused).
+    pub section: SectionView,
+    /// Whether the text differs from the same anchor in the published version (or is new).
+    pub changed: bool,
+}
+
+/// The management page of a consultation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManageView {
+    /// The consultation.
+    pub summary: ConsultationSummary,
+    /// The form as stored (times in the council's time zone).
+    pub fields: ConsultationFields,
+    /// The council's time zone name.
+    pub time_zone: String,
+    /// The newest published version (0 when none).
+    pub published_version: i32,
+    /// A version being prepared: its number and sections.
+    pub pending: Option<(i32, Vec<DraftSection>)>,
+    /// Comments (not withdrawn) and how many have no answer.
+    pub comments: i64,
+    /// See `comments`.
+    pub unanswered: i64,
+    /// Whether the outcome report is readable without signing in.
+    pub outcome_public: bool,
+    /// Invited members (for "invited members only"): (person id, display name).
+    pub participants: Vec<(String, String)>,
+    /// Council members who could be invited: (person id, display name).
+    pub members: Vec<(String, String)>,
+}
+
+/// One section in the difference between two versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionDiff {
+    /// The anchor.
+    pub anchor: String,
+    /// Number and heading in the newer version (or the older one when removed).
+    pub title: String,
+    /// added | removed | changed | same
+    pub change: String,
+    /// The text difference, word by word.
+    pub parts: Vec<DiffPart>,
+    /// The comments the secretariat linked to this change: (id, kind, excerpt, author).
+    pub comments: Vec<LinkedComment>,
+}
+
+/// A comment linked to a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedComment {
+    /// Id.
+    pub id: CommentId,
+    /// The first words of the comment (or of the proposal).
+    pub excerpt: String,
+    /// The decision.
+    pub decision: Option<Decision>,
+    /// The author, as the reader may know.
+    pub author: super::comment::AuthorLabel,
+}
+
+/// The difference between two versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionDiff {
+    /// The consultation.
+    pub summary: ConsultationSummary,
+    /// Every published version number.
+    pub versions: Vec<i32>,
+    /// Older version.
+    pub from: i32,
+    /// Newer version.
+    pub to: i32,
+    /// Every section of either version, in the newer version's order (removed ones where they were).
+    pub sections: Vec<SectionDiff>,
+}
+
+/// The accountability figures of one consultation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// Comments and replies received (not withdrawn).
+    pub received: i64,
+    /// How many have an answer.
+    pub answered: i64,
+    /// Share answered, in whole percent.
+    pub answered_pct: i64,
+    /// Median hours from comment to answer (None before any answer).
+    pub median_hours_to_answer: Option<f64>,
+    /// Share of answered comments accepted or partly accepted, in whole percent.
+    pub accepted_pct: i64,
+    /// Sections changed between the first and the newest version.
+    pub sections_changed: i64,
+}
+
+/// One comment in the outcome report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportComment {
+    /// Kind.
+    pub kind: super::comment::CommentKind,
+    /// Author as the report may show it.
+    pub author: super::comment::AuthorLabel,
+    /// The text (plain).
+    pub body: String,
+    /// Proposed wording.
+    pub proposal: Option<String>,
+    /// The answer.
+    pub response: Option<ResponseView>,
+}
+
+/// One section in the outcome report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportSection {
+    /// Anchor.
+    pub anchor: String,
+    /// Number and heading.
+    pub title: String,
+    /// The comments on it.
+    pub comments: Vec<ReportComment>,
+    /// How the section changed from the first to the newest version.
+    pub change: Vec<DiffPart>,
+    /// Whether it changed.
+    pub changed: bool,
+}
+
+/// "You said, we did".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeReport {
+    /// The consultation.
+    pub summary: ConsultationSummary,
+    /// Whether this is the public version (only consented comments).
+    pub public: bool,
+    /// The figures.
+    pub figures: Figures,
+    /// Sections with comments or changes.
+    pub sections: Vec<ReportSection>,
+}
+
+/// The edit form of one section of a version being prepared, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionFields {
+    /// Number as printed.
+    #[serde(default)]
+    pub number: String,
+    /// Heading.
+    #[serde(default)]
+    pub heading: String,
+    /// Text.
+    #[serde(default)]
+    pub body: String,
+    /// Content note ("describes sexual violence"); empty for none.
+    #[serde(default)]
+    pub content_note: String,
+}
+
+/// A parsed [`SectionFields`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionInput {
+    /// Number.
+    pub number: String,
+    /// Heading.
+    pub heading: String,
+    /// Text.
+    pub body: String,
+    /// Content note.
+    pub content_note: Option<String>,
+}
+
+impl SectionFields {
+    /// Parses the form.
+    pub fn parse(&self) -> Result<SectionInput, AppError> {
+        use super::comment::optional_text;
+        let one_line = |field: &str, text: &str, max: usize| -> Result<String, AppError> {
+            let text = optional_text(field, text, max)?.unwrap_or_default();
+            if text.contains('\n') {
+                return Err(AppError::invalid(field, InputProblem::Malformed));
+            }
+            Ok(text)
+        };
+        let number = one_line("number", &self.number, 32)?;
+        let heading = one_line("heading", &self.heading, 300)?;
+        let body = optional_text("body", &self.body, 50_000)?.unwrap_or_default();
+        if number.is_empty() && heading.is_empty() && body.is_empty() {
+            return Err(AppError::invalid("body", InputProblem::Required));
+        }
+        let content_note =
+            Some(one_line("content_note", &self.content_note, 300)?).filter(|n| !n.is_empty());
+        Ok(SectionInput {
+            number,
+            heading,
+            body,
+            content_note,
+        })
+    }
 }

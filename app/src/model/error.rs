@@ -45,6 +45,22 @@ pub enum AppError {
     /// The request conflicts with the current state (e.g. a closed period).
     #[error("conflict")]
     Conflict,
+    /// An uploaded file was refused; `reason` is the importer's stable code (file_too_large,
+    /// not_text, empty, not_docx, unpacked_too_large, invalid_xml, too_many_sections, too_deep).
+    #[error("file_refused")]
+    FileRefused {
+        /// Why.
+        reason: String,
+    },
+    /// Some comments still have no answer, so the consultation cannot move on.
+    #[error("unanswered")]
+    Unanswered {
+        /// How many.
+        count: i64,
+    },
+    /// The comment period has closed (what was typed is kept as a draft).
+    #[error("closed")]
+    Closed,
     /// Too many attempts; try again later.
     #[error("rate_limited")]
     RateLimited,
@@ -72,6 +88,9 @@ impl AppError {
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidInput { .. } => "invalid_input",
             Self::Conflict => "conflict",
+            Self::Closed => "closed",
+            Self::Unanswered { .. } => "unanswered",
+            Self::FileRefused { .. } => "file_refused",
             Self::RateLimited => "rate_limited",
             Self::LinkInvalid => "link_invalid",
             Self::NoAccount => "no_account",
@@ -88,6 +107,7 @@ impl AppError {
             Self::Forbidden,
             Self::Unauthenticated,
             Self::Conflict,
+            Self::Closed,
             Self::RateLimited,
             Self::LinkInvalid,
             Self::NoAccount,
@@ -104,8 +124,8 @@ impl AppError {
             Self::NotFound => 404,
             Self::Forbidden => 403,
             Self::Unauthenticated => 401,
-            Self::InvalidInput { .. } | Self::Transport => 400,
-            Self::Conflict => 409,
+            Self::InvalidInput { .. } | Self::Transport | Self::FileRefused { .. } => 400,
+            Self::Conflict | Self::Closed | Self::Unanswered { .. } => 409,
             Self::RateLimited => 429,
             Self::LinkInvalid => 410,
             Self::NoAccount => 403,

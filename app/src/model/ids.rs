@@ -41,3 +41,11 @@ id_type!(
     /// Identifies one section of one draft version.
     SectionId
 );
+id_type!(
+    /// Identifies a comment (or reply).
+    CommentId
+);
+id_type!(
+    /// Identifies one draft version.
+    VersionId
+);

@@ -1,17 +1,49 @@
-//! One consultation: its summary and the current draft, section by section.
+//! Reading a consultation: the whole draft (text with comment counts), and one chapter with
+//! its comments, the comment forms and the answers. Every form is a plain POST form.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use server_fn::ServerFn;
 
-use crate::api::consultations::get_consultation;
+use super::account::SignInPrompt;
+use super::sign_in::ActionError;
+#[cfg(feature = "hydrate")]
+use crate::api::consultations::save_comment_draft;
+use crate::api::consultations::{
+    EditComment, HideComment, PostComment, SetCommentConsent, WithdrawComment, get_chapter,
+    get_consultation,
+};
 use crate::components::error::ErrorPage;
+use crate::components::forms::PostForm;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::AppError;
-use crate::model::consultation::{ConsultationDetail, Phase, SectionView};
+use crate::model::comment::{
+    Attribution, AuthorLabel, CommentFields, CommentKind, CommentStatus, CommentView, Decision,
+    DiffPart, HideReason,
+};
+use crate::model::consultation::{ChapterView, ConsultationDetail, Phase, SectionView};
 use crate::model::ids::ConsultationId;
 
-/// The consultation page at `/consultations/:id`.
+/// An error from a page's main resource: a sign-in prompt or the error page.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthenticated => view! { <SignInPrompt/> }.into_any(),
+        error => view! { <ErrorPage error/> }.into_any(),
+    }
+}
+
+/// The consultation id in the path (a malformed id is a missing page).
+pub fn id_param() -> Result<ConsultationId, AppError> {
+    use_params_map()
+        .read_untracked()
+        .get("id")
+        .and_then(|s| s.parse().ok())
+        .ok_or(AppError::NotFound)
+}
+
+/// The consultation page at `/consultations/:id`: the whole draft.
 #[component]
 pub fn ConsultationPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -19,7 +51,6 @@ pub fn ConsultationPage() -> impl IntoView {
     let detail = Resource::new(
         move || params.read().get("id"),
         |id| async move {
-            // A malformed id is a missing page, not a server error.
             let id: ConsultationId = id.and_then(|s| s.parse().ok()).ok_or(AppError::NotFound)?;
             get_consultation(id).await
         },
@@ -30,7 +61,7 @@ pub fn ConsultationPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <Detail detail/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -50,25 +81,76 @@ pub fn PhaseLabel(phase: Phase) -> impl IntoView {
     }
 }
 
+/// Links shared by the consultation's pages.
+#[component]
+fn ConsultationNav(
+    id: ConsultationId,
+    versions: Vec<i32>,
+    manage: bool,
+    outcome: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let diff = (versions.len() > 1).then(|| {
+        let to = versions.last().copied().unwrap_or(1);
+        let from = to - 1;
+        view! { <li><a href=format!("/consultations/{id}/changes?from={from}&to={to}")>{t!(i18n, consultation.changes)}</a></li> }
+    });
+    view! {
+        <nav aria-label=move || t_string!(i18n, consultation.nav_label).to_string() class="subnav">
+            <ul>
+                <li><a href=format!("/consultations/{id}")>{t!(i18n, consultation.whole_draft)}</a></li>
+                {diff}
+                {outcome.then(|| view! { <li><a href=format!("/consultations/{id}/outcome")>{t!(i18n, consultation.outcome)}</a></li> })}
+                {manage.then(|| view! {
+                    <li><a href=format!("/consultations/{id}/manage")>{t!(i18n, consultation.manage)}</a></li>
+                    <li><a href=format!("/consultations/{id}/answers")>{t!(i18n, consultation.answers)}</a></li>
+                })}
+            </ul>
+        </nav>
+    }
+}
+
 #[component]
 fn Detail(detail: ConsultationDetail) -> impl IntoView {
     let i18n = use_i18n();
     let summary = detail.summary;
+    let id = summary.id;
     let number = detail.version;
     let empty = detail.sections.is_empty();
+    let may = detail.may;
     view! {
         <p><a href="/">{t!(i18n, consultation.back)}</a></p>
         <h1>{summary.title}</h1>
         <p class="phase"><PhaseLabel phase=summary.phase/></p>
         {summary.closes_at_local.map(|when| view! { <p class="muted">{t!(i18n, home.closes, when = move || when.clone())}</p> })}
         <p class="lead">{summary.summary}</p>
+        <ConsultationNav id versions=detail.versions manage=may.manage outcome=may.outcome/>
         {if empty {
             view! { <p>{t!(i18n, consultation.no_draft)}</p> }.into_any()
         } else {
             view! {
                 <p class="muted">{t!(i18n, consultation.version, number = move || number)}</p>
+                {may.comment.then(|| view! { <p class="notice">{t!(i18n, consultation.how_to_comment)}</p> })}
                 <article class="draft">
-                    {detail.sections.into_iter().map(|s| view! { <SectionBlock s/> }).collect_view()}
+                    {detail.sections.into_iter().map(|s| {
+                        let link = format!("/consultations/{id}/part/{}#{}", s.chapter, s.anchor);
+                        let count = s.comment_count;
+                        view! {
+                            <SectionBlock s>
+                                <p class="section__comments">
+                                    <a href=link>
+                                        {if count > 0 {
+                                            t!(i18n, consultation.comments_count, count = move || count).into_any()
+                                        } else if may.comment {
+                                            t!(i18n, consultation.comment_here).into_any()
+                                        } else {
+                                            t!(i18n, consultation.read_comments).into_any()
+                                        }}
+                                    </a>
+                                </p>
+                            </SectionBlock>
+                        }
+                    }).collect_view()}
                 </article>
             }
             .into_any()
@@ -79,11 +161,13 @@ fn Detail(detail: ConsultationDetail) -> impl IntoView {
 /// One section. Headings keep the document outline (h2 for top level); paragraphs are text.
 /// A content note hides the text behind a disclosure the reader opens on purpose.
 #[component]
-fn SectionBlock(s: SectionView) -> impl IntoView {
+pub fn SectionBlock(s: SectionView, #[prop(optional)] children: Option<Children>) -> impl IntoView {
     let i18n = use_i18n();
     let has_heading = !s.heading.is_empty() || s.body.is_empty();
     let title = if s.heading.is_empty() {
         s.number.clone()
+    } else if s.number.is_empty() {
+        s.heading.clone()
     } else {
         format!("{} – {}", s.number, s.heading)
     };
@@ -95,7 +179,7 @@ fn SectionBlock(s: SectionView) -> impl IntoView {
         5 => view! { <h5>{title.clone()}</h5> }.into_any(),
         _ => view! { <h6>{title.clone()}</h6> }.into_any(),
     });
-    let number = (!has_heading).then(|| s.number.clone());
+    let number = (!has_heading && !s.number.is_empty()).then(|| s.number.clone());
     let body = (!s.body.is_empty()).then(|| {
         let text = view! {
             <p class="section__body">
@@ -121,6 +205,472 @@ fn SectionBlock(s: SectionView) -> impl IntoView {
         <section id=s.anchor class=format!("section section--{} depth-{}", s.kind, s.depth.clamp(0, 4))>
             {heading}
             {body}
+            {children.map(|c| c())}
         </section>
+    }
+}
+
+/// `/consultations/:id/part/:anchor`: one chapter with its comments and comment forms.
+#[component]
+pub fn ChapterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let chapter = Resource::new(
+        move || (params.read().get("id"), params.read().get("anchor")),
+        |(id, anchor)| async move {
+            let id: ConsultationId = id.and_then(|s| s.parse().ok()).ok_or(AppError::NotFound)?;
+            get_chapter(id, anchor.unwrap_or_default()).await
+        },
+    );
+    let post = ServerAction::<PostComment>::new();
+    let edit = ServerAction::<EditComment>::new();
+    let withdraw = ServerAction::<WithdrawComment>::new();
+    let consent = ServerAction::<SetCommentConsent>::new();
+    let hide = ServerAction::<HideComment>::new();
+    view! {
+        <Title text=move || t_string!(i18n, titles.consultation).to_string()/>
+        <ActionError action=post/>
+        <ActionError action=edit/>
+        <ActionError action=withdraw/>
+        <ActionError action=consent/>
+        <ActionError action=hide/>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match chapter.await {
+                    Ok(view) => view! { <Chapter view/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Chapter(view: ChapterView) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = view.summary.id;
+    let may = view.may;
+    let drafts = StoredValue::new(view.drafts);
+    let comments = StoredValue::new(view.comments);
+    let pager = move |link: Option<(String, String)>, next: bool| {
+        link.map(|(anchor, title)| {
+            let href = format!("/consultations/{id}/part/{anchor}");
+            view! {
+                <a href=href rel=if next { "next" } else { "prev" }>
+                    {if next { t!(i18n, consultation.next).into_any() } else { t!(i18n, consultation.previous).into_any() }}
+                    ": "{title}
+                </a>
+            }
+        })
+    };
+    let closed_note = (view.summary.phase == Phase::Open && !may.comment && !may.manage)
+        .then(|| view! { <p class="notice">{t!(i18n, consultation.not_commenting)}</p> });
+    view! {
+        <p><a href=format!("/consultations/{id}")>{t!(i18n, consultation.back_to_draft)}</a></p>
+        <p class="muted">{view.summary.title.clone()}" · "<PhaseLabel phase=view.summary.phase/>
+            " · "{t!(i18n, consultation.version, number = move || view.version)}</p>
+        {closed_note}
+        <article class="draft chapter">
+            {view.sections.into_iter().map(|s| {
+                let section = s.id;
+                let on_this: Vec<CommentView> = comments.with_value(|all| {
+                    all.iter().filter(|c| c.section == section).cloned().collect()
+                });
+                let count = on_this.iter().filter(|c| c.status == CommentStatus::Visible).count();
+                let slot = format!("section:{section}");
+                let kept = drafts.with_value(|d| d.iter().find(|(s, _)| *s == slot).map(|(_, f)| f.clone()));
+                let body = s.body.clone();
+                let heading_id = format!("comments-{}", s.anchor);
+                view! {
+                    <SectionBlock s>
+                        <div class="comments" role="region" aria-labelledby=heading_id.clone()>
+                            <h3 class="comments__heading" id=heading_id.clone()>
+                                {t!(i18n, consultation.comments_count, count = move || count)}
+                            </h3>
+                            <ol class="comment-list">
+                                {on_this.into_iter().map(|c| {
+                                    let reply_slot = format!("reply:{}", c.id);
+                                    let edit_slot = format!("edit:{}", c.id);
+                                    let reply_kept = drafts.with_value(|d| d.iter().find(|(s, _)| *s == reply_slot).map(|(_, f)| f.clone()));
+                                    let edit_kept = drafts.with_value(|d| d.iter().find(|(s, _)| *s == edit_slot).map(|(_, f)| f.clone()));
+                                    view! { <Comment c consultation=id may_comment=may.comment manage=may.manage reply_kept edit_kept/> }
+                                }).collect_view()}
+                            </ol>
+                            {may.comment.then(|| view! {
+                                <CommentForm consultation=id section=Some(section.to_string()) parent=None
+                                    section_text=body.clone() kept=kept.clone()/>
+                            })}
+                        </div>
+                    </SectionBlock>
+                }
+            }).collect_view()}
+        </article>
+        <nav class="pager" aria-label=move || t_string!(i18n, consultation.pager_label).to_string()>
+            {pager(view.previous, false)}
+            {pager(view.next, true)}
+        </nav>
+    }
+}
+
+/// Who can see a comment, for the attribution chosen.
+#[component]
+fn AttributionHint() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="hint">
+            <li>{t!(i18n, consultation.hint_named)}</li>
+            <li>{t!(i18n, consultation.hint_pseudonym)}</li>
+            <li>{t!(i18n, consultation.hint_anonymous)}</li>
+        </ul>
+    }
+}
+
+/// Saves what is typed in the form inside, a moment after typing stops (with JavaScript;
+/// without it, a failed post keeps the text instead).
+#[component]
+fn Autosave(consultation: ConsultationId, draft_slot: String, children: Children) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    let on_input = {
+        let pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
+        move |ev: leptos::ev::Event| {
+            use wasm_bindgen::JsCast;
+            let form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("form").ok().flatten())
+                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
+            let Some(form) = form else { return };
+            if let Some(handle) = pending.get_value() {
+                handle.clear();
+            }
+            let slot = draft_slot.clone();
+            let handle = set_timeout_with_handle(
+                move || {
+                    let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+                        return;
+                    };
+                    let get = |k: &str| data.get(k).as_string().unwrap_or_default();
+                    let fields = CommentFields {
+                        kind: get("fields[kind]"),
+                        body: get("fields[body]"),
+                        quote: get("fields[quote]"),
+                        proposal: get("fields[proposal]"),
+                        attribution: get("fields[attribution]"),
+                        consent: data.get("fields[consent]").as_string(),
+                    };
+                    leptos::task::spawn_local(async move {
+                        // A failure (e.g. an ended session) keeps the text server-side anyway.
+                        let _ = save_comment_draft(consultation, slot, fields).await;
+                    });
+                },
+                std::time::Duration::from_millis(1500),
+            )
+            .ok();
+            pending.set_value(handle);
+        }
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let on_input = {
+        let _ = (consultation, draft_slot);
+        |_: leptos::ev::Event| {}
+    };
+    view! { <div class="autosave" on:input=on_input>{children()}</div> }
+}
+
+/// The comment form of a section (or a reply form when `parent` is set). A kept draft fills it.
+#[component]
+fn CommentForm(
+    consultation: ConsultationId,
+    section: Option<String>,
+    parent: Option<String>,
+    section_text: String,
+    kept: Option<CommentFields>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let reply = parent.is_some();
+    let key = parent
+        .clone()
+        .or_else(|| section.clone())
+        .unwrap_or_default();
+    let restored = kept.is_some();
+    let kept = kept.unwrap_or_default();
+    let attribution = Attribution::from_code(&kept.attribution).unwrap_or(Attribution::Named);
+    let kind = CommentKind::from_code(&kept.kind).unwrap_or(CommentKind::Comment);
+    let body_id = format!("body-{key}");
+    let slot = match (&parent, &section) {
+        (Some(p), _) => format!("reply:{p}"),
+        (None, Some(s)) => format!("section:{s}"),
+        (None, None) => String::new(),
+    };
+    let label = if reply {
+        t!(i18n, consultation.reply_label).into_any()
+    } else {
+        t!(i18n, consultation.comment_label).into_any()
+    };
+    view! {
+        <details class="comment-form" open=restored>
+            <summary class="button secondary">{if reply { t!(i18n, consultation.reply).into_any() } else { t!(i18n, consultation.comment_on_section).into_any() }}</summary>
+            <Autosave consultation draft_slot=slot>
+            <PostForm url=PostComment::url() class="stack">
+                <input type="hidden" name="consultation" value=consultation.to_string()/>
+                {section.map(|s| view! { <input type="hidden" name="section" value=s/> })}
+                {parent.map(|p| view! { <input type="hidden" name="parent" value=p/> })}
+                {restored.then(|| view! { <p class="notice" role="status">{t!(i18n, consultation.kept)}</p> })}
+                {(!reply).then(|| view! {
+                    <label for=format!("kind-{key}")>{t!(i18n, consultation.kind_label)}</label>
+                    <select id=format!("kind-{key}") name="fields[kind]">
+                        {CommentKind::ALL.iter().map(|k| view! {
+                            <option value=k.code() selected=*k == kind><KindLabel kind=*k/></option>
+                        }).collect_view()}
+                    </select>
+                    <label for=format!("quote-{key}")>{t!(i18n, consultation.quote_label)}</label>
+                    <input id=format!("quote-{key}") name="fields[quote]" maxlength="1000" value=kept.quote.clone()/>
+                    <label for=format!("proposal-{key}")>{t!(i18n, consultation.proposal_label)}</label>
+                    <p class="hint">{t!(i18n, consultation.proposal_hint)}</p>
+                    <textarea id=format!("proposal-{key}") name="fields[proposal]" rows="4">
+                        {if kept.proposal.is_empty() && kind == CommentKind::Wording { section_text.clone() } else { kept.proposal.clone() }}
+                    </textarea>
+                })}
+                <label for=body_id.clone()>{label}</label>
+                <p class="hint">{t!(i18n, consultation.markdown_hint)}</p>
+                <textarea id=body_id name="fields[body]" rows="5" maxlength="10000">{kept.body.clone()}</textarea>
+                <fieldset>
+                    <legend>{t!(i18n, consultation.attribution_label)}</legend>
+                    {Attribution::ALL.iter().map(|a| {
+                        let id = format!("attr-{}-{key}", a.code());
+                        view! {
+                            <span class="choice">
+                                <input type="radio" id=id.clone() name="fields[attribution]" value=a.code() checked=*a == attribution/>
+                                <label for=id><AttributionLabel attribution=*a/></label>
+                            </span>
+                        }
+                    }).collect_view()}
+                    <AttributionHint/>
+                </fieldset>
+                <span class="choice">
+                    <input type="checkbox" id=format!("consent-{key}") name="fields[consent]" value="on"
+                        checked=kept.consent.is_some()/>
+                    <label for=format!("consent-{key}")>{t!(i18n, consultation.consent_label)}</label>
+                </span>
+                <button type="submit">{t!(i18n, consultation.post)}</button>
+            </PostForm>
+            </Autosave>
+        </details>
+    }
+}
+
+/// The translated name of a comment kind.
+#[component]
+pub fn KindLabel(kind: CommentKind) -> impl IntoView {
+    let i18n = use_i18n();
+    match kind {
+        CommentKind::Comment => t!(i18n, kinds.comment).into_any(),
+        CommentKind::Concern => t!(i18n, kinds.concern).into_any(),
+        CommentKind::Question => t!(i18n, kinds.question).into_any(),
+        CommentKind::Wording => t!(i18n, kinds.wording).into_any(),
+    }
+}
+
+#[component]
+fn AttributionLabel(attribution: Attribution) -> impl IntoView {
+    let i18n = use_i18n();
+    match attribution {
+        Attribution::Named => t!(i18n, consultation.attr_named).into_any(),
+        Attribution::Pseudonym => t!(i18n, consultation.attr_pseudonym).into_any(),
+        Attribution::Anonymous => t!(i18n, consultation.attr_anonymous).into_any(),
+    }
+}
+
+/// The translated name of a decision.
+#[component]
+pub fn DecisionLabel(decision: Decision) -> impl IntoView {
+    let i18n = use_i18n();
+    match decision {
+        Decision::Accepted => t!(i18n, decisions.accepted).into_any(),
+        Decision::PartlyAccepted => t!(i18n, decisions.partly_accepted).into_any(),
+        Decision::NotAccepted => t!(i18n, decisions.not_accepted).into_any(),
+        Decision::Noted => t!(i18n, decisions.noted).into_any(),
+    }
+}
+
+/// The translated reason for hiding.
+#[component]
+pub fn HideReasonLabel(reason: HideReason) -> impl IntoView {
+    let i18n = use_i18n();
+    match reason {
+        HideReason::PersonalDetails => t!(i18n, hide.personal_details).into_any(),
+        HideReason::Abusive => t!(i18n, hide.abusive).into_any(),
+        HideReason::OffTopic => t!(i18n, hide.off_topic).into_any(),
+        HideReason::Spam => t!(i18n, hide.spam).into_any(),
+        HideReason::Other => t!(i18n, hide.other).into_any(),
+    }
+}
+
+/// How an author is shown.
+#[component]
+pub fn AuthorName(author: AuthorLabel) -> impl IntoView {
+    let i18n = use_i18n();
+    match author {
+        AuthorLabel::Named(name) => view! { <span class="author">{name}</span> }.into_any(),
+        AuthorLabel::Pseudonym(name) => view! { <span class="author author--pseudonym">{name}</span> }.into_any(),
+        AuthorLabel::Anonymous => view! { <span class="author author--anonymous">{t!(i18n, consultation.anonymous)}</span> }.into_any(),
+    }
+}
+
+/// A word-level difference.
+#[component]
+pub fn Diff(parts: Vec<DiffPart>) -> impl IntoView {
+    view! {
+        <p class="diff">
+            {parts.into_iter().map(|p| match p {
+                DiffPart::Same(t) => view! { <span>{t}</span> }.into_any(),
+                DiffPart::Added(t) => view! { <ins>{t}</ins> }.into_any(),
+                DiffPart::Removed(t) => view! { <del>{t}</del> }.into_any(),
+            }).collect_view()}
+        </p>
+    }
+}
+
+/// One comment with its answer and the actions the reader may take.
+#[component]
+fn Comment(
+    c: CommentView,
+    consultation: ConsultationId,
+    may_comment: bool,
+    manage: bool,
+    reply_kept: Option<CommentFields>,
+    edit_kept: Option<CommentFields>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = c.id;
+    let withdrawn = c.status == CommentStatus::Withdrawn;
+    let hidden = c.status == CommentStatus::Hidden;
+    let kind = c.kind;
+    let class = format!(
+        "comment depth-{} comment--{}",
+        c.depth.clamp(0, 4),
+        c.status.code()
+    );
+    let response = c.response.clone();
+    let own = c.own_fields.clone();
+    let may_edit = c.mine && !withdrawn && (may_comment || hidden);
+    view! {
+        <li class=class id=format!("comment-{id}") data-comment=id.to_string()>
+            {if withdrawn {
+                view! { <p class="muted">{t!(i18n, consultation.withdrawn)}</p> }.into_any()
+            } else {
+                view! {
+                    <p class="comment__meta">
+                        <span class=format!("tag tag--{}", kind.code())><KindLabel kind/></span>" "
+                        <AuthorName author=c.author.clone()/>
+                        {c.mine.then(|| view! { " "<span class="tag">{t!(i18n, consultation.yours)}</span> })}
+                        " · "{c.created_local.clone()}
+                        {c.edited.then(|| view! { " · "{t!(i18n, consultation.edited)} })}
+                    </p>
+                    {hidden.then(|| view! {
+                        <p class="notice" role="status">
+                            {t!(i18n, consultation.hidden_notice)}" "
+                            {c.hidden_reason.map(|reason| view! { <HideReasonLabel reason/> })}
+                            {c.hidden_note.clone().map(|n| view! { " — "{n} })}
+                        </p>
+                    })}
+                    {c.quote.clone().map(|q| view! { <blockquote class="comment__quote">{q}</blockquote> })}
+                    {c.proposal.clone().map(|parts| view! {
+                        <div class="comment__proposal">
+                            <p class="muted">{t!(i18n, consultation.proposed)}</p>
+                            <Diff parts/>
+                        </div>
+                    })}
+                    <div class="comment__body" inner_html=c.body_html.clone()></div>
+                }.into_any()
+            }}
+            {response.map(|r| view! {
+                <div class="response">
+                    <p><strong>{t!(i18n, consultation.answer)}": "<DecisionLabel decision=r.decision/></strong>
+                        " · "{r.answered_local.clone()}</p>
+                    <p>{r.explanation.clone()}</p>
+                    {(!r.changed.is_empty()).then(|| view! { <p class="muted">{t!(i18n, consultation.led_to_change)}</p> })}
+                </div>
+            })}
+            <div class="comment__actions">
+                {(may_comment && !withdrawn && !hidden).then(|| view! {
+                    <CommentForm consultation section=None parent=Some(id.to_string()) section_text=String::new() kept=reply_kept/>
+                })}
+                {may_edit.then(|| {
+                    let fields = edit_kept.clone().or(own.clone()).unwrap_or_default();
+                    view! { <EditForm consultation comment=id.to_string() fields restored=edit_kept.is_some()/> }
+                })}
+                {(c.mine && !withdrawn).then(|| view! {
+                    <PostForm url=SetCommentConsent::url() class="inline">
+                        <input type="hidden" name="comment" value=id.to_string()/>
+                        <input type="hidden" name="given" value="true"/>
+                        <button type="submit" class="link">{t!(i18n, consultation.consent_give)}</button>
+                    </PostForm>
+                    <PostForm url=SetCommentConsent::url() class="inline">
+                        <input type="hidden" name="comment" value=id.to_string()/>
+                        <input type="hidden" name="given" value="false"/>
+                        <button type="submit" class="link">{t!(i18n, consultation.consent_withdraw)}</button>
+                    </PostForm>
+                    <PostForm url=WithdrawComment::url() class="inline">
+                        <input type="hidden" name="comment" value=id.to_string()/>
+                        <button type="submit" class="link danger">{t!(i18n, consultation.withdraw)}</button>
+                    </PostForm>
+                })}
+                {(manage && !withdrawn && !hidden).then(|| view! { <HideForm comment=id.to_string()/> })}
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn EditForm(
+    consultation: ConsultationId,
+    comment: String,
+    fields: CommentFields,
+    restored: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let reply_like = fields.kind != CommentKind::Wording.code();
+    view! {
+        <details class="comment-form" open=restored>
+            <summary class="button secondary">{t!(i18n, consultation.edit)}</summary>
+            <Autosave consultation draft_slot=format!("edit:{comment}")>
+            <PostForm url=EditComment::url() class="stack">
+                <input type="hidden" name="consultation" value=consultation.to_string()/>
+                <input type="hidden" name="comment" value=comment.clone()/>
+                <input type="hidden" name="fields[kind]" value=fields.kind.clone()/>
+                <input type="hidden" name="fields[attribution]" value=fields.attribution.clone()/>
+                <input type="hidden" name="fields[quote]" value=fields.quote.clone()/>
+                {restored.then(|| view! { <p class="notice" role="status">{t!(i18n, consultation.kept)}</p> })}
+                {(!reply_like).then(|| view! {
+                    <label for=format!("edit-proposal-{comment}")>{t!(i18n, consultation.proposal_label)}</label>
+                    <textarea id=format!("edit-proposal-{comment}") name="fields[proposal]" rows="4">{fields.proposal.clone()}</textarea>
+                })}
+                <label for=format!("edit-body-{comment}")>{t!(i18n, consultation.comment_label)}</label>
+                <textarea id=format!("edit-body-{comment}") name="fields[body]" rows="5">{fields.body.clone()}</textarea>
+                <button type="submit">{t!(i18n, consultation.save)}</button>
+            </PostForm>
+            </Autosave>
+        </details>
+    }
+}
+
+#[component]
+fn HideForm(comment: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details class="comment-form">
+            <summary class="button secondary">{t!(i18n, consultation.hide)}</summary>
+            <PostForm url=HideComment::url() class="stack">
+                <input type="hidden" name="comment" value=comment.clone()/>
+                <label for=format!("reason-{comment}")>{t!(i18n, fields.reason)}</label>
+                <select id=format!("reason-{comment}") name="reason">
+                    {HideReason::ALL.iter().map(|r| view! { <option value=r.code()><HideReasonLabel reason=*r/></option> }).collect_view()}
+                </select>
+                <label for=format!("note-{comment}")>{t!(i18n, consultation.hide_note)}</label>
+                <textarea id=format!("note-{comment}") name="note" rows="2"></textarea>
+                <button type="submit">{t!(i18n, consultation.hide)}</button>
+            </PostForm>
+        </details>
     }
 }

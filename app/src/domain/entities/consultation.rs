@@ -15,6 +15,12 @@ pub struct Model {
     pub opens_at: Option<DateTimeUtc>,
     pub closes_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    pub languages: String,
+    pub created_by: Option<Uuid>,
+    pub outcome_public: bool,
+    pub reminder_sent_at: Option<DateTimeUtc>,
+    pub opened_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

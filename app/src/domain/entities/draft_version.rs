@@ -1,4 +1,4 @@
-//! One published version of a consultation's draft.
+//! One version (prepared, then published) of a consultation's draft.
 
 use sea_orm::entity::prelude::*;
 
@@ -10,6 +10,8 @@ pub struct Model {
     pub consultation_id: Uuid,
     pub number: i32,
     pub created_at: DateTimeUtc,
+    pub published_at: Option<DateTimeUtc>,
+    pub note: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,147 @@
+//! Routes that are files rather than pages: the draft upload (a multipart form, which server
+//! functions do not take without JavaScript) and the outcome report as CSV.
+
+use axum::body::Body;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use roundtable_app::domain::{Actor, AppState, SessionAuth, drafts, outcome};
+use roundtable_app::model::AppError;
+use roundtable_app::model::ids::ConsultationId;
+use tower_sessions::Session;
+
+/// The largest upload body; the importer itself refuses files over 5 MiB with a clear
+/// message, this only stops abuse.
+pub(crate) const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
+
+async fn actor(state: &AppState, session: &Session) -> Result<Actor, AppError> {
+    let auth = session
+        .get::<SessionAuth>(SessionAuth::KEY)
+        .await
+        .ok()
+        .flatten();
+    Actor::load(&state.db, auth).await
+}
+
+fn status(error: &AppError) -> StatusCode {
+    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// `POST /consultations/{id}/import`: a draft file becomes the version being prepared; back
+/// to the management page (with the reason when the file was refused).
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    mut form: Multipart,
+) -> Response {
+    let Ok(id) = id.parse::<ConsultationId>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let manage = format!("/consultations/{id}/manage");
+    let actor = match actor(&state, &session).await {
+        Ok(Actor::Anonymous) => {
+            return Redirect::to(&format!("/sign-in?next={manage}")).into_response();
+        }
+        Ok(actor) => actor,
+        Err(e) => return status(&e).into_response(),
+    };
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or("").to_owned();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(_) => return refused(&manage, "file_too_large"),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return refused(&manage, "file_too_large"),
+        }
+    }
+    // An empty or missing file is refused by the importer, after the access check.
+    let (name, bytes) = file.unwrap_or_default();
+    match drafts::import_file(&state, &actor, id, &name, &bytes).await {
+        Ok(_) => Redirect::to(&format!("{manage}#pending")).into_response(),
+        Err(AppError::FileRefused { reason }) => refused(&manage, &reason),
+        Err(e) => status(&e).into_response(),
+    }
+}
+
+fn refused(manage: &str, reason: &str) -> Response {
+    Redirect::to(&format!("{manage}?import_error={reason}")).into_response()
+}
+
+fn csv_response(id: ConsultationId, body: String) -> Response {
+    let disposition = format!("attachment; filename=\"outcome-{id}.csv\"");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        Body::from(body),
+    )
+        .into_response()
+}
+
+/// `GET /consultations/{id}/outcome.csv`: the report as the signed-in reader may read it.
+pub(crate) async fn outcome_csv(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<ConsultationId>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let actor = match actor(&state, &session).await {
+        Ok(a) => a,
+        Err(e) => return status(&e).into_response(),
+    };
+    let report = match outcome::report(&state, &actor, id).await {
+        Ok(r) => r,
+        Err(e) => return status(&e).into_response(),
+    };
+    match outcome::report_csv(&report) {
+        Ok(body) => csv_response(id, body),
+        Err(e) => status(&e).into_response(),
+    }
+}
+
+/// `GET /outcome/{id}/csv`: the public report as CSV.
+pub(crate) async fn public_outcome_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<ConsultationId>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let report = match outcome::public_report(&state, id).await {
+        Ok(r) => r,
+        Err(e) => return status(&e).into_response(),
+    };
+    match outcome::report_csv(&report) {
+        Ok(body) => csv_response(id, body),
+        Err(e) => status(&e).into_response(),
+    }
+}
+
+/// `GET /go/{id}`: the neutral link in mails, on to the page it stands for.
+pub(crate) async fn go(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match roundtable_app::domain::notify::target(&state.db, id).await {
+        Ok(Some(path)) => Redirect::to(&path).into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => status(&e).into_response(),
+    }
+}
