@@ -13,7 +13,7 @@
 //! that acts on the caller's current council answers as for the caller's own role in their own
 //! council, and its body must not mention any of council A's people or things.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -1316,8 +1316,6 @@ fn next_source_address() -> IpAddr {
 /// A fresh client for one call: its own session (if signed in) and its own source address,
 /// so calls that end sessions (sign out, quick exit) affect nothing after them.
 async fn client_for(app: &TestApp, fixtures: &Fixtures, caller: Caller) -> reqwest::Client {
-    use roundtable_app::domain::session_store::DbSessionStore;
-    use tower_sessions::SessionStore as _;
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     if let Some(&(person, _)) = fixtures.person(caller) {
         let council = match caller.side {
@@ -1326,21 +1324,8 @@ async fn client_for(app: &TestApp, fixtures: &Fixtures, caller: Caller) -> reqwe
         };
         let mut auth = SessionAuth::new(person, council);
         auth.second_factor = caller.second_factor;
-        let mut data = HashMap::new();
-        data.insert(
-            SessionAuth::KEY.to_owned(),
-            serde_json::to_value(auth).expect("auth serialises"),
-        );
-        let mut record = tower_sessions::session::Record {
-            id: tower_sessions::session::Id::default(),
-            data,
-            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(30),
-        };
-        DbSessionStore::new(app.db.clone())
-            .create(&mut record)
-            .await
-            .expect("session stored");
-        jar.add_cookie_str(&format!("rt_session={}; Path=/", record.id), &app.base);
+        let id = crate::helpers::stored_session(app, auth).await;
+        jar.add_cookie_str(&format!("rt_session={id}; Path=/"), &app.base);
     }
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(

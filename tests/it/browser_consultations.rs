@@ -37,25 +37,9 @@ impl Browser {
     /// Acts as `person` from now on: a fresh session of theirs (the arrangement step, like
     /// seeding a row) replaces the browser's cookies.
     async fn act_as(&self, app: &TestApp, person: PersonId, council: CouncilId) {
-        use roundtable_app::domain::SessionAuth;
-        use roundtable_app::domain::session_store::DbSessionStore;
-        use tower_sessions::SessionStore as _;
-        let mut auth = SessionAuth::new(person, council);
+        let mut auth = roundtable_app::domain::SessionAuth::new(person, council);
         auth.second_factor = true;
-        let mut data = std::collections::HashMap::new();
-        data.insert(
-            SessionAuth::KEY.to_owned(),
-            serde_json::to_value(auth).expect("auth"),
-        );
-        let mut record = tower_sessions::session::Record {
-            id: tower_sessions::session::Id::default(),
-            data,
-            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(30),
-        };
-        DbSessionStore::new(app.db.clone())
-            .create(&mut record)
-            .await
-            .expect("session");
+        let id = crate::helpers::stored_session(app, auth).await;
         self.client
             .goto(app.url("/healthz").as_str())
             .await
@@ -64,7 +48,7 @@ impl Browser {
             .delete_all_cookies()
             .await
             .expect("cookies cleared");
-        let mut cookie = fantoccini::cookies::Cookie::new("rt_session", record.id.to_string());
+        let mut cookie = fantoccini::cookies::Cookie::new("rt_session", id);
         cookie.set_path("/");
         // fantoccini sends SameSite=None unless told, which Chromium refuses without Secure,
         // and an empty domain, which chromedriver refuses.

@@ -393,11 +393,9 @@ pub async fn signed_in_client(
     client_with_session(app, auth).await
 }
 
-/// A client whose stored session holds exactly `auth` (e.g. an old sign-in time).
-pub async fn client_with_session(
-    app: &TestApp,
-    auth: roundtable_app::domain::SessionAuth,
-) -> reqwest::Client {
+/// Stores a session holding exactly `auth` through the real store; returns its id (the
+/// `rt_session` cookie's value).
+pub async fn stored_session(app: &TestApp, auth: roundtable_app::domain::SessionAuth) -> String {
     use roundtable_app::domain::SessionAuth;
     use roundtable_app::domain::session_store::DbSessionStore;
     use tower_sessions::SessionStore as _;
@@ -415,7 +413,16 @@ pub async fn client_with_session(
         .create(&mut record)
         .await
         .expect("session stored");
-    client_with_cookie(&app.base, &format!("rt_session={}", record.id))
+    record.id.to_string()
+}
+
+/// A client whose stored session holds exactly `auth` (e.g. an old sign-in time).
+pub async fn client_with_session(
+    app: &TestApp,
+    auth: roundtable_app::domain::SessionAuth,
+) -> reqwest::Client {
+    let id = stored_session(app, auth).await;
+    client_with_cookie(&app.base, &format!("rt_session={id}"))
 }
 
 /// A client that starts with `cookie` (`name=value`) for the app's host.
