@@ -78,12 +78,15 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
     set_status(error.status());
     let not_found = error == AppError::NotFound;
+    // A plain string, not a closure: the title is read after the page's reactive owner is
+    // gone, and a signal read there panics under concurrent requests.
+    let title = if not_found {
+        crate::i18n::t_string!(i18n, titles.not_found).to_string()
+    } else {
+        crate::i18n::t_string!(i18n, titles.error).to_string()
+    };
     view! {
-        <leptos_meta::Title text=move || if not_found {
-            crate::i18n::t_string!(i18n, titles.not_found).to_string()
-        } else {
-            crate::i18n::t_string!(i18n, titles.error).to_string()
-        }/>
+        <leptos_meta::Title text=title/>
         <h1>{move || if not_found {
             t!(i18n, errors.not_found_heading).into_any()
         } else {

@@ -22,7 +22,7 @@ pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| get_account());
     view! {
-        <Title text=move || t_string!(i18n, titles.account).to_string()/>
+        <Title text=t_string!(i18n, titles.account).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -56,7 +56,7 @@ pub fn ConsultationPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, titles.consultation).to_string()/>
+        <Title text=t_string!(i18n, titles.consultation).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -228,7 +228,7 @@ pub fn ChapterPage() -> impl IntoView {
     let consent = ServerAction::<SetCommentConsent>::new();
     let hide = ServerAction::<HideComment>::new();
     view! {
-        <Title text=move || t_string!(i18n, titles.consultation).to_string()/>
+        <Title text=t_string!(i18n, titles.consultation).to_string()/>
         <ActionError action=post/>
         <ActionError action=edit/>
         <ActionError action=withdraw/>

@@ -34,7 +34,7 @@ pub fn MembersPage() -> impl IntoView {
     let roles = ServerAction::<SetMemberRoles>::new();
     let suspend = ServerAction::<SetMemberSuspended>::new();
     view! {
-        <Title text=move || t_string!(i18n, titles.members).to_string()/>
+        <Title text=t_string!(i18n, titles.members).to_string()/>
         <ActionError action=roles/>
         <ActionError action=suspend/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
@@ -109,7 +109,7 @@ pub fn InvitationsPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeInvitation>::new();
     let sent = move || matches!(create.value().get(), Some(Ok(())));
     view! {
-        <Title text=move || t_string!(i18n, titles.invitations).to_string()/>
+        <Title text=t_string!(i18n, titles.invitations).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match pending.await {
@@ -182,7 +182,7 @@ pub fn AuditLogPage() -> impl IntoView {
     };
     let page = Resource::new(filter, |(action, from, to)| list_audit(action, from, to));
     view! {
-        <Title text=move || t_string!(i18n, titles.audit).to_string()/>
+        <Title text=t_string!(i18n, titles.audit).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {

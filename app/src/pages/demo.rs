@@ -18,7 +18,7 @@ pub fn DemoPage() -> impl IntoView {
     // Receives the error code when a sign-in without JavaScript fails.
     let sign_in = ServerAction::<DemoSignIn>::new();
     view! {
-        <Title text=move || t_string!(i18n, titles.demo).to_string()/>
+        <Title text=t_string!(i18n, titles.demo).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match people.await {

@@ -14,7 +14,7 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let list = Resource::new(|| (), |_| list_consultations());
     view! {
-        <Title text=move || t_string!(i18n, titles.home).to_string()/>
+        <Title text=t_string!(i18n, titles.home).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match list.await {

@@ -23,7 +23,7 @@ pub fn InvitationPage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     let preview = Resource::new(token, preview_invitation);
     view! {
-        <Title text=move || t_string!(i18n, titles.invitation).to_string()/>
+        <Title text=t_string!(i18n, titles.invitation).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match preview.await {

@@ -56,7 +56,7 @@ pub fn NewConsultationPage() -> impl IntoView {
     let create = ServerAction::<CreateConsultation>::new();
     let form = Resource::new(|| (), |_| new_consultation_form());
     view! {
-        <Title text=move || t_string!(i18n, titles.consultation).to_string()/>
+        <Title text=t_string!(i18n, titles.consultation).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match form.await {
@@ -101,7 +101,7 @@ pub fn ManagePage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, titles.consultation).to_string()/>
+        <Title text=t_string!(i18n, titles.consultation).to_string()/>
         <ActionError action=update/>
         <ActionError action=paste/>
         <ActionError action=revise/>
@@ -330,7 +330,7 @@ pub fn AnswersPage() -> impl IntoView {
     );
     let answer = ServerAction::<AnswerComment>::new();
     view! {
-        <Title text=move || t_string!(i18n, titles.consultation).to_string()/>
+        <Title text=t_string!(i18n, titles.consultation).to_string()/>
         <ActionError action=answer/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

@@ -30,7 +30,7 @@ pub fn DiffPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, titles.consultation).to_string()/>
+        <Title text=t_string!(i18n, titles.consultation).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -191,7 +191,7 @@ fn report_page(
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, titles.outcome).to_string()/>
+        <Title text=t_string!(i18n, titles.outcome).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

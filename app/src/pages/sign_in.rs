@@ -48,7 +48,7 @@ pub fn SignInPage() -> impl IntoView {
             })
     };
     view! {
-        <Title text=move || t_string!(i18n, titles.sign_in).to_string()/>
+        <Title text=t_string!(i18n, titles.sign_in).to_string()/>
         <h1>{t!(i18n, sign_in.heading)}</h1>
         <p class="lead">{t!(i18n, sign_in.intro)}</p>
         {url_error}
@@ -83,7 +83,7 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SignInSentPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, titles.sign_in).to_string()/>
+        <Title text=t_string!(i18n, titles.sign_in).to_string()/>
         <h1>{t!(i18n, sign_in.sent_heading)}</h1>
         <p role="status">{t!(i18n, sign_in.sent_text)}</p>
         <p><a href="/sign-in">{t!(i18n, sign_in.ask_again)}</a></p>
@@ -99,7 +99,7 @@ pub fn SignInLinkPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     view! {
-        <Title text=move || t_string!(i18n, titles.sign_in).to_string()/>
+        <Title text=t_string!(i18n, titles.sign_in).to_string()/>
         <h1>{t!(i18n, sign_in.heading)}</h1>
         <ActionError action=use_link/>
         {move || if token().is_empty() {
@@ -126,7 +126,7 @@ pub fn SecondFactorPage() -> impl IntoView {
     let i18n = use_i18n();
     let status = Resource::new(|| (), |_| second_factor_status());
     view! {
-        <Title text=move || t_string!(i18n, titles.second_factor).to_string()/>
+        <Title text=t_string!(i18n, titles.second_factor).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match status.await {
@@ -201,7 +201,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
     let i18n = use_i18n();
     let codes = Resource::new(|| (), |_| take_recovery_codes());
     view! {
-        <Title text=move || t_string!(i18n, titles.second_factor).to_string()/>
+        <Title text=t_string!(i18n, titles.second_factor).to_string()/>
         <h1>{t!(i18n, second_factor.codes_heading)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
