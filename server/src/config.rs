@@ -80,6 +80,8 @@ pub struct Config {
     pub demo: bool,
     /// Apply pending migrations at start.
     pub auto_migrate: bool,
+    /// Run the background jobs (mail worker, phase job, session sweeper) in this process.
+    pub background_jobs: bool,
     /// Log format.
     pub log_format: LogFormat,
     /// The OpenID Connect provider, if sign-in through one is offered.
@@ -165,6 +167,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "ROUNDTABLE_AUTO_MIGRATE",
         "true",
         "apply migrations at start",
+    ),
+    (
+        "ROUNDTABLE_BACKGROUND_JOBS",
+        "true",
+        "run the mail worker and timed jobs in this process (false: web only)",
     ),
     ("ROUNDTABLE_LOG_FORMAT", "text", "text or json"),
     (
@@ -390,6 +397,11 @@ impl Config {
             auto_migrate: parse_bool(
                 "ROUNDTABLE_AUTO_MIGRATE",
                 sources.get("ROUNDTABLE_AUTO_MIGRATE"),
+                true,
+            )?,
+            background_jobs: parse_bool(
+                "ROUNDTABLE_BACKGROUND_JOBS",
+                sources.get("ROUNDTABLE_BACKGROUND_JOBS"),
                 true,
             )?,
             log_format: match sources.get("ROUNDTABLE_LOG_FORMAT").unwrap_or("text") {

@@ -67,7 +67,11 @@ pub struct Server {
     state: AppState,
     transport: mailer::Transport,
     mail_from: lettre::message::Mailbox,
+    background_jobs: bool,
 }
+
+/// Sees every SQL statement the server runs (for measuring queries per page).
+pub type QueryObserver = Arc<dyn Fn(&sea_orm::metric::Info<'_>) + Send + Sync>;
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -90,6 +94,14 @@ impl Server {
     /// Checks the configuration, opens and migrates the database, seeds demo data on an
     /// empty database in demo mode, and binds the listening socket.
     pub async fn build(config: Config) -> Result<Self, StartError> {
+        Self::build_observed(config, None).await
+    }
+
+    /// Like [`Server::build`], with `observer` told of every SQL statement.
+    pub async fn build_observed(
+        config: Config,
+        observer: Option<QueryObserver>,
+    ) -> Result<Self, StartError> {
         let keys = config.load_keys()?;
         let transport = mailer::Transport::new(&config.mail)?;
         let mail_from = mail_from(&config)?;
@@ -104,7 +116,10 @@ impl Server {
             addr: config.listen,
             source,
         })?;
-        let db = open_database(&config).await?;
+        let mut db = open_database(&config).await?;
+        if let Some(observer) = observer {
+            db.set_metric_callback(move |info| observer(info));
+        }
 
         // The demo sign-in page hands out sessions without a password, so it must never be
         // reachable from another machine.
@@ -145,6 +160,7 @@ impl Server {
             state,
             transport,
             mail_from,
+            background_jobs: config.background_jobs,
         })
     }
 
@@ -178,16 +194,20 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let sweeper = tokio::spawn(sweep(
-            DbSessionStore::new(self.db.clone()),
-            self.state.limits.clone(),
-        ));
-        let phases = tokio::spawn(phase_job(self.state.clone()));
-        let worker = tokio::spawn(mailer::run(
-            self.state.clone(),
-            self.transport.clone(),
-            self.mail_from.clone(),
-        ));
+        let jobs = self.background_jobs.then(|| {
+            [
+                tokio::spawn(sweep(
+                    DbSessionStore::new(self.db.clone()),
+                    self.state.limits.clone(),
+                )),
+                tokio::spawn(phase_job(self.state.clone())),
+                tokio::spawn(mailer::run(
+                    self.state.clone(),
+                    self.transport.clone(),
+                    self.mail_from.clone(),
+                )),
+            ]
+        });
         let result = axum::serve(
             self.listener,
             self.router
@@ -195,9 +215,9 @@ impl Server {
         )
         .with_graceful_shutdown(shutdown)
         .await;
-        sweeper.abort();
-        phases.abort();
-        worker.abort();
+        for job in jobs.into_iter().flatten() {
+            job.abort();
+        }
         result
     }
 }

@@ -614,6 +614,15 @@ const TABLE: &[Row] = &[
         SIGNED_IN_READERS,
     ),
     func(
+        "/fn/comments/discard-draft",
+        &[
+            ("consultation", "{consultation}"),
+            ("slot", "section:{section}"),
+        ],
+        Scope::Names,
+        SIGNED_IN_READERS,
+    ),
+    func(
         "/fn/comments/hide",
         &[
             ("comment", "{comment}"),

@@ -208,11 +208,10 @@ async fn cycle(js: bool) {
             b.act_as(app, who, council).await;
             b.visit(app.url(&part).as_str()).await;
             let sid = section.id;
-            b.click(&format!(
-                "#{} .comments > details.comment-form > summary",
-                section.anchor
-            ))
-            .await;
+            // "Comment on this section" opens the box (a page load, with or without JS).
+            b.click(&format!("#{} .comments__write a", section.anchor))
+                .await;
+            b.arrive(&part, &format!("#write-section-{sid}")).await;
             if wording {
                 b.choose(&format!("#kind-{sid}"), "wording").await;
                 b.fill(&format!("#proposal-{sid}"), text).await;
@@ -220,12 +219,11 @@ async fn cycle(js: bool) {
                 b.fill(&format!("#body-{sid}"), text).await;
             }
             b.click(&format!("#attr-{attribution}-{sid}")).await;
-            b.click(&format!(
-                "#{} .comments > details.comment-form button[type=submit]",
-                section.anchor
-            ))
-            .await;
-            b.arrive(&part, ".comment").await;
+            b.click(&format!("#write-section-{sid} button[type=submit]"))
+                .await;
+            // Sent: back at the section, its box closed again.
+            b.arrive(&part, &format!("#{} .comments__write a", section.anchor))
+                .await;
         }
     };
     comment(
@@ -286,15 +284,20 @@ async fn cycle(js: bool) {
             .id
     };
     b.click(&format!(
-        "li[data-comment=\"{anonymous_comment}\"] .comment__actions details.comment-form > summary"
+        "li[data-comment=\"{anonymous_comment}\"] .comment__actions a[href*=\"reply=\"]"
     ))
     .await;
+    b.arrive(&part, &format!("#write-reply-{anonymous_comment}"))
+        .await;
     b.fill(
         &format!("#body-{anonymous_comment}"),
         "Same here, thank you for saying it.",
     )
     .await;
-    b.click(&format!("li[data-comment=\"{anonymous_comment}\"] .comment__actions details.comment-form button[type=submit]")).await;
+    b.click(&format!(
+        "#write-reply-{anonymous_comment} button[type=submit]"
+    ))
+    .await;
     b.arrive(&part, ".comment.depth-1").await;
 
     // The secretariat closes and answers every comment.

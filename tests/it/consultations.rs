@@ -117,7 +117,11 @@ struct World {
 }
 
 async fn world(db: crate::helpers::Db) -> World {
-    let app = TestApp::builder(db).spawn().await;
+    world_on(TestApp::builder(db)).await
+}
+
+async fn world_on(builder: crate::helpers::TestAppBuilder) -> World {
+    let app = builder.spawn().await;
     let council = create_council(&app, "at").await;
     let person = |name: &'static str, email: &'static str, roles: &'static [Role]| {
         let app = &app;
@@ -325,6 +329,17 @@ impl World {
         form.extend_from_slice(extra);
         self.call(&self.members[who].1, "/fn/comments/post", &form)
             .await
+    }
+}
+
+impl World {
+    /// The SQL statements one GET of `path` runs (the background jobs are off).
+    async fn queries_for(&self, client: &reqwest::Client, path: &str) -> usize {
+        use std::sync::atomic::Ordering;
+        let before = self.app.queries.load(Ordering::SeqCst);
+        let (status, _) = self.page(client, path).await;
+        assert_eq!(status, 200, "{path}");
+        self.app.queries.load(Ordering::SeqCst) - before
     }
 }
 
@@ -582,6 +597,61 @@ db_tests! {
         assert_eq!(w.call(&w.members[2].1, "/fn/comments/consent", &[("comment", &anonymous_id), ("given", "false")]).await.status(), 200);
         let (_, html) = w.page(&public, &format!("/outcome/{id}")).await;
         assert!(!html.contains("three weeks"), "withdrawn consent takes effect at once");
+    }
+
+    async fn pages_run_the_same_queries_for_one_comment_or_many(db) {
+        let w = world_on(TestApp::builder(db).count_queries()).await;
+        let id = w.open_consultation().await;
+        let (first, chapter1) = w.section(&id, "Purpose", "1.").await;
+        let (housing, chapter2) = w.section(&id, "Housing", "1.").await;
+        let (later, _) = w.section(&id, "Housing", "2.").await;
+        let reader = &w.members[0].1;
+        let part1 = format!("/consultations/{id}/part/{chapter1}");
+        let part2 = format!("/consultations/{id}/part/{chapter2}");
+        let whole = format!("/consultations/{id}");
+        // A little of everything on both chapters: a named comment with an answer, a reply,
+        // a kept draft of the reader.
+        for section in [&first, &housing] {
+            assert_eq!(w.post(0, &id, section, "comment", "A first comment.", "named", &[]).await.status(), 200);
+        }
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        for item in queue["items"].as_array().expect("items") {
+            let cid = item["comment"]["id"].as_str().expect("id");
+            assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", cid), ("fields[decision]", "noted"), ("fields[explanation]", "Noted.")]).await.status(), 200);
+            assert_eq!(w.call(&w.members[1].1, "/fn/comments/post", &[("consultation", &id), ("parent", cid), ("fields[kind]", "comment"), ("fields[body]", "A reply."), ("fields[attribution]", "pseudonym")]).await.status(), 200);
+        }
+        assert_eq!(w.call(reader, "/fn/comments/draft", &[("consultation", &id), ("slot", &format!("section:{later}")), ("fields[body]", "Half written")]).await.status(), 200);
+        let _warm = w.queries_for(reader, &part2).await;
+        let small = (w.queries_for(reader, &part1).await, w.queries_for(reader, &part2).await, w.queries_for(reader, &whole).await);
+        let staff_small = w.queries_for(&w.staff, &part2).await;
+
+        // Many more: every member, every attribution, on several sections, answered, hidden.
+        for round in 0..8 {
+            for (who, attribution) in [(0, "named"), (1, "pseudonym"), (2, "anonymous")] {
+                for section in [&housing, &later, &first] {
+                    let text = format!("Comment {round} by {who}.");
+                    assert_eq!(w.post(who, &id, section, "concern", &text, attribution, &[("fields[consent]", "on")]).await.status(), 200);
+                }
+            }
+        }
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        let items = queue["items"].as_array().expect("items");
+        assert!(items.len() > 70, "{} comments to answer", items.len());
+        for (n, item) in items.iter().enumerate().filter(|(n, _)| n % 3 == 0) {
+            let cid = item["comment"]["id"].as_str().expect("id");
+            if n % 2 == 0 {
+                assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", cid), ("fields[decision]", "accepted"), ("fields[explanation]", "Yes.")]).await.status(), 200);
+            } else {
+                assert_eq!(w.call(&w.staff, "/fn/comments/hide", &[("comment", cid), ("reason", "off_topic"), ("note", "")]).await.status(), 200);
+            }
+        }
+        let many = (w.queries_for(reader, &part1).await, w.queries_for(reader, &part2).await, w.queries_for(reader, &whole).await);
+        assert_eq!(many, small, "(chapter 1, chapter 2, whole draft): the same statements for 2 comments or 80");
+        assert_eq!(w.queries_for(&w.staff, &part2).await, staff_small, "the secretariat's view too");
+        assert_eq!(small.0, small.1, "chapters of different sizes run the same statements");
+        // And the page did show them all.
+        let (_, html) = w.page(reader, &part2).await;
+        assert!(html.matches("class=\"comment ").count() > 40, "the chapter shows its comments");
     }
 
     async fn an_anonymous_author_cannot_be_found(db) {

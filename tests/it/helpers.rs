@@ -1,6 +1,8 @@
 //! The test harness: a real server on port 0 with a fresh database per test.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use roundtable_app::domain::AppState;
@@ -91,6 +93,7 @@ pub struct TestAppBuilder {
     seed: bool,
     listen: String,
     extra: Vec<(&'static str, String)>,
+    count_queries: bool,
 }
 
 impl TestAppBuilder {
@@ -116,6 +119,13 @@ impl TestAppBuilder {
     /// Sends mail to a (test) SMTP server instead of the mail folder.
     pub fn smtp(self, url: String) -> Self {
         self.setting("ROUNDTABLE_SMTP_URL", url)
+    }
+
+    /// Counts every SQL statement in [`TestApp::queries`], with the background jobs off so
+    /// that only requests run statements.
+    pub fn count_queries(mut self) -> Self {
+        self.count_queries = true;
+        self.setting("ROUNDTABLE_BACKGROUND_JOBS", "false")
     }
 
     /// Any other setting.
@@ -163,7 +173,16 @@ impl TestAppBuilder {
             sources.set(name, value);
         }
         let config = Config::from_sources(&sources).expect("test configuration is valid");
-        let server = Server::build(config).await.expect("server starts");
+        let queries = Arc::new(AtomicUsize::new(0));
+        let observer: Option<roundtable_server::QueryObserver> = self.count_queries.then(|| {
+            let queries = Arc::clone(&queries);
+            Arc::new(move |_: &sea_orm::metric::Info<'_>| {
+                queries.fetch_add(1, Ordering::SeqCst);
+            }) as roundtable_server::QueryObserver
+        });
+        let server = Server::build_observed(config, observer)
+            .await
+            .expect("server starts");
         if self.seed && !server.demo() {
             roundtable_app::domain::demo::seed(server.db())
                 .await
@@ -184,6 +203,7 @@ impl TestAppBuilder {
             db,
             state,
             mail_dir: dir.path().join("mail"),
+            queries,
             sqlite_file: (self.db == Db::Sqlite).then(|| dir.path().join("test.db")),
             stop: Some(stop),
             handle: Some(handle),
@@ -232,6 +252,8 @@ pub struct TestApp {
     pub base: Url,
     /// A cookie-keeping client.
     pub client: reqwest::Client,
+    /// SQL statements run so far (only with [`TestAppBuilder::count_queries`]).
+    pub queries: Arc<AtomicUsize>,
     /// The app's database, for arranging and checking data.
     pub db: DatabaseConnection,
     /// The app's shared state (keyring etc.), for arranging data through the domain.
@@ -255,6 +277,7 @@ impl TestApp {
             seed: false,
             listen: "127.0.0.1:0".to_owned(),
             extra: Vec::new(),
+            count_queries: false,
         }
     }
 

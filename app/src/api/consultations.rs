@@ -193,6 +193,17 @@ pub async fn save_comment_draft(
     crate::domain::comments::save_draft(&state.db, &actor, consultation, &slot, &fields).await
 }
 
+/// Throws away the person's kept text of one box (the box then closes).
+#[server(prefix = "/fn", endpoint = "comments/discard-draft")]
+pub async fn discard_comment_draft(
+    consultation: ConsultationId,
+    slot: String,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::comments::discard_draft(&state.db, &actor, consultation, &slot).await
+}
+
 /// The secretariat answers a comment.
 #[server(prefix = "/fn", endpoint = "comments/answer")]
 pub async fn answer_comment(comment: CommentId, fields: ResponseFields) -> Result<(), AppError> {

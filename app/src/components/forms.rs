@@ -15,11 +15,20 @@ pub fn PostForm(
     /// Extra classes for the `<form>`.
     #[prop(optional)]
     class: &'static str,
+    /// Where to go back to (a local path, may end in `#fragment`); the current page when unset.
+    #[prop(optional, into)]
+    return_to: Option<String>,
+    /// Saves what is typed as a draft (consultation, slot), see [`super::autosave`].
+    #[prop(optional, into)]
+    autosave: Option<(String, String)>,
     /// The form's fields and button.
     children: Children,
 ) -> impl IntoView {
     let location = use_location();
     let action = move || {
+        if let Some(back) = &return_to {
+            return format!("{url}?return_to={}", url_encode(back));
+        }
         // The query stays (e.g. an invitation's token), minus a previous error.
         let search: String = location
             .search
@@ -38,7 +47,9 @@ pub fn PostForm(
         format!("{url}?return_to={encoded}")
     };
     view! {
-        <form method="post" action=action class=class>
+        <form method="post" action=action class=class
+            data-autosave-consultation=autosave.as_ref().map(|(c, _)| c.clone())
+            data-autosave-slot=autosave.map(|(_, s)| s)>
             {children()}
         </form>
     }

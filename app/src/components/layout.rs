@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::autosave::AutosaveListener;
 use super::forms::PostForm;
 use super::quick_exit::QuickExit;
 use leptos_i18n::Locale as _;
@@ -19,6 +20,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let context = Resource::new(|| (), |_| get_page_context());
     view! {
         <QuickExit/>
+        <AutosaveListener/>
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
             <div class="site-header__inner">

@@ -637,6 +637,24 @@ pub async fn save_draft(
     save_draft_row(db, person, c.id, slot, fields).await
 }
 
+/// Throws away the person's kept text of one box. Unknown slots are fine (nothing to do).
+pub async fn discard_draft(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    consultation: ConsultationId,
+    slot: &str,
+) -> Result<(), AppError> {
+    let person = actor.person().ok_or(AppError::Unauthenticated)?;
+    let (c, _) = consultations::readable(db, actor, consultation).await?;
+    comment_draft::Entity::delete_many()
+        .filter(comment_draft::Column::PersonId.eq(person.0))
+        .filter(comment_draft::Column::ConsultationId.eq(c.id))
+        .filter(comment_draft::Column::Slot.eq(slot))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The person's saved comment boxes in a consultation.
 pub async fn drafts_of(
     db: &impl ConnectionTrait,

@@ -3,19 +3,18 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use server_fn::ServerFn;
 
 use super::account::SignInPrompt;
 use super::sign_in::ActionError;
-#[cfg(feature = "hydrate")]
-use crate::api::consultations::save_comment_draft;
 use crate::api::consultations::{
-    EditComment, HideComment, PostComment, SetCommentConsent, WithdrawComment, get_chapter,
-    get_consultation,
+    DiscardCommentDraft, EditComment, HideComment, PostComment, SetCommentConsent, WithdrawComment,
+    get_chapter, get_consultation,
 };
 use crate::components::error::ErrorPage;
 use crate::components::forms::PostForm;
+use crate::components::inert::{Inert, InertCodec};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::AppError;
 use crate::model::comment::{
@@ -23,7 +22,7 @@ use crate::model::comment::{
     DiffPart, HideReason,
 };
 use crate::model::consultation::{ChapterView, ConsultationDetail, Phase, SectionView};
-use crate::model::ids::ConsultationId;
+use crate::model::ids::{ConsultationId, SectionId};
 
 /// An error from a page's main resource: a sign-in prompt or the error page.
 #[component]
@@ -133,12 +132,17 @@ fn Detail(detail: ConsultationDetail) -> impl IntoView {
                 {may.comment.then(|| view! { <p class="notice">{t!(i18n, consultation.how_to_comment)}</p> })}
                 <article class="draft">
                     {detail.sections.into_iter().map(|s| {
-                        let link = format!("/consultations/{id}/part/{}#{}", s.chapter, s.anchor);
                         let count = s.comment_count;
+                        let link = if count == 0 && may.comment {
+                            // Straight to an open comment box.
+                            open_link(&format!("/consultations/{id}/part/{}", s.chapter), "on", &s.id.to_string(), &format!("section-{}", s.id))
+                        } else {
+                            format!("/consultations/{id}/part/{}#comments-{}", s.chapter, s.anchor)
+                        };
                         view! {
                             <SectionBlock s>
                                 <p class="section__comments">
-                                    <a href=link>
+                                    <a href=link rel="external">
                                         {if count > 0 {
                                             t!(i18n, consultation.comments_count, count = move || count).into_any()
                                         } else if may.comment {
@@ -211,22 +215,32 @@ pub fn SectionBlock(s: SectionView, #[prop(optional)] children: Option<Children>
 }
 
 /// `/consultations/:id/part/:anchor`: one chapter with its comments and comment forms.
+///
+/// The chapter is server-rendered and never rebuilt by the browser (see
+/// [`crate::components::inert`]): its forms are plain POST forms, autosave listens on the
+/// whole document, and a form opens through a link (`?on=`, `?reply=`, `?edit=`, `?hide=`)
+/// that loads the page again — the same with and without JavaScript. A box with kept text
+/// is always open.
 #[component]
 pub fn ChapterPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let chapter = Resource::new(
+    let chapter = Resource::<Result<Inert<ChapterView>, AppError>, InertCodec>::new_with_options(
         move || (params.read().get("id"), params.read().get("anchor")),
         |(id, anchor)| async move {
             let id: ConsultationId = id.and_then(|s| s.parse().ok()).ok_or(AppError::NotFound)?;
-            get_chapter(id, anchor.unwrap_or_default()).await
+            get_chapter(id, anchor.unwrap_or_default())
+                .await
+                .map(Inert::Loaded)
         },
+        false,
     );
     let post = ServerAction::<PostComment>::new();
     let edit = ServerAction::<EditComment>::new();
     let withdraw = ServerAction::<WithdrawComment>::new();
     let consent = ServerAction::<SetCommentConsent>::new();
     let hide = ServerAction::<HideComment>::new();
+    let discard = ServerAction::<DiscardCommentDraft>::new();
     view! {
         <Title text=t_string!(i18n, titles.consultation).to_string()/>
         <ActionError action=post/>
@@ -234,10 +248,14 @@ pub fn ChapterPage() -> impl IntoView {
         <ActionError action=withdraw/>
         <ActionError action=consent/>
         <ActionError action=hide/>
+        <ActionError action=discard/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match chapter.await {
-                    Ok(view) => view! { <Chapter view/> }.into_any(),
+                    Ok(inert) => {
+                        let html = inert.html(|view| view! { <Chapter view/> });
+                        view! { <div class="chapter-page" inner_html=html></div> }.into_any()
+                    }
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -245,13 +263,51 @@ pub fn ChapterPage() -> impl IntoView {
     }
 }
 
+/// Which box the address asks to open (`?on=`, `?reply=`, `?edit=`, `?hide=`).
+#[derive(Debug, Default, Clone)]
+struct Opened {
+    on: Option<String>,
+    reply: Option<String>,
+    edit: Option<String>,
+    hide: Option<String>,
+}
+
+impl Opened {
+    fn from_query() -> Self {
+        let query = use_query_map();
+        let query = query.read_untracked();
+        Self {
+            on: query.get("on"),
+            reply: query.get("reply"),
+            edit: query.get("edit"),
+            hide: query.get("hide"),
+        }
+    }
+}
+
+/// The address of a chapter page opening one box, scrolled to it.
+fn open_link(page: &str, key: &str, id: &str, slot: &str) -> String {
+    format!("{page}?{key}={id}#write-{slot}")
+}
+
 #[component]
 fn Chapter(view: ChapterView) -> impl IntoView {
     let i18n = use_i18n();
     let id = view.summary.id;
     let may = view.may;
-    let drafts = StoredValue::new(view.drafts);
-    let comments = StoredValue::new(view.comments);
+    let opened = Opened::from_query();
+    let page = match view.sections.first() {
+        Some(first) => format!("/consultations/{id}/part/{}", first.chapter),
+        None => format!("/consultations/{id}"),
+    };
+    let mut drafts: std::collections::HashMap<String, CommentFields> =
+        view.drafts.into_iter().collect();
+    // Per section, keeping the thread order.
+    let mut comments: std::collections::HashMap<SectionId, Vec<CommentView>> =
+        std::collections::HashMap::new();
+    for c in view.comments {
+        comments.entry(c.section).or_default().push(c);
+    }
     let pager = move |link: Option<(String, String)>, next: bool| {
         link.map(|(anchor, title)| {
             let href = format!("/consultations/{id}/part/{anchor}");
@@ -265,46 +321,63 @@ fn Chapter(view: ChapterView) -> impl IntoView {
     };
     let closed_note = (view.summary.phase == Phase::Open && !may.comment && !may.manage)
         .then(|| view! { <p class="notice">{t!(i18n, consultation.not_commenting)}</p> });
+    let sections = view.sections.into_iter().map(|s| {
+        let section = s.id.to_string();
+        let on_this = comments.remove(&s.id).unwrap_or_default();
+        let count = on_this.iter().filter(|c| c.status == CommentStatus::Visible).count();
+        let slot = format!("section:{section}");
+        let kept = drafts.remove(&slot);
+        let open = kept.is_some() || opened.on.as_deref() == Some(section.as_str());
+        let back = format!("{page}#comments-{}", s.anchor);
+        let label = if s.number.is_empty() { s.heading.clone() } else { s.number.clone() };
+        let body = s.body.clone();
+        let heading_id = format!("comments-heading-{}", s.anchor);
+        let region_id = format!("comments-{}", s.anchor);
+        let list = on_this.into_iter().map(|c| {
+            let cid = c.id.to_string();
+            let reply_kept = drafts.remove(&format!("reply:{cid}"));
+            let edit_kept = drafts.remove(&format!("edit:{cid}"));
+            let reply_open = reply_kept.is_some() || opened.reply.as_deref() == Some(cid.as_str());
+            let edit_open = edit_kept.is_some() || opened.edit.as_deref() == Some(cid.as_str());
+            let hide_open = opened.hide.as_deref() == Some(cid.as_str());
+            view! {
+                <Comment c consultation=id may_comment=may.comment manage=may.manage page=page.clone() back=back.clone()
+                    reply=(reply_open, reply_kept) edit=(edit_open, edit_kept) hide_open/>
+            }
+        }).collect_view();
+        let write = may.comment.then(|| if open {
+            view! {
+                <CommentForm consultation=id section=Some(section.clone()) parent=None
+                    section_text=body.clone() kept back=back.clone()/>
+            }.into_any()
+        } else {
+            view! {
+                <p class="comments__write">
+                    <a class="button secondary" rel="external" href=open_link(&page, "on", &section, &format!("section-{section}"))>
+                        {t!(i18n, consultation.comment_on_section)}
+                        <span class="visually-hidden">" "{label.clone()}</span>
+                    </a>
+                </p>
+            }.into_any()
+        });
+        view! {
+            <SectionBlock s>
+                <div class="comments" role="region" aria-labelledby=heading_id.clone() id=region_id>
+                    <h3 class="comments__heading" id=heading_id.clone()>
+                        {t!(i18n, consultation.comments_count, count = move || count)}
+                    </h3>
+                    <ol class="comment-list">{list}</ol>
+                    {write}
+                </div>
+            </SectionBlock>
+        }
+    }).collect_view();
     view! {
         <p><a href=format!("/consultations/{id}")>{t!(i18n, consultation.back_to_draft)}</a></p>
         <p class="muted">{view.summary.title.clone()}" · "<PhaseLabel phase=view.summary.phase/>
             " · "{t!(i18n, consultation.version, number = move || view.version)}</p>
         {closed_note}
-        <article class="draft chapter">
-            {view.sections.into_iter().map(|s| {
-                let section = s.id;
-                let on_this: Vec<CommentView> = comments.with_value(|all| {
-                    all.iter().filter(|c| c.section == section).cloned().collect()
-                });
-                let count = on_this.iter().filter(|c| c.status == CommentStatus::Visible).count();
-                let slot = format!("section:{section}");
-                let kept = drafts.with_value(|d| d.iter().find(|(s, _)| *s == slot).map(|(_, f)| f.clone()));
-                let body = s.body.clone();
-                let heading_id = format!("comments-{}", s.anchor);
-                view! {
-                    <SectionBlock s>
-                        <div class="comments" role="region" aria-labelledby=heading_id.clone()>
-                            <h3 class="comments__heading" id=heading_id.clone()>
-                                {t!(i18n, consultation.comments_count, count = move || count)}
-                            </h3>
-                            <ol class="comment-list">
-                                {on_this.into_iter().map(|c| {
-                                    let reply_slot = format!("reply:{}", c.id);
-                                    let edit_slot = format!("edit:{}", c.id);
-                                    let reply_kept = drafts.with_value(|d| d.iter().find(|(s, _)| *s == reply_slot).map(|(_, f)| f.clone()));
-                                    let edit_kept = drafts.with_value(|d| d.iter().find(|(s, _)| *s == edit_slot).map(|(_, f)| f.clone()));
-                                    view! { <Comment c consultation=id may_comment=may.comment manage=may.manage reply_kept edit_kept/> }
-                                }).collect_view()}
-                            </ol>
-                            {may.comment.then(|| view! {
-                                <CommentForm consultation=id section=Some(section.to_string()) parent=None
-                                    section_text=body.clone() kept=kept.clone()/>
-                            })}
-                        </div>
-                    </SectionBlock>
-                }
-            }).collect_view()}
-        </article>
+        <article class="draft chapter">{sections}</article>
         <nav class="pager" aria-label=move || t_string!(i18n, consultation.pager_label).to_string()>
             {pager(view.previous, false)}
             {pager(view.next, true)}
@@ -325,56 +398,18 @@ fn AttributionHint() -> impl IntoView {
     }
 }
 
-/// Saves what is typed in the form inside, a moment after typing stops (with JavaScript;
-/// without it, a failed post keeps the text instead).
+/// The "discard this text" button under a box with kept text (a separate form: forms do
+/// not nest).
 #[component]
-fn Autosave(consultation: ConsultationId, draft_slot: String, children: Children) -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    let on_input = {
-        let pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
-        move |ev: leptos::ev::Event| {
-            use wasm_bindgen::JsCast;
-            let form = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|e| e.closest("form").ok().flatten())
-                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
-            let Some(form) = form else { return };
-            if let Some(handle) = pending.get_value() {
-                handle.clear();
-            }
-            let slot = draft_slot.clone();
-            let handle = set_timeout_with_handle(
-                move || {
-                    let Ok(data) = web_sys::FormData::new_with_form(&form) else {
-                        return;
-                    };
-                    let get = |k: &str| data.get(k).as_string().unwrap_or_default();
-                    let fields = CommentFields {
-                        kind: get("fields[kind]"),
-                        body: get("fields[body]"),
-                        quote: get("fields[quote]"),
-                        proposal: get("fields[proposal]"),
-                        attribution: get("fields[attribution]"),
-                        consent: data.get("fields[consent]").as_string(),
-                    };
-                    leptos::task::spawn_local(async move {
-                        // A failure (e.g. an ended session) keeps the text server-side anyway.
-                        let _ = save_comment_draft(consultation, slot, fields).await;
-                    });
-                },
-                std::time::Duration::from_millis(1500),
-            )
-            .ok();
-            pending.set_value(handle);
-        }
-    };
-    #[cfg(not(feature = "hydrate"))]
-    let on_input = {
-        let _ = (consultation, draft_slot);
-        |_: leptos::ev::Event| {}
-    };
-    view! { <div class="autosave" on:input=on_input>{children()}</div> }
+fn DiscardKept(consultation: ConsultationId, draft_slot: String, back: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PostForm url=DiscardCommentDraft::url() class="inline" return_to=back>
+            <input type="hidden" name="consultation" value=consultation.to_string()/>
+            <input type="hidden" name="slot" value=draft_slot/>
+            <button type="submit" class="link">{t!(i18n, consultation.discard_text)}</button>
+        </PostForm>
+    }
 }
 
 /// The comment form of a section (or a reply form when `parent` is set). A kept draft fills it.
@@ -385,6 +420,8 @@ fn CommentForm(
     parent: Option<String>,
     section_text: String,
     kept: Option<CommentFields>,
+    /// Where to go after sending (the section's comments).
+    back: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let reply = parent.is_some();
@@ -402,16 +439,20 @@ fn CommentForm(
         (None, Some(s)) => format!("section:{s}"),
         (None, None) => String::new(),
     };
+    let anchor = format!("write-{}", slot.replace(':', "-"));
     let label = if reply {
         t!(i18n, consultation.reply_label).into_any()
     } else {
         t!(i18n, consultation.comment_label).into_any()
     };
+    let discard = restored
+        .then(|| view! { <DiscardKept consultation draft_slot=slot.clone() back=back.clone()/> });
+    let cancel = (!restored)
+        .then(|| view! { <a href=back.clone() rel="external">{t!(i18n, consultation.cancel)}</a> });
     view! {
-        <details class="comment-form" open=restored>
-            <summary class="button secondary">{if reply { t!(i18n, consultation.reply).into_any() } else { t!(i18n, consultation.comment_on_section).into_any() }}</summary>
-            <Autosave consultation draft_slot=slot>
-            <PostForm url=PostComment::url() class="stack">
+        <div class="comment-form" id=anchor>
+            <PostForm url=PostComment::url() class="stack" return_to=back.clone()
+                autosave=(consultation.to_string(), slot.clone())>
                 <input type="hidden" name="consultation" value=consultation.to_string()/>
                 {section.map(|s| view! { <input type="hidden" name="section" value=s/> })}
                 {parent.map(|p| view! { <input type="hidden" name="parent" value=p/> })}
@@ -452,10 +493,13 @@ fn CommentForm(
                         checked=kept.consent.is_some()/>
                     <label for=format!("consent-{key}")>{t!(i18n, consultation.consent_label)}</label>
                 </span>
-                <button type="submit">{t!(i18n, consultation.post)}</button>
+                <p class="form-actions">
+                    <button type="submit">{if reply { t!(i18n, consultation.post_reply).into_any() } else { t!(i18n, consultation.post).into_any() }}</button>
+                    " "{cancel}
+                </p>
             </PostForm>
-            </Autosave>
-        </details>
+            {discard}
+        </div>
     }
 }
 
@@ -531,18 +575,25 @@ pub fn Diff(parts: Vec<DiffPart>) -> impl IntoView {
     }
 }
 
-/// One comment with its answer and the actions the reader may take.
+/// One comment with its answer and the actions the reader may take. Reply, edit and hide
+/// are links that open their form in place (`reply`/`edit`: whether open, and kept text).
 #[component]
 fn Comment(
     c: CommentView,
     consultation: ConsultationId,
     may_comment: bool,
     manage: bool,
-    reply_kept: Option<CommentFields>,
-    edit_kept: Option<CommentFields>,
+    /// The chapter page's path.
+    page: String,
+    /// Where to go after an action (the section's comments).
+    back: String,
+    reply: (bool, Option<CommentFields>),
+    edit: (bool, Option<CommentFields>),
+    hide_open: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = c.id;
+    let cid = id.to_string();
     let withdrawn = c.status == CommentStatus::Withdrawn;
     let hidden = c.status == CommentStatus::Hidden;
     let kind = c.kind;
@@ -554,8 +605,57 @@ fn Comment(
     let response = c.response.clone();
     let own = c.own_fields.clone();
     let may_edit = c.mine && !withdrawn && (may_comment || hidden);
+    let may_reply = may_comment && !withdrawn && !hidden;
+    let may_hide = manage && !withdrawn && !hidden;
+    let (reply_open, reply_kept) = reply;
+    let (edit_open, edit_kept) = edit;
+    let links = {
+        let reply_link = (may_reply && !reply_open).then(|| view! {
+            <a rel="external" href=open_link(&page, "reply", &cid, &format!("reply-{cid}"))>{t!(i18n, consultation.reply)}</a>" "
+        });
+        let edit_link = (may_edit && !edit_open).then(|| view! {
+            <a rel="external" href=open_link(&page, "edit", &cid, &format!("edit-{cid}"))>{t!(i18n, consultation.edit)}</a>" "
+        });
+        let hide_link = (may_hide && !hide_open).then(|| view! {
+            <a rel="external" href=open_link(&page, "hide", &cid, &format!("hide-{cid}"))>{t!(i18n, consultation.hide)}</a>" "
+        });
+        let own_forms = (c.mine && !withdrawn).then(|| {
+            let (give, take, withdraw) = (cid.clone(), cid.clone(), cid.clone());
+            view! {
+                <PostForm url=SetCommentConsent::url() class="inline" return_to=back.clone()>
+                    <input type="hidden" name="comment" value=give/>
+                    <input type="hidden" name="given" value="true"/>
+                    <button type="submit" class="link">{t!(i18n, consultation.consent_give)}</button>
+                </PostForm>
+                <PostForm url=SetCommentConsent::url() class="inline" return_to=back.clone()>
+                    <input type="hidden" name="comment" value=take/>
+                    <input type="hidden" name="given" value="false"/>
+                    <button type="submit" class="link">{t!(i18n, consultation.consent_withdraw)}</button>
+                </PostForm>
+                <PostForm url=WithdrawComment::url() class="inline" return_to=back.clone()>
+                    <input type="hidden" name="comment" value=withdraw/>
+                    <button type="submit" class="link danger">{t!(i18n, consultation.withdraw)}</button>
+                </PostForm>
+            }
+        });
+        let any = reply_link.is_some()
+            || edit_link.is_some()
+            || hide_link.is_some()
+            || own_forms.is_some();
+        any.then(|| view! { <div class="comment__actions">{reply_link}{edit_link}{hide_link}{own_forms}</div> })
+    };
+    let reply_form = (may_reply && reply_open).then(|| view! {
+        <CommentForm consultation section=None parent=Some(cid.clone()) section_text=String::new() kept=reply_kept back=back.clone()/>
+    });
+    let edit_form = (may_edit && edit_open).then(|| {
+        let restored = edit_kept.is_some();
+        let fields = edit_kept.or(own).unwrap_or_default();
+        view! { <EditForm consultation comment=cid.clone() fields restored back=back.clone()/> }
+    });
+    let hide_form = (may_hide && hide_open)
+        .then(|| view! { <HideForm comment=cid.clone() back=back.clone()/> });
     view! {
-        <li class=class id=format!("comment-{id}") data-comment=id.to_string()>
+        <li class=class id=format!("comment-{id}") data-comment=cid.clone()>
             {if withdrawn {
                 view! { <p class="muted">{t!(i18n, consultation.withdrawn)}</p> }.into_any()
             } else {
@@ -592,32 +692,10 @@ fn Comment(
                     {(!r.changed.is_empty()).then(|| view! { <p class="muted">{t!(i18n, consultation.led_to_change)}</p> })}
                 </div>
             })}
-            <div class="comment__actions">
-                {(may_comment && !withdrawn && !hidden).then(|| view! {
-                    <CommentForm consultation section=None parent=Some(id.to_string()) section_text=String::new() kept=reply_kept/>
-                })}
-                {may_edit.then(|| {
-                    let fields = edit_kept.clone().or(own.clone()).unwrap_or_default();
-                    view! { <EditForm consultation comment=id.to_string() fields restored=edit_kept.is_some()/> }
-                })}
-                {(c.mine && !withdrawn).then(|| view! {
-                    <PostForm url=SetCommentConsent::url() class="inline">
-                        <input type="hidden" name="comment" value=id.to_string()/>
-                        <input type="hidden" name="given" value="true"/>
-                        <button type="submit" class="link">{t!(i18n, consultation.consent_give)}</button>
-                    </PostForm>
-                    <PostForm url=SetCommentConsent::url() class="inline">
-                        <input type="hidden" name="comment" value=id.to_string()/>
-                        <input type="hidden" name="given" value="false"/>
-                        <button type="submit" class="link">{t!(i18n, consultation.consent_withdraw)}</button>
-                    </PostForm>
-                    <PostForm url=WithdrawComment::url() class="inline">
-                        <input type="hidden" name="comment" value=id.to_string()/>
-                        <button type="submit" class="link danger">{t!(i18n, consultation.withdraw)}</button>
-                    </PostForm>
-                })}
-                {(manage && !withdrawn && !hidden).then(|| view! { <HideForm comment=id.to_string()/> })}
-            </div>
+            {links}
+            {reply_form}
+            {edit_form}
+            {hide_form}
         </li>
     }
 }
@@ -628,14 +706,20 @@ fn EditForm(
     comment: String,
     fields: CommentFields,
     restored: bool,
+    back: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let reply_like = fields.kind != CommentKind::Wording.code();
+    let slot = format!("edit:{comment}");
+    let discard = restored
+        .then(|| view! { <DiscardKept consultation draft_slot=slot.clone() back=back.clone()/> });
+    let cancel = (!restored)
+        .then(|| view! { <a href=back.clone() rel="external">{t!(i18n, consultation.cancel)}</a> });
+    let anchor = format!("write-edit-{comment}");
     view! {
-        <details class="comment-form" open=restored>
-            <summary class="button secondary">{t!(i18n, consultation.edit)}</summary>
-            <Autosave consultation draft_slot=format!("edit:{comment}")>
-            <PostForm url=EditComment::url() class="stack">
+        <div class="comment-form" id=anchor>
+            <PostForm url=EditComment::url() class="stack" return_to=back.clone()
+                autosave=(consultation.to_string(), slot.clone())>
                 <input type="hidden" name="consultation" value=consultation.to_string()/>
                 <input type="hidden" name="comment" value=comment.clone()/>
                 <input type="hidden" name="fields[kind]" value=fields.kind.clone()/>
@@ -648,20 +732,23 @@ fn EditForm(
                 })}
                 <label for=format!("edit-body-{comment}")>{t!(i18n, consultation.comment_label)}</label>
                 <textarea id=format!("edit-body-{comment}") name="fields[body]" rows="5">{fields.body.clone()}</textarea>
-                <button type="submit">{t!(i18n, consultation.save)}</button>
+                <p class="form-actions">
+                    <button type="submit">{t!(i18n, consultation.save)}</button>
+                    " "{cancel}
+                </p>
             </PostForm>
-            </Autosave>
-        </details>
+            {discard}
+        </div>
     }
 }
 
 #[component]
-fn HideForm(comment: String) -> impl IntoView {
+fn HideForm(comment: String, back: String) -> impl IntoView {
     let i18n = use_i18n();
+    let anchor = format!("write-hide-{comment}");
     view! {
-        <details class="comment-form">
-            <summary class="button secondary">{t!(i18n, consultation.hide)}</summary>
-            <PostForm url=HideComment::url() class="stack">
+        <div class="comment-form" id=anchor>
+            <PostForm url=HideComment::url() class="stack" return_to=back.clone()>
                 <input type="hidden" name="comment" value=comment.clone()/>
                 <label for=format!("reason-{comment}")>{t!(i18n, fields.reason)}</label>
                 <select id=format!("reason-{comment}") name="reason">
@@ -669,8 +756,11 @@ fn HideForm(comment: String) -> impl IntoView {
                 </select>
                 <label for=format!("note-{comment}")>{t!(i18n, consultation.hide_note)}</label>
                 <textarea id=format!("note-{comment}") name="note" rows="2"></textarea>
-                <button type="submit">{t!(i18n, consultation.hide)}</button>
+                <p class="form-actions">
+                    <button type="submit">{t!(i18n, consultation.hide)}</button>
+                    " "<a href=back.clone() rel="external">{t!(i18n, consultation.cancel)}</a>
+                </p>
             </PostForm>
-        </details>
+        </div>
     }
 }
