@@ -33,6 +33,17 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
 /// Idle time after which a session ends.
 const SESSION_IDLE: time::Duration = time::Duration::minutes(30);
 
+/// The app's routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed through a process-wide flag, and a resource of a page being served at
+/// that moment never finishes (leptos-rs/leptos#4773): with several servers in one process (the
+/// tests) a request could hang. Generated once, before any server of the process serves, the
+/// window never meets a request.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole application router.
 pub(crate) fn router(
     state: AppState,
@@ -40,7 +51,7 @@ pub(crate) fn router(
     base_url: &Url,
     oidc: Option<crate::oidc::Oidc>,
 ) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
