@@ -537,6 +537,16 @@ const TABLE: &[Row] = &[
         MANAGERS_THEN_BAD_INPUT,
     ),
     func(
+        "/fn/drafts/note",
+        &[
+            ("id", "{consultation}"),
+            ("section", "{section}"),
+            ("note", "two\nlines"),
+        ],
+        Scope::Names,
+        MANAGERS_THEN_BAD_INPUT,
+    ),
+    func(
         "/fn/drafts/merge",
         &[("id", "{consultation}"), ("section", "{draft_section}")],
         Scope::Names,

@@ -343,6 +343,24 @@ impl World {
     }
 }
 
+/// A section's content note as a member reads the chapter.
+async fn note_in_chapter(w: &World, id: &str, chapter: &str, section: &str) -> Value {
+    let chapter = w
+        .json(
+            &w.members[0].1,
+            "/fn/consultations/chapter",
+            &[("id", id), ("anchor", chapter)],
+        )
+        .await;
+    chapter["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .find(|s| s["id"] == section)
+        .expect("the section")["content_note"]
+        .clone()
+}
+
 fn comment_ids(chapter: &Value) -> Vec<String> {
     chapter["comments"]
         .as_array()
@@ -652,6 +670,34 @@ db_tests! {
         // And the page did show them all.
         let (_, html) = w.page(reader, &part2).await;
         assert!(html.matches("class=\"comment ").count() > 40, "the chapter shows its comments");
+    }
+
+    async fn content_notes_can_be_added_to_the_published_text(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        let read = async || note_in_chapter(&w, &id, &chapter, &section).await;
+        assert_eq!(read().await, Value::Null);
+        let set = async |client: &reqwest::Client, note: &str| {
+            w.call(client, "/fn/drafts/note", &[("id", id.as_str()), ("section", section.as_str()), ("note", note)]).await.status()
+        };
+        assert_eq!(set(&w.members[0].1, "describes violence").await, 403, "members cannot");
+        assert_eq!(set(&w.outside_staff, "describes violence").await, 404, "another council's secretariat cannot");
+        assert_eq!(set(&w.staff, &"x".repeat(301)).await, 400, "too long");
+        assert_eq!(set(&w.staff, "two\nlines").await, 400, "one line");
+        assert_eq!(read().await, Value::Null, "nothing half-saved");
+        assert_eq!(set(&w.staff, "Describes violence").await, 200);
+        assert_eq!(read().await, "Describes violence");
+        let (_, html) = w.page(&w.members[0].1, &format!("/consultations/{id}/part/{chapter}")).await;
+        assert!(html.contains("content-note") && html.contains("Describes violence"), "shown before the text");
+        // Still possible once comments are closed, and it can be removed.
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
+        assert_eq!(set(&w.staff, "").await, 200);
+        assert_eq!(read().await, Value::Null);
+        let audit = roundtable_app::domain::entities::audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("section.content_note_set"))
+            .all(&w.app.db).await.expect("audit");
+        assert_eq!(audit.len(), 2, "each change is audited");
     }
 
     async fn an_anonymous_author_cannot_be_found(db) {

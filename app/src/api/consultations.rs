@@ -316,6 +316,18 @@ pub async fn edit_section(
     crate::domain::drafts::edit_section(&state.db, &actor, id, section, &fields).await
 }
 
+/// Sets or clears the content note of a section of the published text.
+#[server(prefix = "/fn", endpoint = "drafts/note")]
+pub async fn set_content_note(
+    id: ConsultationId,
+    section: SectionId,
+    note: String,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::drafts::set_published_note(&state.db, &actor, id, section, &note).await
+}
+
 /// Merges a section with the next one.
 #[server(prefix = "/fn", endpoint = "drafts/merge")]
 pub async fn merge_section(id: ConsultationId, section: SectionId) -> Result<(), AppError> {

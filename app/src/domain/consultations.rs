@@ -589,6 +589,28 @@ pub async fn manage_view(
     let tz = time_zone(db, c.council_id).await?;
     let published = latest_published(db, c.id).await?;
     let pending = super::drafts::pending_view(db, &c, published.as_ref()).await?;
+    // The published sections, for content notes added later.
+    let notes = match &published {
+        Some(v) => sections_of(db, v.id)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let words: String = s
+                    .body
+                    .split_whitespace()
+                    .take(8)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let label = [s.number.as_str(), s.heading.as_str(), words.as_str()]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" – ");
+                (s.id.to_string(), label, s.content_note)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let (comments, unanswered) = super::responses::counts(db, c.id).await?;
     // The member list is needed (and shown) only to invite people.
     let invited_only = Visibility::from_code(&c.visibility) == Some(Visibility::Invited);
@@ -647,6 +669,7 @@ pub async fn manage_view(
         },
         time_zone: tz,
         published_version: published.map_or(0, |v| v.number),
+        notes,
         pending,
         comments,
         unanswered,

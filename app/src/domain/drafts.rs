@@ -307,6 +307,43 @@ pub async fn edit_section(
     Ok(())
 }
 
+/// Sets or clears the content note of a section of the published text, at any phase: a note
+/// protects readers, so it may come late, after someone pointed out what the text describes.
+pub async fn set_published_note(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: ConsultationId,
+    section_id: SectionId,
+    note: &str,
+) -> Result<(), AppError> {
+    let c = consultations::managed(db, actor, id).await?;
+    let note = crate::model::consultation::parse_content_note(note)?;
+    let version = consultations::latest_published(db, c.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let txn = super::db::begin_write(db).await?;
+    let done = section::Entity::update_many()
+        .col_expr(section::Column::ContentNote, Expr::value(note.clone()))
+        .filter(section::Column::Id.eq(section_id.0))
+        .filter(section::Column::VersionId.eq(version.id))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &txn,
+        Event::new("section.content_note_set")
+            .council(CouncilId(c.council_id))
+            .by_actor(actor)
+            .subject("section", section_id.0)
+            .detail("noted", note.is_some()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Moves every section at or after `from` one place down (two steps, so the unique
 /// position index never sees a clash on either database).
 async fn shift_down(db: &impl ConnectionTrait, version: Uuid, from: i32) -> Result<(), AppError> {

@@ -284,6 +284,8 @@ pub struct ManageView {
     pub time_zone: String,
     /// The newest published version (0 when none).
     pub published_version: i32,
+    /// The published sections: (id, label, content note), for adding a note later.
+    pub notes: Vec<(String, String, Option<String>)>,
     /// A version being prepared: its number and sections.
     pub pending: Option<(i32, Vec<DraftSection>)>,
     /// Comments (not withdrawn) and how many have no answer.
@@ -448,8 +450,7 @@ impl SectionFields {
         if number.is_empty() && heading.is_empty() && body.is_empty() {
             return Err(AppError::invalid("body", InputProblem::Required));
         }
-        let content_note =
-            Some(one_line("content_note", &self.content_note, 300)?).filter(|n| !n.is_empty());
+        let content_note = parse_content_note(&self.content_note)?;
         Ok(SectionInput {
             number,
             heading,
@@ -457,4 +458,13 @@ impl SectionFields {
             content_note,
         })
     }
+}
+
+/// A content note as typed: one line of at most 300 characters; empty means none.
+pub fn parse_content_note(text: &str) -> Result<Option<String>, AppError> {
+    let note = super::comment::optional_text("content_note", text, 300)?;
+    if note.as_deref().is_some_and(|n| n.contains('\n')) {
+        return Err(AppError::invalid("content_note", InputProblem::Malformed));
+    }
+    Ok(note.filter(|n| !n.is_empty()))
 }

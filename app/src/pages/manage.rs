@@ -9,8 +9,8 @@ use super::consultation::{AuthorName, Diff, KindLabel, LoadError, PhaseLabel, id
 use super::sign_in::ActionError;
 use crate::api::consultations::{
     AnswerComment, ChangePhase, CreateConsultation, DiscardVersion, EditSection, ImportPasted,
-    MergeSection, PublishVersion, SetParticipant, SplitSection, StartRevision, UpdateConsultation,
-    get_answer_queue, manage_consultation, new_consultation_form,
+    MergeSection, PublishVersion, SetContentNote, SetParticipant, SplitSection, StartRevision,
+    UpdateConsultation, get_answer_queue, manage_consultation, new_consultation_form,
 };
 use crate::components::forms::PostForm;
 use crate::i18n::{t, t_string, use_i18n};
@@ -93,6 +93,7 @@ pub fn ManagePage() -> impl IntoView {
     let publish = ServerAction::<PublishVersion>::new();
     let phase = ServerAction::<ChangePhase>::new();
     let participant = ServerAction::<SetParticipant>::new();
+    let note = ServerAction::<SetContentNote>::new();
     let query = leptos_router::hooks::use_query_map();
     let import_error = move || {
         query.read().get("import_error").map(|reason| {
@@ -112,6 +113,7 @@ pub fn ManagePage() -> impl IntoView {
         <ActionError action=publish/>
         <ActionError action=phase/>
         <ActionError action=participant/>
+        <ActionError action=note/>
         {import_error}
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -192,6 +194,34 @@ fn Manage(view: ManageView) -> impl IntoView {
             {phase_controls}
             {public_link}
         </section>
+        {(!view.notes.is_empty()).then(|| {
+            let noted: Vec<(String, String)> = view.notes.iter()
+                .filter_map(|(_, label, note)| note.clone().map(|n| (label.clone(), n)))
+                .collect();
+            let sections = view.notes.clone();
+            view! {
+                <section aria-labelledby="notes-heading" class="card">
+                    <h2 id="notes-heading">{t!(i18n, manage.notes_heading)}</h2>
+                    <p>{t!(i18n, manage.notes_intro)}</p>
+                    {(!noted.is_empty()).then(|| view! {
+                        <ul id="content-notes">
+                            {noted.into_iter().map(|(label, note)| view! { <li>{label}": "<strong>{note}</strong></li> }).collect_view()}
+                        </ul>
+                    })}
+                    <PostForm url=SetContentNote::url() class="stack">
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <label for="note-section">{t!(i18n, manage.note_section)}</label>
+                        <select id="note-section" name="section">
+                            {sections.into_iter().map(|(sid, label, _)| view! { <option value=sid>{label}</option> }).collect_view()}
+                        </select>
+                        <label for="note-text">{t!(i18n, fields.content_note)}</label>
+                        <p class="hint">{t!(i18n, manage.content_note_hint)}</p>
+                        <input id="note-text" name="note" maxlength="300"/>
+                        <button type="submit" id="set-note">{t!(i18n, manage.save)}</button>
+                    </PostForm>
+                </section>
+            }
+        })}
         {(phase < Phase::Closed).then(|| view! {
             <section aria-labelledby="details-heading" class="card">
                 <h2 id="details-heading">{t!(i18n, manage.details_heading)}</h2>
