@@ -514,7 +514,12 @@ db_tests! {
         let (status, html) = w.page(&w.members[0].1, &format!("/consultations/{id}/part/{chapter}")).await;
         assert_eq!(status, 200);
         assert!(html.contains("women-only"));
-        assert!(html.matches("name=\"fields[body]\"").count() >= 3, "a comment form per section: {html}");
+        assert!(html.matches("?on=").count() >= 3, "a \"comment on this section\" link per section: {html}");
+        assert!(!html.contains("name=\"fields[body]\""), "no form is open until asked for");
+        let (status, html) = w.page(&w.members[0].1, &format!("/consultations/{id}/part/{chapter}?on={housing_1}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(html.matches("name=\"fields[body]\"").count(), 1, "the link opens that section's form");
+        assert!(html.contains(&format!("id=\"write-section-{housing_1}\"")));
 
         // Close; a comment one second late is refused and its text kept.
         assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
