@@ -300,6 +300,50 @@ async fn cycle(js: bool) {
     .await;
     b.arrive(&part, ".comment.depth-1").await;
 
+    // With JavaScript, selecting words of a section offers to quote them in a comment.
+    if js {
+        let sid = first.id;
+        b.visit(app.url(&part).as_str()).await;
+        b.check(
+            !b.displayed(&format!("a[data-quote-for=\"{sid}\"]")).await,
+            "the quote link waits for a selection",
+        )
+        .await;
+        b.client
+            .execute(
+                "const p = document.querySelector('p.section__body[data-section=\"' + arguments[0] + '\"]');
+                 const range = document.createRange(); range.selectNodeContents(p);
+                 const selection = window.getSelection();
+                 selection.removeAllRanges(); selection.addRange(range);
+                 document.body.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+                 return true;",
+                vec![serde_json::json!(sid.to_string())],
+            )
+            .await
+            .expect("selects the section's text");
+        b.click(&format!("a[data-quote-for=\"{sid}\"]")).await;
+        b.arrive(&part, &format!("#write-section-{sid}")).await;
+        let quote = b
+            .client
+            .execute(
+                "return document.getElementById(arguments[0]).value;",
+                vec![serde_json::json!(format!("quote-{sid}"))],
+            )
+            .await
+            .expect("reads the quote");
+        let wanted: String = first
+            .body
+            .split_whitespace()
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" ");
+        b.check(
+            quote.as_str().is_some_and(|q| q.contains(&wanted)),
+            "the selected words fill the quote",
+        )
+        .await;
+    }
+
     // The secretariat closes and answers every comment.
     b.act_as(&app, staff, council).await;
     b.visit(app.url(&manage).as_str()).await;

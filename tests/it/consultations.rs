@@ -622,6 +622,102 @@ db_tests! {
         assert!(!html.contains("three weeks"), "withdrawn consent takes effect at once");
     }
 
+    async fn an_answer_links_a_change_in_another_section(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (housing_1, _) = w.section(&id, "Housing", "1.").await;
+        let detail = w.json(&w.staff, "/fn/consultations/get", &[("id", &id)]).await;
+        let anchor_of = |number: &str, heading: &str| {
+            let sections = detail["sections"].as_array().expect("sections");
+            let start = sections.iter().position(|s| s["heading"] == heading).expect("article");
+            sections[start..].iter().find(|s| s["number"] == number).expect("section")["anchor"]
+                .as_str()
+                .expect("anchor")
+                .to_owned()
+        };
+        let definition = anchor_of("(a)", "Definitions");
+        let res = w.post(0, &id, &housing_1, "concern", "Housing must count as support in the definitions.", "named", &[]).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        let cid = queue["items"][0]["comment"]["id"].as_str().expect("id").to_owned();
+        assert!(
+            queue["sections"].as_array().expect("sections").iter().any(|s| s[0] == definition.as_str()),
+            "the queue offers every section: {}",
+            queue["sections"]
+        );
+        // A section that is not in this consultation is refused, and nothing is recorded.
+        let answer = |also: String| {
+            let (w, cid) = (&w, cid.clone());
+            async move {
+                w.call(&w.staff, "/fn/comments/answer", &[
+                    ("comment", cid.as_str()), ("fields[decision]", "partly_accepted"),
+                    ("fields[explanation]", "We widened the definition instead."), ("fields[changed]", ""),
+                    ("fields[also]", also.as_str()),
+                ]).await
+            }
+        };
+        let res = answer("no-such-section".to_owned()).await;
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["field"], "also", "{body}");
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        assert_eq!(queue["unanswered"], 1, "the refused answer was not saved");
+        assert_eq!(answer(definition.clone()).await.status(), 200);
+        let (status, html) = w.page(&w.staff, &format!("/consultations/{id}/answers")).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains(&format!("<option value=\"{definition}\" selected")),
+            "the answer form shows the linked section"
+        );
+
+        // Version 2 changes the definition: the diff lists the comment under it.
+        assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        let pending = manage["pending"][1].as_array().expect("pending");
+        let target = pending.iter().find(|d| d["section"]["anchor"] == definition.as_str()).expect("definition");
+        let res = w.call(&w.staff, "/fn/drafts/section", &[
+            ("id", &id), ("section", target["section"]["id"].as_str().expect("id")),
+            ("fields[number]", "(a)"), ("fields[heading]", ""),
+            ("fields[body]", "\"support\" means safe housing, health care and legal advice;"), ("fields[content_note]", ""),
+        ]).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "")]).await.status(), 200);
+        let diff = w.json(&w.members[0].1, "/fn/consultations/diff", &[("id", &id), ("from", "1"), ("to", "2")]).await;
+        let changed: Vec<&Value> = diff["sections"].as_array().expect("sections").iter().filter(|s| s["change"] != "same").collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert_eq!(changed[0]["anchor"], definition.as_str());
+        assert_eq!(changed[0]["comments"][0]["id"], cid.as_str(), "the change lists the comment on another section");
+    }
+
+    async fn words_selected_in_the_text_open_the_form_as_its_quote(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (sid, chapter) = w.section(&id, "Housing", "1.").await;
+        let page = format!("/consultations/{id}/part/{chapter}");
+        // The quote link is in the page, hidden until a script sees a selection.
+        let (status, html) = w.page(&w.members[0].1, &page).await;
+        assert_eq!(status, 200);
+        let doc = crate::helpers::html(&html);
+        let link = scraper::Selector::parse(&format!("a[data-quote-for=\"{sid}\"]")).expect("css");
+        let link = doc.select(&link).next().expect("a quote link per section");
+        assert!(link.value().attr("hidden").is_some(), "hidden without a selection");
+        assert_eq!(link.value().attr("data-quote-page"), Some(format!("{page}?on={sid}").as_str()));
+        // The link's address opens the form with the words, escaped, and cut to the field's size.
+        let quote = format!("<script>alert(1)</script> safe housing {}", "a".repeat(1500));
+        let (status, html) = w.page(&w.members[0].1, &format!("{page}?on={sid}&quote={}", urlencode(&quote))).await;
+        assert_eq!(status, 200);
+        assert!(!html.contains("<script>alert(1)"), "the quote is text, never markup");
+        let doc = crate::helpers::html(&html);
+        let input = scraper::Selector::parse(&format!("#quote-{sid}")).expect("css");
+        let value = doc.select(&input).next().expect("the form is open").value().attr("value").expect("value").to_owned();
+        assert!(value.starts_with("<script>alert(1)</script> safe housing"), "{value}");
+        assert_eq!(value.chars().count(), 1000, "cut to the field's 1,000 characters");
+        // A reader who may not comment gets no form and no link.
+        let (_, html) = w.page(&w.auditor, &format!("{page}?on={sid}&quote=x")).await;
+        assert!(!html.contains("data-quote-for") && !html.contains(&format!("id=\"quote-{sid}\"")));
+    }
+
     async fn pages_run_the_same_queries_for_one_comment_or_many(db) {
         let w = world_on(TestApp::builder(db).count_queries()).await;
         let id = w.open_consultation().await;
@@ -943,4 +1039,9 @@ fn zip_bomb() -> Vec<u8> {
         zip.finish().expect("finish");
     }
     out.into_inner()
+}
+
+/// Percent-encodes a query value.
+fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }

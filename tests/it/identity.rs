@@ -377,6 +377,47 @@ db_tests! {
         assert_eq!(viewer(&app, &client_with_session(&app, auth).await).await, None);
     }
 
+    async fn reading_keeps_a_session_alive_with_a_write_a_minute_at_most(db) {
+        use roundtable_app::domain::entities::session;
+        let app = TestApp::builder(db).spawn().await;
+        let (council, person) = council_and_person(&app, &[Role::Member]).await;
+        let auth = roundtable_app::domain::SessionAuth::new(person, council);
+        let id = crate::helpers::stored_session(&app, auth).await;
+        let member = crate::helpers::client_with_cookie(&app.base, &format!("rt_session={id}"));
+        // As if the person had been reading for 28 minutes without sending anything.
+        let nearly_idle = || async {
+            session::Entity::update_many()
+                .col_expr(
+                    session::Column::ExpiresAt,
+                    Expr::value(chrono::Utc::now() + chrono::Duration::minutes(2)),
+                )
+                .exec(&app.db)
+                .await
+                .expect("expiry moved");
+        };
+        let expiry = || async {
+            session::Entity::find()
+                .one(&app.db)
+                .await
+                .expect("reads")
+                .expect("the session row")
+                .expires_at
+        };
+        nearly_idle().await;
+        assert!(viewer(&app, &member).await.is_some());
+        assert!(
+            expiry().await > chrono::Utc::now() + chrono::Duration::minutes(29),
+            "a page read pushes the idle timeout back"
+        );
+        // Within the same minute another read does not write the row again.
+        nearly_idle().await;
+        assert!(viewer(&app, &member).await.is_some());
+        assert!(
+            expiry().await < chrono::Utc::now() + chrono::Duration::minutes(3),
+            "the session row is written at most once a minute"
+        );
+    }
+
     async fn too_many_link_requests_get_429(db) {
         let app = TestApp::builder(db).spawn().await;
         for _ in 0..20 {

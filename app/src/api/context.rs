@@ -43,8 +43,29 @@ pub(crate) async fn actor(state: &AppState, session: &Session) -> Result<Actor, 
     let actor = Actor::load(&state.db, auth).await?;
     if auth.is_some() && actor == Actor::Anonymous {
         let _ = session.remove::<SessionAuth>(SessionAuth::KEY).await;
+    } else if auth.is_some() {
+        keep_alive(session).await;
     }
     Ok(actor)
+}
+
+/// The session key holding when a signed-in session was last kept alive (Unix seconds).
+const SEEN_KEY: &str = "seen";
+
+/// How often an active session's row is written to push its idle timeout back.
+const KEEP_ALIVE_EVERY: i64 = 60;
+
+/// Keeps a signed-in session alive while it is used. The session layer saves a session (and
+/// so moves its idle expiry) only when its data changes; reading pages changes nothing, so
+/// without this a person reading for half an hour would be signed out. The row is written
+/// at most once a minute, not on every request, so the idle timeout counts from the last
+/// request give or take a minute.
+async fn keep_alive(session: &Session) {
+    let now = chrono::Utc::now().timestamp();
+    let seen = session.get::<i64>(SEEN_KEY).await.ok().flatten();
+    if seen.is_none_or(|at| now - at >= KEEP_ALIVE_EVERY) {
+        let _ = session.insert(SEEN_KEY, now).await;
+    }
 }
 
 /// State, session and actor in one call.

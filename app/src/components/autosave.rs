@@ -2,28 +2,22 @@
 //!
 //! A form carrying [`CONSULTATION_ATTR`] and [`SLOT_ATTR`] is saved as the person's draft a moment
 //! after typing stops. One listener serves every form, including forms in server-rendered
-//! regions the browser never hydrates (see [`super::inert`]). Without JavaScript a failed post
-//! keeps the text instead.
-
-use leptos::prelude::*;
+//! regions. It is installed by the page's one island, [`super::page_scripts`]. Without JavaScript a
+//! failed post keeps the text instead.
 
 /// The attribute naming the consultation of an autosaved form.
 pub const CONSULTATION_ATTR: &str = "data-autosave-consultation";
 /// The attribute naming the draft slot of an autosaved form (`section:<id>`, `reply:<id>`, …).
 pub const SLOT_ATTR: &str = "data-autosave-slot";
 
-/// Installs the listener (once per page load; renders nothing).
-#[component]
-pub fn AutosaveListener() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| install());
-}
-
+/// Installs the listener (once per page load).
 #[cfg(feature = "hydrate")]
-fn install() {
+pub(crate) fn install() {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::rc::Rc;
+
+    use leptos::prelude::*;
     use wasm_bindgen::JsCast;
 
     use crate::api::consultations::save_comment_draft;

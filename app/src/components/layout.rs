@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::autosave::AutosaveListener;
 use super::forms::PostForm;
+use super::page_scripts::PageScripts;
 use super::quick_exit::QuickExit;
 use leptos_i18n::Locale as _;
 use server_fn::ServerFn;
@@ -20,7 +20,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let context = Resource::new(|| (), |_| get_page_context());
     view! {
         <QuickExit/>
-        <AutosaveListener/>
+        <PageScripts/>
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
             <div class="site-header__inner">

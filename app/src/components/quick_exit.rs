@@ -10,8 +10,6 @@ use crate::i18n::{t, use_i18n};
 #[component]
 pub fn QuickExit() -> impl IntoView {
     let i18n = use_i18n();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| install_shortcuts());
     view! {
         <a class="quick-exit" href="/exit" rel="external noreferrer" title=move || crate::i18n::t_string!(i18n, quick_exit_hint).to_string()>
             {t!(i18n, quick_exit)}
@@ -19,8 +17,9 @@ pub fn QuickExit() -> impl IntoView {
     }
 }
 
+/// Installs the keyboard shortcuts (once per page load, by [`super::page_scripts`]).
 #[cfg(feature = "hydrate")]
-fn install_shortcuts() {
+pub(crate) fn install_shortcuts() {
     use std::cell::RefCell;
     use std::rc::Rc;
 

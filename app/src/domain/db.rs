@@ -18,8 +18,9 @@ pub enum ConnectError {
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
 ///
-/// For SQLite the file and its directory are created on first start, and WAL mode is
-/// switched on so readers never wait for the writer.
+/// For SQLite the file and its directory are created on first start; every connection uses
+/// WAL (readers never wait for the writer), `synchronous = NORMAL` (safe with WAL), foreign
+/// keys and a 5-second busy timeout.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     let is_sqlite = url.starts_with("sqlite:");
     if is_sqlite
@@ -34,26 +35,24 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     if is_sqlite {
-        options.max_connections(8).min_connections(1);
+        use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+        // Per connection, so every connection of the pool gets them (a PRAGMA sent through
+        // the pool reaches only the one connection that ran it).
+        options
+            .max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+            });
     } else {
         options.max_connections(20).min_connections(1);
     }
-    let db = Database::connect(options)
+    Database::connect(options)
         .await
-        .map_err(ConnectError::Connect)?;
-    if is_sqlite {
-        for pragma in [
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA foreign_keys = ON",
-            "PRAGMA busy_timeout = 5000",
-            "PRAGMA synchronous = NORMAL",
-        ] {
-            db.execute_unprepared(pragma)
-                .await
-                .map_err(ConnectError::Connect)?;
-        }
-    }
-    Ok(db)
+        .map_err(ConnectError::Connect)
 }
 
 /// Whether the database answers a trivial query (for `/readyz`).

@@ -146,7 +146,7 @@ pub enum ImportError {
     /// ZIP bomb: uncompressed content over the limit, too many entries, or a ratio attack.
     #[error("unpacked_too_large")]
     UnpackedTooLarge,
-    /// `word/document.xml` is not well-formed XML.
+    /// `word/document.xml` (or the numbering or styles part) is not well-formed XML.
     #[error("invalid_xml")]
     InvalidXml,
     /// More sections than [`Limits::max_sections`].
@@ -237,8 +237,9 @@ pub fn import(
         Format::Markdown => markdown_units(decode_text(bytes)?, &mut builder)?,
         Format::PlainText => plain_units(decode_text(bytes)?, &mut builder)?,
         Format::Docx => {
-            let xml = read_document_xml(bytes, limits)?;
-            docx_units(&xml, &mut builder)?;
+            let parts = read_docx_parts(bytes, limits)?;
+            let numbering = Numbering::parse(parts.numbering.as_deref(), parts.styles.as_deref())?;
+            docx_units(&parts.document, &numbering, &mut builder)?;
         }
     }
     let mut sections = builder.out;
@@ -1802,30 +1803,62 @@ fn heading_number(level: HeadingLevel) -> u8 {
 // DOCX
 // ---------------------------------------------------------------------------------------------
 
-/// Reads `word/document.xml` from the package, refusing bombs before and while decompressing.
-fn read_document_xml(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, ImportError> {
+/// The parts of a DOCX package the importer reads.
+struct DocxParts {
+    /// `word/document.xml`: the text.
+    document: Vec<u8>,
+    /// `word/numbering.xml`: list numbering (what Word prints before "automatic" numbers).
+    numbering: Option<Vec<u8>>,
+    /// `word/styles.xml`: styles, some of which carry list numbering (numbered headings).
+    styles: Option<Vec<u8>>,
+}
+
+/// Reads the parts of the package, refusing bombs before and while decompressing; together
+/// they may not unpack to more than the limit either.
+fn read_docx_parts(bytes: &[u8], limits: &Limits) -> Result<DocxParts, ImportError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ImportError::NotDocx)?;
     if archive.len() > limits.max_entries {
         return Err(ImportError::UnpackedTooLarge);
     }
-    let file = archive
-        .by_name("word/document.xml")
-        .map_err(|_| ImportError::NotDocx)?;
+    let mut budget = limits.max_unpacked;
+    let document =
+        read_part(&mut archive, "word/document.xml", &mut budget)?.ok_or(ImportError::NotDocx)?;
+    let numbering = read_part(&mut archive, "word/numbering.xml", &mut budget)?;
+    let styles = read_part(&mut archive, "word/styles.xml", &mut budget)?;
+    Ok(DocxParts {
+        document,
+        numbering,
+        styles,
+    })
+}
+
+/// One part of the package (`None` when absent), counted against `budget`.
+fn read_part(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    budget: &mut u64,
+) -> Result<Option<Vec<u8>>, ImportError> {
+    let file = match archive.by_name(name) {
+        Ok(file) => file,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(_) => return Err(ImportError::NotDocx),
+    };
     let declared = file.size();
     let compressed = file.compressed_size();
-    if declared > limits.max_unpacked || ratio_too_high(declared, compressed) {
+    if declared > *budget || ratio_too_high(declared, compressed) {
         return Err(ImportError::UnpackedTooLarge);
     }
     // The declared size may lie: the cap is what protects us.
     let mut xml = Vec::new();
-    file.take(limits.max_unpacked.saturating_add(1))
+    file.take(budget.saturating_add(1))
         .read_to_end(&mut xml)
         .map_err(|_| ImportError::NotDocx)?;
     let unpacked = u64::try_from(xml.len()).unwrap_or(u64::MAX);
-    if unpacked > limits.max_unpacked || ratio_too_high(unpacked, compressed) {
+    if unpacked > *budget || ratio_too_high(unpacked, compressed) {
         return Err(ImportError::UnpackedTooLarge);
     }
-    Ok(xml)
+    *budget -= unpacked;
+    Ok(Some(xml))
 }
 
 fn ratio_too_high(unpacked: u64, compressed: u64) -> bool {
@@ -1863,12 +1896,307 @@ fn docx_heading_level(style: &str) -> Option<u8> {
 struct DocxPara {
     style: Option<String>,
     text: String,
+    /// Its list (`w:numPr/w:numId`), when numbered directly.
+    num_id: Option<String>,
+    /// Its list level (`w:numPr/w:ilvl`).
+    level: Option<usize>,
 }
 
-fn emit_docx_para(para: Option<DocxPara>, builder: &mut Builder<'_>) -> Result<(), ImportError> {
-    let Some(para) = para else { return Ok(()) };
+/// Word's list levels per list (`w:ilvl` 0–8).
+const LIST_LEVELS: usize = 9;
+
+/// One level of a list definition (`w:abstractNum/w:lvl`).
+#[derive(Debug, Clone)]
+struct ListLevel {
+    /// The first number (`w:start`).
+    start: u32,
+    /// `w:numFmt`: decimal, lowerLetter, upperLetter, lowerRoman, upperRoman, bullet, none…
+    format: String,
+    /// `w:lvlText`, e.g. "%1." or "(%2)" or "%1.%2".
+    text: String,
+    /// The paragraph style bound to this level (`w:pStyle`), for numbered heading styles.
+    style: Option<String>,
+}
+
+impl Default for ListLevel {
+    fn default() -> Self {
+        Self {
+            start: 1,
+            format: "decimal".to_owned(),
+            text: String::new(),
+            style: None,
+        }
+    }
+}
+
+/// A list instance (`w:num`): its definition and where it restarts.
+#[derive(Debug, Clone, Default)]
+struct ListInstance {
+    abstract_id: String,
+    start_overrides: [Option<u32>; LIST_LEVELS],
+}
+
+/// The "automatic" numbering of a DOCX: Word prints "1.", "(a)" or "Article 3" in front of a
+/// numbered paragraph, but the document holds only a reference to a list definition in
+/// `word/numbering.xml` (directly, or through the paragraph's style in `word/styles.xml`).
+/// Without it, a draft numbered by Word would import as unnumbered paragraphs.
+#[derive(Debug, Default)]
+struct Numbering {
+    /// `w:abstractNumId` → its levels.
+    definitions: HashMap<String, [Option<ListLevel>; LIST_LEVELS]>,
+    /// `w:numId` → the list instance.
+    lists: HashMap<String, ListInstance>,
+    /// Paragraph style id → (`w:numId`, `w:ilvl`) the style numbers with.
+    styles: HashMap<String, (String, Option<usize>)>,
+    /// Per list, the current number of each level.
+    counters: std::cell::RefCell<HashMap<String, [Option<u32>; LIST_LEVELS]>>,
+}
+
+/// The `w:val` (or other) attribute of an element, unescaped.
+fn attribute(element: &BytesStart<'_>, name: &str) -> Result<Option<String>, ImportError> {
+    match element
+        .try_get_attribute(name)
+        .map_err(|_| ImportError::InvalidXml)?
+    {
+        Some(attribute) => Ok(Some(
+            attribute
+                .unescape_value()
+                .map_err(|_| ImportError::InvalidXml)?
+                .into_owned(),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// A list level index from an attribute (levels outside 0–8 are ignored).
+fn level_index(value: Option<String>) -> Option<usize> {
+    value
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|l| *l < LIST_LEVELS)
+}
+
+impl Numbering {
+    /// Reads `word/numbering.xml` and `word/styles.xml` (either may be absent).
+    fn parse(numbering: Option<&[u8]>, styles: Option<&[u8]>) -> Result<Self, ImportError> {
+        let mut out = Numbering::default();
+        if let Some(xml) = numbering {
+            out.read_numbering(xml)?;
+        }
+        if let Some(xml) = styles {
+            out.read_styles(xml)?;
+        }
+        Ok(out)
+    }
+
+    fn read_numbering(&mut self, xml: &[u8]) -> Result<(), ImportError> {
+        let xml = xml.strip_prefix(UTF8_BOM).unwrap_or(xml);
+        let text = std::str::from_utf8(xml).map_err(|_| ImportError::InvalidXml)?;
+        let mut reader = Reader::from_str(text);
+        let mut definition: Option<String> = None;
+        let mut level: Option<usize> = None;
+        let mut list: Option<String> = None;
+        let mut override_level: Option<usize> = None;
+        loop {
+            let (element, start) = match reader.read_event().map_err(|_| ImportError::InvalidXml)? {
+                XmlEvent::Start(e) => (e, true),
+                XmlEvent::Empty(e) => (e, false),
+                XmlEvent::End(e) => {
+                    match e.name().as_ref() {
+                        b"w:abstractNum" => definition = None,
+                        b"w:lvl" => level = None,
+                        b"w:num" => list = None,
+                        b"w:lvlOverride" => override_level = None,
+                        _ => {}
+                    }
+                    continue;
+                }
+                XmlEvent::Eof => return Ok(()),
+                _ => continue,
+            };
+            check_attributes(&element)?;
+            let val = || attribute(&element, "w:val");
+            match element.name().as_ref() {
+                b"w:abstractNum" if start => {
+                    definition = attribute(&element, "w:abstractNumId")?;
+                }
+                b"w:lvl" if start => level = level_index(attribute(&element, "w:ilvl")?),
+                b"w:num" if start => {
+                    list = attribute(&element, "w:numId")?;
+                    if let Some(id) = &list {
+                        self.lists.entry(id.clone()).or_default();
+                    }
+                }
+                b"w:lvlOverride" if start => {
+                    override_level = level_index(attribute(&element, "w:ilvl")?);
+                }
+                b"w:abstractNumId" => {
+                    if let (Some(id), Some(value)) = (&list, val()?) {
+                        self.lists.entry(id.clone()).or_default().abstract_id = value;
+                    }
+                }
+                b"w:startOverride" => {
+                    if let (Some(id), Some(l), Some(value)) = (&list, override_level, val()?) {
+                        self.lists.entry(id.clone()).or_default().start_overrides[l] =
+                            value.trim().parse().ok();
+                    }
+                }
+                name @ (b"w:start" | b"w:numFmt" | b"w:lvlText" | b"w:pStyle") => {
+                    // Level properties count only inside a list definition (a `w:lvl` inside
+                    // `w:lvlOverride` redefines a level; that is rare and left out).
+                    let (Some(d), Some(l), None) = (&definition, level, &list) else {
+                        continue;
+                    };
+                    let Some(value) = val()? else { continue };
+                    let slot = self.definitions.entry(d.clone()).or_default()[l]
+                        .get_or_insert_with(ListLevel::default);
+                    match name {
+                        b"w:start" => slot.start = value.trim().parse().unwrap_or(1),
+                        b"w:numFmt" => slot.format = value,
+                        b"w:lvlText" => slot.text = value,
+                        _ => slot.style = Some(value),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn read_styles(&mut self, xml: &[u8]) -> Result<(), ImportError> {
+        let xml = xml.strip_prefix(UTF8_BOM).unwrap_or(xml);
+        let text = std::str::from_utf8(xml).map_err(|_| ImportError::InvalidXml)?;
+        let mut reader = Reader::from_str(text);
+        let mut style: Option<String> = None;
+        loop {
+            let (element, start) = match reader.read_event().map_err(|_| ImportError::InvalidXml)? {
+                XmlEvent::Start(e) => (e, true),
+                XmlEvent::Empty(e) => (e, false),
+                XmlEvent::End(e) => {
+                    if e.name().as_ref() == b"w:style" {
+                        style = None;
+                    }
+                    continue;
+                }
+                XmlEvent::Eof => return Ok(()),
+                _ => continue,
+            };
+            check_attributes(&element)?;
+            match element.name().as_ref() {
+                b"w:style" if start => style = attribute(&element, "w:styleId")?,
+                b"w:numId" => {
+                    if let (Some(s), Some(id)) = (&style, attribute(&element, "w:val")?) {
+                        self.styles
+                            .entry(s.clone())
+                            .or_insert((String::new(), None))
+                            .0 = id;
+                    }
+                }
+                b"w:ilvl" => {
+                    if let Some(s) = &style {
+                        let l = level_index(attribute(&element, "w:val")?);
+                        self.styles
+                            .entry(s.clone())
+                            .or_insert((String::new(), None))
+                            .1 = l;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The number Word prints before `para`, advancing its list's counters; `None` when the
+    /// paragraph is not numbered or its level is a bullet.
+    fn label(&self, para: &DocxPara) -> Option<String> {
+        let (num_id, level) = match (&para.num_id, para.style.as_ref()) {
+            (Some(id), _) => (id.clone(), para.level),
+            (None, Some(style)) => {
+                let (id, level) = self.styles.get(style)?;
+                (id.clone(), *level)
+            }
+            (None, None) => return None,
+        };
+        // `w:numId` 0 switches numbering off.
+        let list = self.lists.get(&num_id)?;
+        let levels = self.definitions.get(&list.abstract_id)?;
+        let level = level
+            .or_else(|| {
+                let style = para.style.as_deref()?;
+                levels
+                    .iter()
+                    .position(|l| l.as_ref().and_then(|l| l.style.as_deref()) == Some(style))
+            })
+            .unwrap_or(0);
+        let definition = levels.get(level)?.as_ref()?;
+        let start_of = |l: usize| {
+            list.start_overrides[l]
+                .or_else(|| levels[l].as_ref().map(|d| d.start))
+                .unwrap_or(1)
+        };
+        let mut counters = self.counters.borrow_mut();
+        let counts = counters.entry(num_id).or_default();
+        counts[level] =
+            Some(counts[level].map_or_else(|| start_of(level), |n| n.saturating_add(1)));
+        for deeper in counts.iter_mut().skip(level + 1) {
+            *deeper = None;
+        }
+        if matches!(definition.format.as_str(), "bullet" | "none") {
+            return None;
+        }
+        // "%1.%2": each %k is level k's current number in level k's own format.
+        let mut out = String::new();
+        let mut chars = definition.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let digit = chars.peek().and_then(|d| d.to_digit(10));
+            match (c, digit) {
+                ('%', Some(d @ 1..=9)) => {
+                    chars.next();
+                    let k = usize::try_from(d - 1).unwrap_or(0);
+                    let format = levels[k].as_ref().map_or("decimal", |l| l.format.as_str());
+                    let n = counts[k].unwrap_or_else(|| start_of(k));
+                    out.push_str(&list_number(n, format));
+                }
+                _ => out.push(c),
+            }
+        }
+        let out = out.trim().to_owned();
+        (!out.is_empty()).then_some(out)
+    }
+}
+
+/// A list number in a Word number format.
+fn list_number(n: u32, format: &str) -> String {
+    match format {
+        "lowerLetter" => letters(n).to_lowercase(),
+        "upperLetter" => letters(n),
+        "lowerRoman" => to_roman(n).unwrap_or_else(|| n.to_string()),
+        "upperRoman" => to_roman(n).map_or_else(|| n.to_string(), |r| r.to_uppercase()),
+        _ => n.to_string(),
+    }
+}
+
+/// Word's letter numbers: A…Z, then AA…ZZ, AAA…
+fn letters(n: u32) -> String {
+    if n == 0 {
+        return "0".to_owned();
+    }
+    let letter = char::from(b'A' + u8::try_from((n - 1) % 26).unwrap_or(0));
+    let times = usize::try_from((n - 1) / 26 + 1).unwrap_or(1).min(10);
+    std::iter::repeat_n(letter, times).collect()
+}
+
+fn emit_docx_para(
+    para: Option<DocxPara>,
+    numbering: &Numbering,
+    builder: &mut Builder<'_>,
+) -> Result<(), ImportError> {
+    let Some(mut para) = para else { return Ok(()) };
+    // Counted even when empty: Word numbers an empty list paragraph too.
+    let label = numbering.label(&para);
     if para.text.trim().is_empty() {
         return Ok(());
+    }
+    if let Some(label) = label {
+        para.text = format!("{label} {}", para.text.trim_start());
     }
     match para.style.as_deref().and_then(docx_heading_level) {
         Some(level) => builder.add(Unit::Heading {
@@ -1887,21 +2215,6 @@ fn check_attributes(element: &BytesStart<'_>) -> Result<(), ImportError> {
     Ok(())
 }
 
-fn paragraph_style(element: &BytesStart<'_>) -> Result<Option<String>, ImportError> {
-    let attribute = element
-        .try_get_attribute("w:val")
-        .map_err(|_| ImportError::InvalidXml)?;
-    match attribute {
-        Some(attribute) => Ok(Some(
-            attribute
-                .unescape_value()
-                .map_err(|_| ImportError::InvalidXml)?
-                .into_owned(),
-        )),
-        None => Ok(None),
-    }
-}
-
 fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, ImportError> {
     if reference.is_char_ref() {
         return match reference.resolve_char_ref() {
@@ -1917,7 +2230,11 @@ fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, ImportError> {
 
 /// The XML of a DOCX body to units: `w:t` text per `w:p`, `w:tab`/`w:br` as spaces, the
 /// paragraph style from `w:pPr/w:pStyle/@w:val`. Streaming, so nesting costs no recursion.
-fn docx_units(xml: &[u8], builder: &mut Builder<'_>) -> Result<(), ImportError> {
+fn docx_units(
+    xml: &[u8],
+    numbering: &Numbering,
+    builder: &mut Builder<'_>,
+) -> Result<(), ImportError> {
     let xml = xml.strip_prefix(UTF8_BOM).unwrap_or(xml);
     let text = std::str::from_utf8(xml).map_err(|_| ImportError::InvalidXml)?;
     let mut reader = Reader::from_str(text);
@@ -1946,14 +2263,23 @@ fn docx_units(xml: &[u8], builder: &mut Builder<'_>) -> Result<(), ImportError> 
                 match element.name().as_ref() {
                     b"w:p" => {
                         // A paragraph inside a paragraph (text box): end the outer part first.
-                        emit_docx_para(para.take(), builder)?;
+                        emit_docx_para(para.take(), numbering, builder)?;
                         para = Some(DocxPara::default());
                         in_text = false;
                     }
                     b"w:pPr" => in_properties = true,
                     b"w:t" => in_text = true,
+                    // Usually empty elements (below), but `<w:numId …></w:numId>` is valid too.
+                    b"w:numId" if in_properties => {
+                        para.get_or_insert_with(DocxPara::default).num_id =
+                            attribute(&element, "w:val")?;
+                    }
+                    b"w:ilvl" if in_properties => {
+                        para.get_or_insert_with(DocxPara::default).level =
+                            level_index(attribute(&element, "w:val")?);
+                    }
                     b"w:pStyle" => {
-                        if let Some(style) = paragraph_style(&element)? {
+                        if let Some(style) = attribute(&element, "w:val")? {
                             para.get_or_insert_with(DocxPara::default).style = Some(style);
                         }
                     }
@@ -1971,9 +2297,17 @@ fn docx_units(xml: &[u8], builder: &mut Builder<'_>) -> Result<(), ImportError> 
                 check_attributes(&element)?;
                 match element.name().as_ref() {
                     b"w:pStyle" => {
-                        if let Some(style) = paragraph_style(&element)? {
+                        if let Some(style) = attribute(&element, "w:val")? {
                             para.get_or_insert_with(DocxPara::default).style = Some(style);
                         }
+                    }
+                    b"w:numId" if in_properties => {
+                        para.get_or_insert_with(DocxPara::default).num_id =
+                            attribute(&element, "w:val")?;
+                    }
+                    b"w:ilvl" if in_properties => {
+                        para.get_or_insert_with(DocxPara::default).level =
+                            level_index(attribute(&element, "w:val")?);
                     }
                     // Tab stops are declared as `w:tab` inside `w:pPr`; they are not text.
                     b"w:tab" | b"w:br" | b"w:cr" if !in_properties => push_text(&mut para, " "),
@@ -1985,7 +2319,7 @@ fn docx_units(xml: &[u8], builder: &mut Builder<'_>) -> Result<(), ImportError> 
                 depth = depth.checked_sub(1).ok_or(ImportError::InvalidXml)?;
                 match element.name().as_ref() {
                     b"w:p" => {
-                        emit_docx_para(para.take(), builder)?;
+                        emit_docx_para(para.take(), numbering, builder)?;
                         in_text = false;
                     }
                     b"w:pPr" => in_properties = false,
@@ -2024,7 +2358,7 @@ fn docx_units(xml: &[u8], builder: &mut Builder<'_>) -> Result<(), ImportError> 
                 if depth != 0 || !seen_root {
                     return Err(ImportError::InvalidXml);
                 }
-                return emit_docx_para(para.take(), builder);
+                return emit_docx_para(para.take(), numbering, builder);
             }
             XmlEvent::Decl(_) | XmlEvent::PI(_) | XmlEvent::Comment(_) | XmlEvent::DocType(_) => {}
         }
@@ -2419,6 +2753,165 @@ Article 3 – Publication\r
         let sections = ok(Format::Docx, &docx(DOCX_DRAFT));
         assert_eq!(rows(&sections), expected_draft());
         assert_eq!(anchors(&sections), EXPECTED_ANCHORS);
+    }
+
+    /// `word/numbering.xml`: list 1 is "1." / "(a)" / "(i)"; list 2 restarts it at 1; list 3 is
+    /// "Article 1" bound to the style `Heading2`; list 4 is bullets.
+    const NUMBERING_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+        <w:numbering xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+        <w:abstractNum w:abstractNumId=\"10\">\
+          <w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl>\
+          <w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"lowerLetter\"/><w:lvlText w:val=\"(%2)\"/></w:lvl>\
+          <w:lvl w:ilvl=\"2\"><w:start w:val=\"1\"/><w:numFmt w:val=\"lowerRoman\"/><w:lvlText w:val=\"(%3)\"/></w:lvl>\
+        </w:abstractNum>\
+        <w:abstractNum w:abstractNumId=\"11\">\
+          <w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:pStyle w:val=\"Heading2\"/>\
+          <w:lvlText w:val=\"Article %1\"/></w:lvl>\
+        </w:abstractNum>\
+        <w:abstractNum w:abstractNumId=\"12\">\
+          <w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\u{2022}\"/></w:lvl>\
+        </w:abstractNum>\
+        <w:num w:numId=\"1\"><w:abstractNumId w:val=\"10\"/></w:num>\
+        <w:num w:numId=\"2\"><w:abstractNumId w:val=\"10\"/>\
+          <w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>\
+        <w:num w:numId=\"3\"><w:abstractNumId w:val=\"11\"/></w:num>\
+        <w:num w:numId=\"4\"><w:abstractNumId w:val=\"12\"/></w:num>\
+        </w:numbering>";
+
+    /// `word/styles.xml`: `Heading2` is numbered by list 3.
+    const STYLES_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+        <w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+        <w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/></w:style>\
+        <w:style w:type=\"paragraph\" w:styleId=\"Heading2\"><w:name w:val=\"heading 2\"/>\
+          <w:pPr><w:numPr><w:numId w:val=\"3\"/></w:numPr></w:pPr></w:style>\
+        </w:styles>";
+
+    /// A document whose numbers come from Word's lists: (style, (list, level), text).
+    fn numbered_docx(paragraphs: &[(&str, Option<(&str, usize)>, &str)]) -> Vec<u8> {
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+             <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>",
+        );
+        for (style, list, text) in paragraphs {
+            xml.push_str("<w:p><w:pPr>");
+            if !style.is_empty() {
+                xml.push_str(&format!("<w:pStyle w:val=\"{style}\"/>"));
+            }
+            if let Some((id, level)) = list {
+                xml.push_str(&format!(
+                    "<w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"{id}\"/></w:numPr>"
+                ));
+            }
+            xml.push_str(&format!(
+                "</w:pPr><w:r><w:t>{}</w:t></w:r></w:p>",
+                xml_escape(text)
+            ));
+        }
+        xml.push_str("</w:body></w:document>");
+        zip_entries(
+            &[
+                ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+                ("word/document.xml", xml.as_bytes()),
+                ("word/numbering.xml", NUMBERING_XML.as_bytes()),
+                ("word/styles.xml", STYLES_XML.as_bytes()),
+            ],
+            zip::CompressionMethod::Deflated,
+        )
+    }
+
+    #[test]
+    fn docx_automatic_numbering_gives_the_same_tree() {
+        let sections = ok(
+            Format::Docx,
+            &numbered_docx(&[
+                ("Heading1", None, "Chapter 1 – General provisions"),
+                ("Heading2", None, "Subject matter"),
+                (
+                    "",
+                    None,
+                    "This Regulation lays down rules on public consultations.",
+                ),
+                ("Heading2", None, "Definitions"),
+                ("", None, "For the purposes of this Regulation:"),
+                (
+                    "",
+                    Some(("1", 0)),
+                    "'consultation' means a process in which members may comment on a draft;",
+                ),
+                ("", Some(("1", 0)), "'member' means any of the following:"),
+                ("", Some(("1", 1)), "a natural person;"),
+                // An empty list paragraph still takes its number, as in Word.
+                ("", Some(("1", 1)), ""),
+                ("", Some(("1", 1)), "a legal person."),
+                ("Heading1", None, "Chapter 2 – Procedure"),
+                ("Heading2", None, "Publication"),
+                ("", Some(("2", 0)), "The draft shall be published."),
+                (
+                    "",
+                    Some(("2", 0)),
+                    "Comments may be submitted within 30 days.",
+                ),
+            ]),
+        );
+        let mut expected = expected_draft();
+        // The empty paragraph took "(b)", so the legal person is "(c)".
+        expected[8].2 = "(c)";
+        assert_eq!(rows(&sections), expected);
+    }
+
+    #[test]
+    fn docx_list_numbers_nest_restart_and_skip_bullets() {
+        let sections = ok(
+            Format::Docx,
+            &numbered_docx(&[
+                ("", Some(("1", 0)), "First."),
+                ("", Some(("1", 1)), "point;"),
+                ("", Some(("1", 2)), "sub-point;"),
+                ("", Some(("1", 2)), "another sub-point;"),
+                ("", Some(("1", 0)), "Second."),
+                // A deeper level starts again under a new parent.
+                ("", Some(("1", 1)), "new point."),
+                // Bullets and list 0 (numbering switched off) add no number.
+                ("", Some(("4", 0)), "A bullet."),
+                ("", Some(("0", 0)), "No number."),
+                // An unknown list adds nothing either.
+                ("", Some(("99", 0)), "Unknown list."),
+            ]),
+        );
+        let numbers: Vec<&str> = sections.iter().map(|s| s.number.as_str()).collect();
+        assert_eq!(
+            numbers,
+            ["1.", "(a)", "(i)", "(ii)", "2.", "(a)", "", "", ""],
+            "{:?}",
+            rows(&sections)
+        );
+    }
+
+    #[test]
+    fn list_numbers_in_word_formats() {
+        assert_eq!(list_number(3, "decimal"), "3");
+        assert_eq!(list_number(3, "lowerLetter"), "c");
+        assert_eq!(list_number(28, "upperLetter"), "BB");
+        assert_eq!(list_number(4, "lowerRoman"), "iv");
+        assert_eq!(list_number(9, "upperRoman"), "IX");
+        assert_eq!(list_number(5000, "upperRoman"), "5000");
+        assert_eq!(letters(0), "0");
+    }
+
+    #[test]
+    fn a_malformed_numbering_part_is_refused() {
+        let document = document_xml(&[("", "1. Text.")]);
+        let bytes = zip_entries(
+            &[
+                ("word/document.xml", document.as_bytes()),
+                ("word/numbering.xml", b"<w:numbering><w:num></w:numbering>"),
+            ],
+            zip::CompressionMethod::Deflated,
+        );
+        assert_eq!(
+            err(Format::Docx, &bytes, &Limits::default()),
+            ImportError::InvalidXml
+        );
     }
 
     #[test]

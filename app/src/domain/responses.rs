@@ -12,14 +12,14 @@ use uuid::Uuid;
 use super::audit::{self, Event};
 use super::comments::ViewContext;
 use super::consultations::{self, phase_of};
-use super::entities::{comment, comment_change, response, section};
+use super::entities::{comment, comment_change, draft_version, response, section};
 use super::{Actor, AppState};
-use crate::model::AppError;
 use crate::model::comment::{
     AnswerQueue, CommentStatus, Decision, MAX_NOTE_CHARS, QueueItem, ResponseFields, required_text,
 };
 use crate::model::consultation::Phase;
 use crate::model::ids::{CommentId, ConsultationId, CouncilId};
+use crate::model::{AppError, InputProblem};
 
 /// Comments that count (visible ones: withdrawn are gone, hidden were moderated) and how
 /// many of them have no answer.
@@ -71,7 +71,30 @@ pub async fn answer(
     if phase == Phase::Draft || phase == Phase::OutcomePublished {
         return Err(AppError::Conflict);
     }
-    let changed = fields.changed.as_deref().is_some_and(|v| !v.is_empty());
+    let mut changed = fields.changed.as_deref().is_some_and(|v| !v.is_empty());
+    // Another section the comment changed: one of this consultation's (any version).
+    let also = match fields
+        .also
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        None => None,
+        Some(a) if a == c.anchor => {
+            changed = true;
+            None
+        }
+        Some(a) => {
+            if !section_anchors(db, c.consultation_id)
+                .await?
+                .iter()
+                .any(|(anchor, _)| anchor == a)
+            {
+                return Err(AppError::invalid("also", InputProblem::Incorrect));
+            }
+            Some(a.to_owned())
+        }
+    };
     let now = Utc::now();
     let txn = super::db::begin_write(db).await?;
     let first = response::Entity::find()
@@ -105,12 +128,12 @@ pub async fn answer(
         .filter(comment_change::Column::CommentId.eq(c.id))
         .exec(&txn)
         .await?;
-    if changed {
+    for anchor in changed.then(|| c.anchor.clone()).into_iter().chain(also) {
         comment_change::Entity::insert(comment_change::ActiveModel {
             id: Set(Uuid::now_v7()),
             consultation_id: Set(c.consultation_id),
             comment_id: Set(c.id),
-            anchor: Set(c.anchor.clone()),
+            anchor: Set(anchor),
         })
         .exec_without_returning(&txn)
         .await?;
@@ -190,5 +213,39 @@ pub async fn queue(
         title: c.title,
         unanswered,
         items: items.into_iter().map(|(_, _, i)| i).collect(),
+        sections: section_anchors(db, c.id).await?,
     })
+}
+
+/// Every section anchor of a consultation, across its versions, with the newest title of
+/// each, in the reading order of the newest version that has it (two queries).
+async fn section_anchors(
+    db: &impl ConnectionTrait,
+    consultation: Uuid,
+) -> Result<Vec<(String, String)>, AppError> {
+    let versions: Vec<(Uuid, i32)> = draft_version::Entity::find()
+        .filter(draft_version::Column::ConsultationId.eq(consultation))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.number))
+        .collect();
+    let number: std::collections::HashMap<Uuid, i32> = versions.iter().copied().collect();
+    let mut rows = section::Entity::find()
+        .filter(section::Column::VersionId.is_in(versions.iter().map(|(id, _)| *id)))
+        .all(db)
+        .await?;
+    // Newest version first, then reading order: the first row of each anchor wins.
+    rows.sort_by_key(|s| {
+        (
+            std::cmp::Reverse(number.get(&s.version_id).copied().unwrap_or(0)),
+            s.position,
+        )
+    });
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows
+        .iter()
+        .filter(|s| seen.insert(s.anchor.clone()))
+        .map(|s| (s.anchor.clone(), consultations::section_title(s)))
+        .collect())
 }

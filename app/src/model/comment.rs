@@ -289,6 +289,9 @@ pub struct ResponseFields {
     /// "on" when the comment led to a change of its own section.
     #[serde(default)]
     pub changed: Option<String>,
+    /// The anchor of another section the comment led to change (empty: none).
+    #[serde(default)]
+    pub also: Option<String>,
 }
 
 /// The comments on one consultation, for the secretariat's answering queue.
@@ -302,6 +305,9 @@ pub struct AnswerQueue {
     pub unanswered: i64,
     /// All comments (not withdrawn), with the section they are on.
     pub items: Vec<QueueItem>,
+    /// Every section a comment may have changed, in reading order: (anchor, number and
+    /// heading), from all versions (the newest title of each anchor).
+    pub sections: Vec<(String, String)>,
 }
 
 /// One line of the answering queue.

@@ -14,7 +14,6 @@ use crate::api::consultations::{
 };
 use crate::components::error::ErrorPage;
 use crate::components::forms::PostForm;
-use crate::components::inert::{Inert, InertCodec};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::AppError;
 use crate::model::comment::{
@@ -186,7 +185,7 @@ pub fn SectionBlock(s: SectionView, #[prop(optional)] children: Option<Children>
     let number = (!has_heading && !s.number.is_empty()).then(|| s.number.clone());
     let body = (!s.body.is_empty()).then(|| {
         let text = view! {
-            <p class="section__body">
+            <p class="section__body" data-section=s.id.to_string()>
                 {number.map(|n| view! { <span class="section__number">{n}" "</span> })}
                 {s.body.clone()}
             </p>
@@ -216,24 +215,20 @@ pub fn SectionBlock(s: SectionView, #[prop(optional)] children: Option<Children>
 
 /// `/consultations/:id/part/:anchor`: one chapter with its comments and comment forms.
 ///
-/// The chapter is server-rendered and never rebuilt by the browser (see
-/// [`crate::components::inert`]): its forms are plain POST forms, autosave listens on the
-/// whole document, and a form opens through a link (`?on=`, `?reply=`, `?edit=`, `?hide=`)
+/// Like every page it is server-rendered and not hydrated: its forms are plain POST forms,
+/// autosave listens on the whole document, and a form opens through a link (`?on=`, `?reply=`, `?edit=`, `?hide=`)
 /// that loads the page again — the same with and without JavaScript. A box with kept text
 /// is always open.
 #[component]
 pub fn ChapterPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let chapter = Resource::<Result<Inert<ChapterView>, AppError>, InertCodec>::new_with_options(
+    let chapter = Resource::new(
         move || (params.read().get("id"), params.read().get("anchor")),
         |(id, anchor)| async move {
             let id: ConsultationId = id.and_then(|s| s.parse().ok()).ok_or(AppError::NotFound)?;
-            get_chapter(id, anchor.unwrap_or_default())
-                .await
-                .map(Inert::Loaded)
+            get_chapter(id, anchor.unwrap_or_default()).await
         },
-        false,
     );
     let post = ServerAction::<PostComment>::new();
     let edit = ServerAction::<EditComment>::new();
@@ -252,10 +247,7 @@ pub fn ChapterPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match chapter.await {
-                    Ok(inert) => {
-                        let html = inert.html(|view| view! { <Chapter view/> });
-                        view! { <div class="chapter-page" inner_html=html></div> }.into_any()
-                    }
+                    Ok(view) => view! { <div class="chapter-page"><Chapter view/></div> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -263,13 +255,15 @@ pub fn ChapterPage() -> impl IntoView {
     }
 }
 
-/// Which box the address asks to open (`?on=`, `?reply=`, `?edit=`, `?hide=`).
+/// Which box the address asks to open (`?on=`, `?reply=`, `?edit=`, `?hide=`), and the words
+/// the reader selected to quote (`?quote=`, with `?on=`).
 #[derive(Debug, Default, Clone)]
 struct Opened {
     on: Option<String>,
     reply: Option<String>,
     edit: Option<String>,
     hide: Option<String>,
+    quote: Option<String>,
 }
 
 impl Opened {
@@ -281,6 +275,13 @@ impl Opened {
             reply: query.get("reply"),
             edit: query.get("edit"),
             hide: query.get("hide"),
+            // Longer quotes are cut, as the field itself would (maxlength).
+            quote: query.get("quote").map(|q| {
+                q.trim()
+                    .chars()
+                    .take(crate::model::comment::MAX_QUOTE_CHARS)
+                    .collect()
+            }),
         }
     }
 }
@@ -327,7 +328,10 @@ fn Chapter(view: ChapterView) -> impl IntoView {
         let count = on_this.iter().filter(|c| c.status == CommentStatus::Visible).count();
         let slot = format!("section:{section}");
         let kept = drafts.remove(&slot);
-        let open = kept.is_some() || opened.on.as_deref() == Some(section.as_str());
+        let asked = opened.on.as_deref() == Some(section.as_str());
+        let open = kept.is_some() || asked;
+        // Words selected in the text (with JavaScript) arrive as `?quote=`; kept text wins.
+        let quote = asked.then(|| opened.quote.clone()).flatten();
         let back = format!("{page}#comments-{}", s.anchor);
         let label = if s.number.is_empty() { s.heading.clone() } else { s.number.clone() };
         let body = s.body.clone();
@@ -348,7 +352,7 @@ fn Chapter(view: ChapterView) -> impl IntoView {
         let write = may.comment.then(|| if open {
             view! {
                 <CommentForm consultation=id section=Some(section.clone()) parent=None
-                    section_text=body.clone() kept back=back.clone()/>
+                    section_text=body.clone() kept quote back=back.clone()/>
             }.into_any()
         } else {
             view! {
@@ -356,6 +360,15 @@ fn Chapter(view: ChapterView) -> impl IntoView {
                     <a class="button secondary" rel="external" href=open_link(&page, "on", &section, &format!("section-{section}"))>
                         {t!(i18n, consultation.comment_on_section)}
                         <span class="visually-hidden">" "{label.clone()}</span>
+                    </a>
+                    // Shown by the page script when words of this section are selected.
+                    " "
+                    <a class="button secondary quote-link" rel="external" hidden
+                        data-quote-for=section.clone()
+                        data-quote-page=format!("{page}?on={section}")
+                        data-quote-anchor=format!("#write-section-{section}")
+                        href=open_link(&page, "on", &section, &format!("section-{section}"))>
+                        {t!(i18n, consultation.quote_selection)}
                     </a>
                 </p>
             }.into_any()
@@ -422,6 +435,8 @@ fn CommentForm(
     kept: Option<CommentFields>,
     /// Where to go after sending (the section's comments).
     back: String,
+    /// Words to quote, selected in the text (used when nothing is kept).
+    quote: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let reply = parent.is_some();
@@ -430,7 +445,10 @@ fn CommentForm(
         .or_else(|| section.clone())
         .unwrap_or_default();
     let restored = kept.is_some();
-    let kept = kept.unwrap_or_default();
+    let kept = kept.unwrap_or_else(|| CommentFields {
+        quote: quote.unwrap_or_default(),
+        ..CommentFields::default()
+    });
     let attribution = Attribution::from_code(&kept.attribution).unwrap_or(Attribution::Named);
     let kind = CommentKind::from_code(&kept.kind).unwrap_or(CommentKind::Comment);
     let body_id = format!("body-{key}");
@@ -645,7 +663,7 @@ fn Comment(
         any.then(|| view! { <div class="comment__actions">{reply_link}{edit_link}{hide_link}{own_forms}</div> })
     };
     let reply_form = (may_reply && reply_open).then(|| view! {
-        <CommentForm consultation section=None parent=Some(cid.clone()) section_text=String::new() kept=reply_kept back=back.clone()/>
+        <CommentForm consultation section=None parent=Some(cid.clone()) section_text=String::new() kept=reply_kept quote=None back=back.clone()/>
     });
     let edit_form = (may_edit && edit_open).then(|| {
         let restored = edit_kept.is_some();

@@ -378,6 +378,7 @@ fn Answers(queue: AnswerQueue) -> impl IntoView {
     let i18n = use_i18n();
     let id = queue.consultation;
     let unanswered = queue.unanswered;
+    let sections = std::sync::Arc::new(queue.sections);
     view! {
         <p><a href=format!("/consultations/{id}/manage")>{t!(i18n, consultation.manage)}</a></p>
         <h1>{t!(i18n, manage.answers_heading)}</h1>
@@ -391,7 +392,18 @@ fn Answers(queue: AnswerQueue) -> impl IntoView {
                 let answered = current.is_some().to_string();
                 let explanation = current.as_ref().map(|r| r.explanation.clone()).unwrap_or_default();
                 let decision = current.as_ref().map(|r| r.decision);
-                let changed = current.as_ref().is_some_and(|r| !r.changed.is_empty());
+                let changed = current.as_ref().is_some_and(|r| r.changed.contains(&item.anchor));
+                let also = current
+                    .as_ref()
+                    .and_then(|r| r.changed.iter().find(|a| **a != item.anchor).cloned())
+                    .unwrap_or_default();
+                let others = sections
+                    .iter()
+                    .filter(|(anchor, _)| *anchor != item.anchor)
+                    .map(|(anchor, title)| {
+                        view! { <option value=anchor.clone() selected=*anchor == also>{title.clone()}</option> }
+                    })
+                    .collect_view();
                 view! {
                     <li class="card" data-comment=cid.to_string() data-answered=answered>
                         <p class="muted">{item.section_title.clone()}</p>
@@ -421,6 +433,11 @@ fn Answers(queue: AnswerQueue) -> impl IntoView {
                                 <input type="checkbox" id=format!("chg-{cid}") name="fields[changed]" value="on" checked=changed/>
                                 <label for=format!("chg-{cid}")>{t!(i18n, manage.changed_label)}</label>
                             </span>
+                            <label for=format!("also-{cid}")>{t!(i18n, manage.also_label)}</label>
+                            <select id=format!("also-{cid}") name="fields[also]">
+                                <option value="">{t!(i18n, manage.also_none)}</option>
+                                {others}
+                            </select>
                             <button type="submit">{t!(i18n, manage.save_answer)}</button>
                         </PostForm>
                     </li>
