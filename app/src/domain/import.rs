@@ -2786,8 +2786,11 @@ Article 3 – Publication\r
           <w:pPr><w:numPr><w:numId w:val=\"3\"/></w:numPr></w:pPr></w:style>\
         </w:styles>";
 
-    /// A document whose numbers come from Word's lists: (style, (list, level), text).
-    fn numbered_docx(paragraphs: &[(&str, Option<(&str, usize)>, &str)]) -> Vec<u8> {
+    /// One paragraph of [`numbered_docx`]: style, (list, level), text.
+    type NumberedPara<'a> = (&'a str, Option<(&'a str, usize)>, &'a str);
+
+    /// A document whose numbers come from Word's lists.
+    fn numbered_docx(paragraphs: &[NumberedPara<'_>]) -> Vec<u8> {
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
              <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>",
