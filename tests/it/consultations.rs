@@ -718,6 +718,22 @@ db_tests! {
         assert!(!html.contains("data-quote-for") && !html.contains(&format!("id=\"quote-{sid}\"")));
     }
 
+    async fn the_chapter_page_is_html_once_with_one_island(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        let text = "Shelters need ramps for wheelchairs.";
+        assert_eq!(w.post(0, &id, &section, "concern", text, "named", &[]).await.status(), 200);
+        let (status, html) = w.page(&w.members[1].1, &format!("/consultations/{id}/part/{chapter}")).await;
+        assert_eq!(status, 200);
+        // Islands mode: the page is not hydrated, so its data is not sent a second time for
+        // the browser; only the page-scripts island is.
+        assert_eq!(html.matches(text).count(), 1, "the comment is in the page once");
+        assert_eq!(html.matches("<leptos-island").count(), 1, "one island: the page scripts");
+        assert!(html.contains("data-component=\"PageScripts"), "the island is the page scripts");
+        assert_eq!(html.matches("Amira Named").count(), 1, "the author's name once, as HTML");
+    }
+
     async fn pages_run_the_same_queries_for_one_comment_or_many(db) {
         let w = world_on(TestApp::builder(db).count_queries()).await;
         let id = w.open_consultation().await;
