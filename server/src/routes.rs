@@ -54,7 +54,11 @@ pub(crate) fn router(
     let routes = route_list();
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            // Fresh for each request: the actor is loaded once per request, not per call.
+            provide_context(roundtable_app::api::RequestActor::default());
+        }
     };
     let leptos = Router::new()
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {

@@ -784,6 +784,10 @@ db_tests! {
         assert_eq!(many, small, "(chapter 1, chapter 2, whole draft): the same statements for 2 comments or 80");
         assert_eq!(w.queries_for(&w.staff, &part2).await, staff_small, "the secretariat's view too");
         assert_eq!(small.0, small.1, "chapters of different sizes run the same statements");
+        // Session, actor (person and memberships, once per request however many server
+        // functions the page calls), council, consultation, council time zone, version,
+        // sections, comments, names, answers, change links, kept drafts.
+        assert!(small.0 <= 13, "a chapter page runs {} statements", small.0);
         // And the page did show them all.
         let (_, html) = w.page(reader, &part2).await;
         assert!(html.matches("class=\"comment ").count() > 40, "the chapter shows its comments");

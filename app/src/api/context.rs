@@ -40,7 +40,21 @@ pub(crate) async fn auth(session: &Session) -> Option<SessionAuth> {
 /// membership ended) is removed from the session.
 pub(crate) async fn actor(state: &AppState, session: &Session) -> Result<Actor, AppError> {
     let auth = auth(session).await;
+    // A page calls several server functions while it renders; they share one load.
+    let memo = use_context::<RequestActor>();
+    let mut memo = match &memo {
+        Some(memo) => Some(memo.0.lock().await),
+        None => None,
+    };
+    if let Some(Some((seen, actor))) = memo.as_deref()
+        && *seen == auth
+    {
+        return Ok(actor.clone());
+    }
     let actor = Actor::load(&state.db, auth).await?;
+    if let Some(memo) = memo.as_deref_mut() {
+        *memo = Some((auth, actor.clone()));
+    }
     if auth.is_some() && actor == Actor::Anonymous {
         let _ = session.remove::<SessionAuth>(SessionAuth::KEY).await;
     } else if auth.is_some() {
@@ -48,6 +62,12 @@ pub(crate) async fn actor(state: &AppState, session: &Session) -> Result<Actor, 
     }
     Ok(actor)
 }
+
+/// The acting user of one request, loaded once (provided fresh for every request by the
+/// server). Keyed by the session's sign-in, so a sign-in or sign-out during the request loads
+/// again.
+#[derive(Debug, Clone, Default)]
+pub struct RequestActor(std::sync::Arc<tokio::sync::Mutex<Option<(Option<SessionAuth>, Actor)>>>);
 
 /// The session key holding when a signed-in session was last kept alive (Unix seconds).
 const SEEN_KEY: &str = "seen";

@@ -12,3 +12,7 @@ pub mod session;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context;
+
+/// Provided by the server for every request (see [`context::RequestActor`]).
+#[cfg(feature = "ssr")]
+pub use context::RequestActor;
