@@ -67,7 +67,10 @@ pub(crate) async fn actor(state: &AppState, session: &Session) -> Result<Actor, 
 /// server). Keyed by the session's sign-in, so a sign-in or sign-out during the request loads
 /// again.
 #[derive(Debug, Clone, Default)]
-pub struct RequestActor(std::sync::Arc<tokio::sync::Mutex<Option<(Option<SessionAuth>, Actor)>>>);
+pub struct RequestActor(std::sync::Arc<tokio::sync::Mutex<Option<LoadedActor>>>);
+
+/// The sign-in an actor was loaded for, and the actor.
+type LoadedActor = (Option<SessionAuth>, Actor);
 
 /// The session key holding when a signed-in session was last kept alive (Unix seconds).
 const SEEN_KEY: &str = "seen";
