@@ -10,6 +10,7 @@ mod m20261128_000002_consultations;
 mod m20261128_000003_sessions;
 mod m20261128_000004_identity;
 mod m20261128_000005_comments;
+mod m20261129_000006_revision;
 
 /// Runs every Roundtable migration in order.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_sessions::Migration),
             Box::new(m20261128_000004_identity::Migration),
             Box::new(m20261128_000005_comments::Migration),
+            Box::new(m20261129_000006_revision::Migration),
         ]
     }
 }

@@ -268,6 +268,7 @@ pub fn app_state(
         keyring: Arc::new(domain::crypto::Keyring::new(&raw)),
         limits: Arc::new(domain::limits::Limits::default()),
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+        chapters: domain::chapter_cache::ChapterCache::default(),
     }
 }
 

@@ -353,16 +353,22 @@ async fn bench() {
         .expect("chapter")
         .anchor
         .clone();
-    let reader = cookie(&state, members[0], council).await;
+    // Each client reads as another member (each has their own view of the chapter).
+    let mut readers = Vec::new();
+    for m in members.iter().take(CLIENTS) {
+        readers.push(cookie(&state, *m, council).await);
+    }
+    let reader = readers[0].clone();
 
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(CLIENTS)
         .build()
         .expect("client");
     let get = |path: String| {
-        let (client, reader, url) = (client.clone(), reader.clone(), format!("{base}{path}"));
-        move |_: usize| {
-            let (client, reader, url) = (client.clone(), reader.clone(), url.clone());
+        let (client, readers, url) = (client.clone(), readers.clone(), format!("{base}{path}"));
+        move |n: usize| {
+            let reader = readers[n / 1_000_000 % readers.len()].clone();
+            let (client, url) = (client.clone(), url.clone());
             async move {
                 match client
                     .get(&url)

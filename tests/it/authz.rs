@@ -1055,6 +1055,7 @@ impl Fixtures {
             reminder_sent_at: Set(None),
             opened_at: Set(None),
             closed_at: Set(None),
+            revision: Set(0),
         }
         .insert(&app.db)
         .await
@@ -1294,6 +1295,7 @@ async fn consultation_fixtures(
             reminder_sent_at: Set(None),
             opened_at: Set(None),
             closed_at: Set(None),
+            revision: Set(0),
         }
         .insert(&app.db)
         .await

@@ -2,10 +2,13 @@
 
 use std::collections::BTreeSet;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 
-use super::entities::{membership, person};
+use super::entities::{council, membership, person};
 use crate::model::AppError;
 use crate::model::ids::{CouncilId, PersonId};
 use crate::model::viewer::Role;
@@ -59,12 +62,26 @@ pub struct PersonActor {
     pub council_id: CouncilId,
     /// Their display name.
     pub display_name: String,
+    /// The council's name (shown on every page).
+    pub council_name: String,
+    /// The council's time zone.
+    pub time_zone: String,
     /// The roles they may use now in that council.
     pub roles: BTreeSet<Role>,
     /// Roles they hold but may use only after the second factor (finance, council admin).
     pub waiting_roles: BTreeSet<Role>,
     /// Whether this session passed the second factor.
     pub second_factor: bool,
+}
+
+/// One role of the signed-in person, with the person's and the council's shown fields.
+#[derive(Debug, FromQueryResult)]
+struct RoleRow {
+    role: String,
+    display_name: String,
+    disabled_at: Option<chrono::DateTime<chrono::Utc>>,
+    council_name: String,
+    time_zone: String,
 }
 
 /// The acting user of one request.
@@ -89,19 +106,49 @@ impl Actor {
         if auth.expired(chrono::Utc::now()) {
             return Ok(Self::Anonymous);
         }
-        let Some(person) = person::Entity::find_by_id(auth.person_id.0).one(db).await? else {
-            return Ok(Self::Anonymous);
-        };
-        if person.disabled_at.is_some() {
-            return Ok(Self::Anonymous);
-        }
-        let held: BTreeSet<Role> = membership::Entity::find()
+        // One statement: the person's usable roles in the council, with what every page
+        // shows of the person and the council. No row: unknown person, no role, or all
+        // suspended.
+        let rows = membership::Entity::find()
+            .select_only()
+            .column(membership::Column::Role)
+            .column_as(person::Column::DisplayName, "display_name")
+            .column_as(person::Column::DisabledAt, "disabled_at")
+            .column_as(council::Column::Name, "council_name")
+            .column_as(council::Column::TimeZone, "time_zone")
+            .join(
+                JoinType::InnerJoin,
+                membership::Entity::belongs_to(person::Entity)
+                    .from(membership::Column::PersonId)
+                    .to(person::Column::Id)
+                    .into(),
+            )
+            .join(
+                JoinType::InnerJoin,
+                membership::Entity::belongs_to(council::Entity)
+                    .from(membership::Column::CouncilId)
+                    .to(council::Column::Id)
+                    .into(),
+            )
             .filter(membership::Column::PersonId.eq(auth.person_id.0))
             .filter(membership::Column::CouncilId.eq(auth.council_id.0))
             .filter(membership::Column::SuspendedAt.is_null())
+            .into_model::<RoleRow>()
             .all(db)
-            .await?
-            .into_iter()
+            .await?;
+        let Some(first) = rows.first() else {
+            return Ok(Self::Anonymous);
+        };
+        if first.disabled_at.is_some() {
+            return Ok(Self::Anonymous);
+        }
+        let (display_name, council_name, time_zone) = (
+            first.display_name.clone(),
+            first.council_name.clone(),
+            first.time_zone.clone(),
+        );
+        let held: BTreeSet<Role> = rows
+            .iter()
             .filter_map(|m| Role::from_code(&m.role))
             .collect();
         if held.is_empty() {
@@ -113,7 +160,9 @@ impl Actor {
         Ok(Self::Person(PersonActor {
             person_id: auth.person_id,
             council_id: auth.council_id,
-            display_name: person.display_name,
+            display_name,
+            council_name,
+            time_zone,
             roles,
             waiting_roles,
             second_factor: auth.second_factor,
@@ -165,6 +214,8 @@ mod tests {
             person_id: PersonId(Uuid::new_v4()),
             council_id: council,
             display_name: "x".into(),
+            council_name: "c".into(),
+            time_zone: "UTC".into(),
             roles: roles.iter().copied().collect(),
             waiting_roles: BTreeSet::new(),
             second_factor: true,

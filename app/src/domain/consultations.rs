@@ -126,6 +126,18 @@ pub async fn time_zone(db: &impl ConnectionTrait, council: Uuid) -> Result<Strin
         .unwrap_or_else(|| "UTC".to_owned()))
 }
 
+/// The council's time zone, from the actor when they act in that council (no query).
+pub async fn time_zone_for(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    council: Uuid,
+) -> Result<String, AppError> {
+    match actor {
+        Actor::Person(p) if p.council_id.0 == council => Ok(p.time_zone.clone()),
+        _ => time_zone(db, council).await,
+    }
+}
+
 /// The consultations of the current council that the actor may see, newest first.
 pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<ConsultationList, AppError> {
     let Some(council) = councils::current(db, actor).await? else {
@@ -275,7 +287,7 @@ pub async fn detail(
     id: ConsultationId,
 ) -> Result<ConsultationDetail, AppError> {
     let (c, access) = readable(db, actor, id).await?;
-    let time_zone = time_zone(db, c.council_id).await?;
+    let time_zone = time_zone_for(db, actor, c.council_id).await?;
     let version = latest_published(db, c.id).await?;
     let counts = comment_counts(db, c.id).await?;
     let (number, sections) = match version {
@@ -301,7 +313,8 @@ pub async fn detail(
 }
 
 /// One chapter of the newest published version with every comment on it. The number of
-/// queries does not grow with sections or comments.
+/// queries does not grow with sections or comments; a reader's view is reused while the
+/// consultation is unchanged (see [`super::chapter_cache`]).
 pub async fn chapter(
     state: &super::AppState,
     actor: &Actor,
@@ -310,6 +323,47 @@ pub async fn chapter(
 ) -> Result<ChapterView, AppError> {
     let db = &state.db;
     let (c, access) = readable(db, actor, id).await?;
+    let key = super::chapter_cache::Key {
+        consultation: c.id,
+        anchor: anchor.to_owned(),
+        reader: actor.person().map(|p| p.0),
+        manage: access.manage,
+    };
+    let view = match state.chapters.get(&key, c.revision) {
+        Some(view) => view,
+        None => {
+            let view = std::sync::Arc::new(chapter_view(state, actor, &c, access, anchor).await?);
+            state.chapters.put(key, view.clone());
+            view
+        }
+    };
+    let drafts = match actor.person() {
+        Some(person) => super::comments::drafts_of(db, person, c.id).await?,
+        None => Vec::new(),
+    };
+    Ok(ChapterView {
+        summary: summary(&c, &view.time_zone),
+        version: view.version,
+        sections: view.sections.clone(),
+        comments: view.comments.clone(),
+        previous: view.previous.clone(),
+        next: view.next.clone(),
+        may: permissions(actor, &c, access),
+        drafts,
+    })
+}
+
+/// Builds the reader's view of one chapter from the database, at `c`'s revision.
+async fn chapter_view(
+    state: &super::AppState,
+    actor: &Actor,
+    c: &consultation::Model,
+    access: Access,
+    anchor: &str,
+) -> Result<super::chapter_cache::Chapter, AppError> {
+    let db = &state.db;
+    // Read after the consultation (not taken from the actor), so it is at least as new as
+    // the revision the view is kept under.
     let time_zone = time_zone(db, c.council_id).await?;
     let version = latest_published(db, c.id)
         .await?
@@ -338,7 +392,7 @@ pub async fn chapter(
         .collect();
     let anchors: Vec<String> = mine.iter().map(|s| s.anchor.clone()).collect();
     let comments =
-        super::comments::for_anchors(state, actor, &c, access, &time_zone, &anchors, &mine).await?;
+        super::comments::for_anchors(state, actor, c, access, &time_zone, &anchors, &mine).await?;
     let mut counts: BTreeMap<&str, i32> = BTreeMap::new();
     for view in &comments {
         if view.status == CommentStatus::Visible
@@ -357,19 +411,14 @@ pub async fn chapter(
             )
         })
         .collect();
-    let drafts = match actor.person() {
-        Some(person) => super::comments::drafts_of(db, person, c.id).await?,
-        None => Vec::new(),
-    };
-    Ok(ChapterView {
-        summary: summary(&c, &time_zone),
+    Ok(super::chapter_cache::Chapter {
+        revision: c.revision,
+        time_zone,
         version: version.number,
         sections,
         comments,
         previous,
         next,
-        may: permissions(actor, &c, access),
-        drafts,
     })
 }
 
@@ -451,6 +500,7 @@ pub async fn create(
         reminder_sent_at: Set(None),
         opened_at: Set(None),
         closed_at: Set(None),
+        revision: Set(0),
     })
     .exec_without_returning(&txn)
     .await?;

@@ -33,7 +33,14 @@ pub async fn page_context(
     actor: &Actor,
     demo: bool,
 ) -> Result<PageContext, AppError> {
-    let council = current(db, actor).await?.map(|c| summary(&c));
+    // The actor already carries their council's name; only visitors need a query.
+    let council = match actor {
+        Actor::Person(p) => Some(CouncilSummary {
+            id: p.council_id,
+            name: p.council_name.clone(),
+        }),
+        Actor::Anonymous => current(db, actor).await?.map(|c| summary(&c)),
+    };
     let viewer = match actor {
         Actor::Anonymous => None,
         Actor::Person(p) => Some(ViewerSummary {

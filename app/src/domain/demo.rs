@@ -106,6 +106,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedOutcome, AppError> {
         reminder_sent_at: Set(None),
         opened_at: Set(Some(now)),
         closed_at: Set(None),
+        revision: Set(0),
     }
     .insert(&txn)
     .await?;

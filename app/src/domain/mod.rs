@@ -6,6 +6,7 @@
 pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod chapter_cache;
 pub mod comments;
 pub mod consultations;
 pub mod councils;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub limits: Arc<limits::Limits>,
     /// Wakes the mail worker when a mail is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
+    /// Readers' chapter views of this process.
+    pub chapters: chapter_cache::ChapterCache,
 }
 
 impl From<sea_orm::DbErr> for crate::model::AppError {

@@ -21,6 +21,9 @@ pub struct Model {
     pub reminder_sent_at: Option<DateTimeUtc>,
     pub opened_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
+    /// Moved by database triggers on every change a reader would see (see the migration
+    /// `m20261129_000006_revision`); cached views are valid while it is unchanged.
+    pub revision: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

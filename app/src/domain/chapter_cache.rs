@@ -1,0 +1,121 @@
+//! Readers' chapter views, kept in this process while their consultation is unchanged.
+//!
+//! Reading a chapter is by far the most frequent request, and its view (sections, threads,
+//! names, answers, word diffs) costs most of a page's queries and work. Every change a reader
+//! could see moves the consultation's `revision` (database triggers, migration
+//! `m20261129_000006_revision`, in the same transaction as the change), and a cached view is
+//! used only under the revision it was built at. The revision is read with the consultation on
+//! every request (that read also checks access), so a view is never staler than the database,
+//! in any number of processes.
+//!
+//! A view depends on who reads it (their own comments, hidden ones shown to their author and
+//! to staff), so it is kept per reader; what depends on the time (may one still comment, the
+//! phase) and the reader's saved drafts are worked out afresh on every request.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use crate::model::comment::CommentView;
+use crate::model::consultation::SectionView;
+
+/// How much the cache may hold, roughly, in bytes of text.
+const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A view nobody has read for this long is dropped.
+const IDLE: Duration = Duration::from_secs(30 * 60);
+
+/// Whose view of which chapter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    /// The consultation.
+    pub consultation: Uuid,
+    /// The chapter's anchor.
+    pub anchor: String,
+    /// The reader.
+    pub reader: Option<Uuid>,
+    /// Whether the reader runs the consultation (sees hidden comments).
+    pub manage: bool,
+}
+
+/// The reader-specific, time-independent part of a chapter view.
+#[derive(Debug)]
+pub struct Chapter {
+    /// The consultation's revision the view was built at.
+    pub revision: i64,
+    /// The council's time zone at that revision (times in the view are in it).
+    pub time_zone: String,
+    /// The version shown.
+    pub version: i32,
+    /// The chapter's sections.
+    pub sections: Vec<SectionView>,
+    /// Its comments, threaded.
+    pub comments: Vec<CommentView>,
+    /// The previous chapter (anchor, title).
+    pub previous: Option<(String, String)>,
+    /// The next chapter (anchor, title).
+    pub next: Option<(String, String)>,
+}
+
+impl Chapter {
+    /// Roughly how many bytes the view holds (its texts), for the cache's bound.
+    fn weight(&self) -> u32 {
+        let sections: usize = self
+            .sections
+            .iter()
+            .map(|s| s.body.len() + s.heading.len() + s.anchor.len() + 128)
+            .sum();
+        let comments: usize = self
+            .comments
+            .iter()
+            .map(|c| {
+                c.body_html.len()
+                    + c.quote.as_ref().map_or(0, String::len)
+                    + c.own_fields
+                        .as_ref()
+                        .map_or(0, |f| f.body.len() + f.proposal.len())
+                    + c.response.as_ref().map_or(0, |r| r.explanation.len())
+                    + c.proposal.as_ref().map_or(0, |p| p.len() * 48)
+                    + 256
+            })
+            .sum();
+        u32::try_from(sections + comments).unwrap_or(u32::MAX)
+    }
+}
+
+/// The cache. Cheap to clone (shared).
+#[derive(Clone)]
+pub struct ChapterCache(moka::sync::Cache<Key, Arc<Chapter>>);
+
+impl std::fmt::Debug for ChapterCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChapterCache")
+            .field("entries", &self.0.entry_count())
+            .finish()
+    }
+}
+
+impl Default for ChapterCache {
+    fn default() -> Self {
+        Self(
+            moka::sync::Cache::builder()
+                .max_capacity(CAPACITY_BYTES)
+                .weigher(|_: &Key, v: &Arc<Chapter>| v.weight())
+                .time_to_idle(IDLE)
+                .build(),
+        )
+    }
+}
+
+impl ChapterCache {
+    /// The view kept for `key`, if it was built at `revision`.
+    pub fn get(&self, key: &Key, revision: i64) -> Option<Arc<Chapter>> {
+        self.0.get(key).filter(|c| c.revision == revision)
+    }
+
+    /// Keeps a view.
+    pub fn put(&self, key: Key, chapter: Arc<Chapter>) {
+        self.0.insert(key, chapter);
+    }
+}
