@@ -13,6 +13,10 @@ mod routes;
 
 pub use routes::PLAIN_ROUTES;
 
+/// The memory allocator the `roundtable` binary (and the benchmark) installs: mimalloc, which
+/// serves the many small allocations of page rendering without glibc's arena locks.
+pub use mimalloc::MiMalloc as Allocator;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -269,6 +273,7 @@ pub fn app_state(
         limits: Arc::new(domain::limits::Limits::default()),
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         chapters: domain::chapter_cache::ChapterCache::default(),
+        rendered: domain::chapter_cache::RenderedCache::default(),
     }
 }
 

@@ -7,6 +7,9 @@ use roundtable_server::cli::{AuditCommand, Cli, Command, CouncilCommand};
 use roundtable_server::config::{Config, LogFormat, MailTransport, Sources};
 use roundtable_server::{Server, StartError, app_state, open_database, operator, shutdown_signal};
 
+#[global_allocator]
+static ALLOCATOR: roundtable_server::Allocator = roundtable_server::Allocator;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = Sources::from_env(cli.config.as_deref()).and_then(|mut sources| {

@@ -6,6 +6,9 @@
 //! clients on loopback, in the same process as the server (they share its two cores, so the
 //! figures are a floor). Measures the chapter view (10 paragraphs, 100 comments, rendered on
 //! the server), the whole-draft view, posting comments, and the chapter page's gzipped size.
+//! Where `wrk` (Debian's package) is installed, the two reading views are measured a second
+//! time with it as the load generator: a separate process written in C, so the server is
+//! measured rather than the Rust HTTP clients beside it (they still share the two cores).
 //! Prints a Markdown table; `tests/benches/RESULTS.md` keeps the committed results.
 
 use std::sync::Arc;
@@ -180,6 +183,47 @@ fn figures(mut latencies: Vec<Duration>, failed: usize, elapsed: Duration) -> Fi
     }
 }
 
+/// Runs `wrk` with [`CLIENTS`] connections on two threads for [`RUN`] against `url` as the
+/// reader of `cookie`; `None` when wrk is not installed or its output is not understood.
+fn wrk(url: &str, cookie: &str) -> Option<Figures> {
+    let out = std::process::Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{CLIENTS}"),
+            &format!("-d{}s", RUN.as_secs()),
+        ])
+        .args(["--latency", "-H", &format!("cookie: {cookie}")])
+        .args(["-H", "accept: text/html", url])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // wrk prints e.g. "     99%   20.01ms" and "Requests/sec:   1234.56".
+    let millis = |v: &str| -> Option<f64> {
+        let (number, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic())?);
+        let n: f64 = number.parse().ok()?;
+        Some(match unit {
+            "us" => n / 1000.0,
+            "ms" => n,
+            "s" => n * 1000.0,
+            _ => return None,
+        })
+    };
+    let field = |prefix: &str| {
+        text.lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(prefix).map(str::trim).map(str::to_owned))
+    };
+    let failed = field("Non-2xx or 3xx responses:")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    Some(Figures {
+        rps: field("Requests/sec:")?.parse().ok()?,
+        p50: millis(&field("50%")?)?,
+        p99: millis(&field("99%")?)?,
+        failed,
+    })
+}
+
 /// Runs `request` from [`CLIENTS`] tasks for [`RUN`] after [`WARM_UP`].
 async fn load<F, Fut>(request: F) -> Figures
 where
@@ -224,6 +268,10 @@ where
     }
     figures(all, failed, elapsed)
 }
+
+// The server's allocator, as in the `roundtable` binary.
+#[global_allocator]
+static ALLOCATOR: roundtable_server::Allocator = roundtable_server::Allocator;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -415,8 +463,25 @@ async fn bench() {
         "the chapter page shows its 100 comments"
     );
 
-    let chapter_figures = load(get(chapter_path.clone())).await;
-    let whole_figures = load(get(format!("/consultations/{id}"))).await;
+    // `ROUNDTABLE_BENCH_ONLY=chapter` (or `whole`, `post`) runs one row, e.g. under a profiler.
+    let only = std::env::var("ROUNDTABLE_BENCH_ONLY").ok();
+    let runs = |row: &str| only.as_deref().is_none_or(|o| o == row);
+    let skipped = || Figures {
+        rps: 0.0,
+        p50: 0.0,
+        p99: 0.0,
+        failed: 0,
+    };
+    let chapter_figures = if runs("chapter") {
+        load(get(chapter_path.clone())).await
+    } else {
+        skipped()
+    };
+    let whole_figures = if runs("whole") {
+        load(get(format!("/consultations/{id}"))).await
+    } else {
+        skipped()
+    };
     let poster = {
         let (client, url) = (client.clone(), format!("{base}/fn/comments/post"));
         let cookies: Vec<String> = {
@@ -456,7 +521,23 @@ async fn bench() {
             }
         }
     };
-    let post_figures = load(poster).await;
+    // wrk blocks; it runs off the runtime so both workers keep serving.
+    let wrk_on = |path: String, row: &str| {
+        let (url, cookie, run) = (format!("{base}{path}"), reader.clone(), runs(row));
+        tokio::task::spawn_blocking(move || if run { wrk(&url, &cookie) } else { None })
+    };
+    let with_wrk = (
+        wrk_on(chapter_path.clone(), "chapter").await.ok().flatten(),
+        wrk_on(format!("/consultations/{id}"), "whole")
+            .await
+            .ok()
+            .flatten(),
+    );
+    let post_figures = if runs("post") {
+        load(poster).await
+    } else {
+        skipped()
+    };
 
     println!("\n## Consultation benchmark (SQLite, {CLIENTS} clients, {RUN:?} per run)\n");
     println!("Seeded 1,000 comments through the domain in {seeded:.1?}.\n");
@@ -474,6 +555,17 @@ async fn bench() {
             "| {what} | {:.0} | {:.1} | {:.1} | {} |",
             f.rps, f.p50, f.p99, f.failed
         );
+    }
+    for (what, f) in [
+        ("chapter view, load from wrk", &with_wrk.0),
+        ("whole draft, load from wrk", &with_wrk.1),
+    ] {
+        if let Some(f) = f {
+            println!(
+                "| {what} | {:.0} | {:.1} | {:.1} | {} |",
+                f.rps, f.p50, f.p99, f.failed
+            );
+        }
     }
     println!(
         "\nChapter page: {gzipped} bytes gzipped ({} bytes uncompressed); {per_page} SQL statements.",

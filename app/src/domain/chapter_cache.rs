@@ -18,7 +18,8 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use crate::model::comment::CommentView;
-use crate::model::consultation::SectionView;
+use crate::model::consultation::{ChapterView, Permissions, Phase, SectionView};
+use crate::model::ids::PersonId;
 
 /// How much the cache may hold, roughly, in bytes of text.
 const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
@@ -49,9 +50,9 @@ pub struct Chapter {
     /// The version shown.
     pub version: i32,
     /// The chapter's sections.
-    pub sections: Vec<SectionView>,
+    pub sections: Arc<Vec<SectionView>>,
     /// Its comments, threaded.
-    pub comments: Vec<CommentView>,
+    pub comments: Arc<Vec<CommentView>>,
     /// The previous chapter (anchor, title).
     pub previous: Option<(String, String)>,
     /// The next chapter (anchor, title).
@@ -117,5 +118,76 @@ impl ChapterCache {
     /// Keeps a view.
     pub fn put(&self, key: Key, chapter: Arc<Chapter>) {
         self.0.insert(key, chapter);
+    }
+}
+
+/// Everything a rendered chapter depends on: the reader's view at a revision, and what the
+/// page shows around it that the revision does not cover (the consultation's title and phase,
+/// what the reader may do now, the language).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RenderedKey {
+    consultation: Uuid,
+    anchor: String,
+    reader: Option<PersonId>,
+    revision: i64,
+    version: i32,
+    title: String,
+    phase: Phase,
+    may: Permissions,
+    locale: String,
+}
+
+impl RenderedKey {
+    /// The key of `view` rendered in `locale`. `None` when the page shows more than the
+    /// view (kept texts of the reader): such pages are rendered every time.
+    pub fn of(view: &ChapterView, locale: &str) -> Option<Self> {
+        if !view.drafts.is_empty() {
+            return None;
+        }
+        Some(Self {
+            consultation: view.summary.id.0,
+            anchor: view.sections.first()?.chapter.clone(),
+            reader: view.reader,
+            revision: view.revision,
+            version: view.version,
+            title: view.summary.title.clone(),
+            phase: view.summary.phase,
+            may: view.may,
+            locale: locale.to_owned(),
+        })
+    }
+}
+
+/// Rendered chapters (HTML), kept while their key holds. The key carries the revision, so a
+/// change makes the old entries unreachable; they age out.
+#[derive(Clone)]
+pub struct RenderedCache(moka::sync::Cache<RenderedKey, Arc<str>>);
+
+impl std::fmt::Debug for RenderedCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderedCache")
+            .field("entries", &self.0.entry_count())
+            .finish()
+    }
+}
+
+impl Default for RenderedCache {
+    fn default() -> Self {
+        Self(
+            moka::sync::Cache::builder()
+                .max_capacity(CAPACITY_BYTES)
+                .weigher(|k: &RenderedKey, v: &Arc<str>| {
+                    u32::try_from(v.len() + k.title.len() + 256).unwrap_or(u32::MAX)
+                })
+                .time_to_idle(IDLE)
+                .build(),
+        )
+    }
+}
+
+impl RenderedCache {
+    /// The HTML kept for `key`, or `render`ed now and kept.
+    pub fn get_or_render(&self, key: RenderedKey, render: impl FnOnce() -> String) -> Arc<str> {
+        self.0.get_with(key, || Arc::from(render()))
     }
 }

@@ -350,6 +350,8 @@ pub async fn chapter(
         next: view.next.clone(),
         may: permissions(actor, &c, access),
         drafts,
+        reader: actor.person(),
+        revision: view.revision,
     })
 }
 
@@ -415,8 +417,8 @@ async fn chapter_view(
         revision: c.revision,
         time_zone,
         version: version.number,
-        sections,
-        comments,
+        sections: std::sync::Arc::new(sections),
+        comments: std::sync::Arc::new(comments),
         previous,
         next,
     })

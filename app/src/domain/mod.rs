@@ -64,6 +64,8 @@ pub struct AppState {
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// Readers' chapter views of this process.
     pub chapters: chapter_cache::ChapterCache,
+    /// Readers' rendered chapters of this process.
+    pub rendered: chapter_cache::RenderedCache,
 }
 
 impl From<sea_orm::DbErr> for crate::model::AppError {

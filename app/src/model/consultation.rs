@@ -18,7 +18,7 @@ code_enum!(
 );
 
 /// The phases a consultation moves through, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Being prepared by the secretariat; only staff see it.
@@ -111,7 +111,7 @@ pub struct SectionView {
 }
 
 /// What the reader may do on a consultation.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Permissions {
     /// May post comments now (signed in, may read, phase open and not past the close time).
     pub comment: bool,
@@ -143,10 +143,10 @@ pub struct ChapterView {
     pub summary: ConsultationSummary,
     /// The version shown.
     pub version: i32,
-    /// The sections of this chapter, in reading order.
-    pub sections: Vec<SectionView>,
+    /// The sections of this chapter, in reading order (shared with the server's kept view).
+    pub sections: std::sync::Arc<Vec<SectionView>>,
     /// Comments on these sections (threads: replies follow their parent), in order.
-    pub comments: Vec<CommentView>,
+    pub comments: std::sync::Arc<Vec<CommentView>>,
     /// The previous and next chapter (anchor, title), for moving through the draft.
     pub previous: Option<(String, String)>,
     /// See `previous`.
@@ -155,6 +155,11 @@ pub struct ChapterView {
     pub may: Permissions,
     /// The reader's saved, unposted comment texts: (slot, fields).
     pub drafts: Vec<(String, super::comment::CommentFields)>,
+    /// The reader (the server keeps rendered chapters per reader).
+    pub reader: Option<super::ids::PersonId>,
+    /// The consultation's revision this view shows: equal revisions, equal views for a
+    /// reader (the server keeps rendered chapters under it).
+    pub revision: i64,
 }
 
 /// The create / edit form of a consultation, as typed.

@@ -247,12 +247,31 @@ pub fn ChapterPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match chapter.await {
-                    Ok(view) => view! { <div class="chapter-page"><Chapter view/></div> }.into_any(),
+                    Ok(view) => view! { <div class="chapter-page" inner_html=chapter_html(view)/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// The chapter as HTML. It is rendered once per reader, revision and language and then kept
+/// (the page's costliest part; see `domain::chapter_cache`), except when the page opens a box
+/// or holds kept text. Kept or not, it goes through this one path, so both are the same HTML.
+fn chapter_html(view: ChapterView) -> std::sync::Arc<str> {
+    use leptos::tachys::view::RenderHtml;
+    let render = |view: ChapterView| view! { <Chapter view/> }.to_html();
+    #[cfg(feature = "ssr")]
+    {
+        use leptos_i18n::Locale as _;
+        let locale = use_i18n().get_locale_untracked();
+        let key = crate::domain::chapter_cache::RenderedKey::of(&view, locale.as_str())
+            .filter(|_| !Opened::from_query().any());
+        if let (Some(key), Some(state)) = (key, use_context::<crate::domain::AppState>()) {
+            return state.rendered.get_or_render(key, move || render(view));
+        }
+    }
+    std::sync::Arc::from(render(view))
 }
 
 /// Which box the address asks to open (`?on=`, `?reply=`, `?edit=`, `?hide=`), and the words
@@ -267,6 +286,16 @@ struct Opened {
 }
 
 impl Opened {
+    /// Whether the address asks for anything.
+    #[cfg(feature = "ssr")]
+    fn any(&self) -> bool {
+        self.on.is_some()
+            || self.reply.is_some()
+            || self.edit.is_some()
+            || self.hide.is_some()
+            || self.quote.is_some()
+    }
+
     fn from_query() -> Self {
         let query = use_query_map();
         let query = query.read_untracked();
@@ -306,7 +335,7 @@ fn Chapter(view: ChapterView) -> impl IntoView {
     // Per section, keeping the thread order.
     let mut comments: std::collections::HashMap<SectionId, Vec<CommentView>> =
         std::collections::HashMap::new();
-    for c in view.comments {
+    for c in view.comments.iter().cloned() {
         comments.entry(c.section).or_default().push(c);
     }
     let pager = move |link: Option<(String, String)>, next: bool| {
@@ -322,7 +351,7 @@ fn Chapter(view: ChapterView) -> impl IntoView {
     };
     let closed_note = (view.summary.phase == Phase::Open && !may.comment && !may.manage)
         .then(|| view! { <p class="notice">{t!(i18n, consultation.not_commenting)}</p> });
-    let sections = view.sections.into_iter().map(|s| {
+    let sections = view.sections.iter().cloned().map(|s| {
         let section = s.id.to_string();
         let on_this = comments.remove(&s.id).unwrap_or_default();
         let count = on_this.iter().filter(|c| c.status == CommentStatus::Visible).count();
