@@ -303,11 +303,16 @@ async fn bench() {
     );
     sources.set("ROUNDTABLE_SITE_ROOT", site);
     let config = Config::from_sources(&sources).expect("configuration");
-    let statements = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    // The statements run, recorded only while one page is fetched (below) and printed.
+    let recording = Arc::new(AtomicBool::new(false));
+    let statements = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let observer: roundtable_server::QueryObserver = {
-        let statements = std::sync::Arc::clone(&statements);
-        std::sync::Arc::new(move |_: &sea_orm::metric::Info<'_>| {
-            statements.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (statements, recording) = (Arc::clone(&statements), Arc::clone(&recording));
+        Arc::new(move |info: &sea_orm::metric::Info<'_>| {
+            if recording.load(Ordering::Relaxed) {
+                let sql: String = info.statement.sql.chars().take(60).collect();
+                statements.lock().expect("statements").push(sql);
+            }
         })
     };
     let server = Server::build_observed(config, Some(observer))
@@ -443,7 +448,7 @@ async fn bench() {
         .expect("page");
     assert_eq!(page.status(), 200);
     let gzipped = page.bytes().await.expect("bytes").len();
-    let before = statements.load(std::sync::atomic::Ordering::Relaxed);
+    recording.store(true, Ordering::Relaxed);
     let plain = client
         .get(format!("{base}{chapter_path}"))
         .header("cookie", &reader)
@@ -456,7 +461,12 @@ async fn bench() {
         .expect("text");
     // Background jobs may add one now and then; the figure is printed, not asserted (the
     // integration tests assert it).
-    let per_page = statements.load(std::sync::atomic::Ordering::Relaxed) - before;
+    recording.store(false, Ordering::Relaxed);
+    let run: Vec<String> = statements.lock().expect("statements").clone();
+    // `ROUNDTABLE_BENCH_PAGE=file` keeps the chapter page, to look at what it sends.
+    if let Ok(file) = std::env::var("ROUNDTABLE_BENCH_PAGE") {
+        std::fs::write(file, &plain).expect("page written");
+    }
     assert_eq!(
         plain.matches("class=\"comment depth-").count(),
         100,
@@ -568,7 +578,12 @@ async fn bench() {
         }
     }
     println!(
-        "\nChapter page: {gzipped} bytes gzipped ({} bytes uncompressed); {per_page} SQL statements.",
-        plain.len()
+        "\nChapter page: {gzipped} bytes gzipped ({} bytes uncompressed); {} SQL statements:\n{}",
+        plain.len(),
+        run.len(),
+        run.iter()
+            .map(|sql| format!("- `{sql}…`"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

@@ -784,6 +784,8 @@ db_tests! {
                 assert_eq!(w.call(&w.staff, "/fn/comments/hide", &[("comment", cid), ("reason", "off_topic"), ("note", "")]).await.status(), 200);
             }
         }
+        // Posting on that section used up the reader's kept text; keep some again.
+        assert_eq!(w.call(reader, "/fn/comments/draft", &[("consultation", &id), ("slot", &format!("section:{later}")), ("fields[body]", "Half written")]).await.status(), 200);
         let many_built = (w.queries_for(reader, &part1).await, w.queries_for(reader, &part2).await);
         let many_kept = (w.queries_for(reader, &part1).await, w.queries_for(reader, &part2).await);
         let many_whole = w.queries_for(reader, &whole).await;
@@ -797,12 +799,42 @@ db_tests! {
         // however many server functions the page calls), consultation, council time zone,
         // version, sections, comments, names, answers, change links, kept drafts.
         assert!(small_built.0 <= 11, "a chapter page runs {} statements", small_built.0);
-        // Kept: session, actor, consultation (its revision says the kept view is current),
-        // kept drafts.
-        assert_eq!(small_kept, (4, 4), "a chapter page read again runs 4 statements");
-        // And the page did show them all.
+        // Kept: session, actor (which also tells whether the person keeps any text),
+        // consultation (its revision says the kept view is current), and only for a reader
+        // who keeps text, their kept texts.
+        assert_eq!(small_kept, (4, 4), "a chapter page read again by a reader with kept text runs 4 statements");
+        let plain = &w.members[2].1;
+        let _warm = w.queries_for(plain, &part2).await;
+        assert_eq!(w.queries_for(plain, &part2).await, 3, "a chapter page read again by a reader without kept text runs 3 statements");
+        // And the page did show them all, and the reader's kept text.
         let (_, html) = w.page(reader, &part2).await;
         assert!(html.matches("class=\"comment ").count() > 40, "the chapter shows its comments");
+        assert!(html.contains("Half written"), "the reader's kept text is on the page");
+    }
+
+    async fn reading_a_chapter_writes_nothing(db) {
+        use roundtable_app::domain::entities::session;
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (_, chapter) = w.section(&id, "Housing", "1.").await;
+        let path = format!("/consultations/{id}/part/{chapter}");
+        let reader = &w.members[0].1;
+        // The first read may keep the session alive (a write at most once a minute).
+        assert_eq!(w.page(reader, &path).await.0, 200);
+        let rows = || async {
+            session::Entity::find()
+                .all(&w.app.db)
+                .await
+                .expect("sessions")
+                .into_iter()
+                .map(|s| (s.id_hash, s.data, s.expires_at))
+                .collect::<Vec<_>>()
+        };
+        let before = rows().await;
+        for _ in 0..3 {
+            assert_eq!(w.page(reader, &path).await.0, 200);
+        }
+        assert_eq!(rows().await, before, "reading the chapter again wrote the session");
     }
 
     async fn a_readers_kept_chapter_follows_every_change(db) {

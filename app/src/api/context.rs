@@ -158,9 +158,10 @@ pub(crate) async fn take_stash<T: serde::de::DeserializeOwned>(
     session: &Session,
     form: &str,
 ) -> Option<T> {
-    session
-        .remove(&format!("stash:{form}"))
-        .await
-        .ok()
-        .flatten()
+    let key = format!("stash:{form}");
+    // Looked at first: removing marks the session changed even when the key is absent, and
+    // a changed session is written back, which would make every page read a write.
+    let kept = session.get_value(&key).await.ok().flatten()?;
+    let _ = session.remove_value(&key).await;
+    serde_json::from_value(kept).ok()
 }

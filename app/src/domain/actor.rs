@@ -2,13 +2,14 @@
 
 use std::collections::BTreeSet;
 
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType, QueryFilter,
     QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
-use super::entities::{council, membership, person};
+use super::entities::{comment_draft, council, membership, person};
 use crate::model::AppError;
 use crate::model::ids::{CouncilId, PersonId};
 use crate::model::viewer::Role;
@@ -72,6 +73,9 @@ pub struct PersonActor {
     pub waiting_roles: BTreeSet<Role>,
     /// Whether this session passed the second factor.
     pub second_factor: bool,
+    /// Whether the person has kept comment text anywhere (read with the roles, so a page
+    /// without kept text needs no query to learn that).
+    pub has_comment_drafts: bool,
 }
 
 /// One role of the signed-in person, with the person's and the council's shown fields.
@@ -82,6 +86,7 @@ struct RoleRow {
     disabled_at: Option<chrono::DateTime<chrono::Utc>>,
     council_name: String,
     time_zone: String,
+    has_comment_drafts: bool,
 }
 
 /// The acting user of one request.
@@ -109,6 +114,14 @@ impl Actor {
         // One statement: the person's usable roles in the council, with what every page
         // shows of the person and the council. No row: unknown person, no role, or all
         // suspended.
+        let drafts = Query::select()
+            .expr(Expr::val(1))
+            .from(comment_draft::Entity)
+            .and_where(
+                Expr::col((comment_draft::Entity, comment_draft::Column::PersonId))
+                    .eq(auth.person_id.0),
+            )
+            .to_owned();
         let rows = membership::Entity::find()
             .select_only()
             .column(membership::Column::Role)
@@ -116,6 +129,7 @@ impl Actor {
             .column_as(person::Column::DisabledAt, "disabled_at")
             .column_as(council::Column::Name, "council_name")
             .column_as(council::Column::TimeZone, "time_zone")
+            .expr_as(Expr::exists(drafts), "has_comment_drafts")
             .join(
                 JoinType::InnerJoin,
                 membership::Entity::belongs_to(person::Entity)
@@ -142,10 +156,11 @@ impl Actor {
         if first.disabled_at.is_some() {
             return Ok(Self::Anonymous);
         }
-        let (display_name, council_name, time_zone) = (
+        let (display_name, council_name, time_zone, has_comment_drafts) = (
             first.display_name.clone(),
             first.council_name.clone(),
             first.time_zone.clone(),
+            first.has_comment_drafts,
         );
         let held: BTreeSet<Role> = rows
             .iter()
@@ -166,6 +181,7 @@ impl Actor {
             roles,
             waiting_roles,
             second_factor: auth.second_factor,
+            has_comment_drafts,
         }))
     }
 
@@ -175,6 +191,11 @@ impl Actor {
             Self::Anonymous => None,
             Self::Person(p) => Some(p.person_id),
         }
+    }
+
+    /// Whether the person had kept comment text anywhere when the request began.
+    pub fn has_comment_drafts(&self) -> bool {
+        matches!(self, Self::Person(p) if p.has_comment_drafts)
     }
 
     /// The council this actor acts in, if signed in.
@@ -219,6 +240,7 @@ mod tests {
             roles: roles.iter().copied().collect(),
             waiting_roles: BTreeSet::new(),
             second_factor: true,
+            has_comment_drafts: false,
         })
     }
 

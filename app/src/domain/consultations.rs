@@ -337,9 +337,12 @@ pub async fn chapter(
             view
         }
     };
+    // Most readers keep no text; the actor already knows, so they need no query for it.
     let drafts = match actor.person() {
-        Some(person) => super::comments::drafts_of(db, person, c.id).await?,
-        None => Vec::new(),
+        Some(person) if actor.has_comment_drafts() => {
+            super::comments::drafts_of(db, person, c.id).await?
+        }
+        _ => Vec::new(),
     };
     Ok(ChapterView {
         summary: summary(&c, &view.time_zone),

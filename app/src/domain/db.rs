@@ -50,9 +50,29 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     } else {
         options.max_connections(20).min_connections(1);
     }
-    Database::connect(options)
+    let db = Database::connect(options)
         .await
-        .map_err(ConnectError::Connect)
+        .map_err(ConnectError::Connect)?;
+    if is_sqlite && !sqlite_plans_are_stable(&db).await.unwrap_or(false) {
+        // Works, but re-prepares statements with a bound LIMIT on every run.
+        tracing::warn!("SQLite built without ENABLE_QPSG (see .cargo/config.toml): slower reads");
+    }
+    Ok(db)
+}
+
+/// Whether the bundled SQLite keeps its query plans whatever values are bound
+/// (`SQLITE_ENABLE_QPSG`, set in `.cargo/config.toml`).
+pub async fn sqlite_plans_are_stable(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "PRAGMA compile_options",
+        ))
+        .await?;
+    Ok(rows.iter().any(|row| {
+        row.try_get_by_index::<String>(0)
+            .is_ok_and(|o| o == "ENABLE_QPSG")
+    }))
 }
 
 /// Whether the database answers a trivial query (for `/readyz`).
@@ -94,5 +114,14 @@ mod tests {
         );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(sqlite_path("postgres://x/y"), None);
+    }
+
+    #[tokio::test]
+    async fn sqlite_keeps_its_plans_whatever_is_bound() {
+        let db = connect("sqlite::memory:").await.expect("opens");
+        assert!(
+            sqlite_plans_are_stable(&db).await.expect("reads"),
+            "SQLite must be built with ENABLE_QPSG (LIBSQLITE3_FLAGS in .cargo/config.toml)"
+        );
     }
 }
