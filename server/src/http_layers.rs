@@ -106,6 +106,20 @@ async fn return_to_referer(
     next.run(req).await
 }
 
+/// Runs a Leptos request in its own task, so that a client leaving does not drop a page half
+/// rendered. Leptos cleans a page's reactive owner up when it is dropped, and its Suspense
+/// effect can still run afterwards on the disposed values (panics in the benchmark when wrk
+/// closed its connections). A render that finishes pauses those effects first
+/// (`app::pause_effects_once_rendered`). A panic in the task is a 500, as `CatchPanicLayer`
+/// makes it elsewhere.
+pub(crate) async fn finish_without_the_client(req: Request, next: Next) -> Response {
+    use tracing::Instrument as _;
+    match tokio::spawn(next.run(req).in_current_span()).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
 /// Server functions answer every error with 500; this gives each error code its own status
 /// (`AppError::status`): 400 for malformed arguments, 404, 403, … — 500 only for real faults.
 pub(crate) async fn server_fn_status(req: Request, next: Next) -> Response {

@@ -7,6 +7,9 @@ use roundtable_server::cli::{AuditCommand, Cli, Command, CouncilCommand};
 use roundtable_server::config::{Config, LogFormat, MailTransport, Sources};
 use roundtable_server::{Server, StartError, app_state, open_database, operator, shutdown_signal};
 
+/// How long the runtime waits for its last tasks at exit, after the server has stopped.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 #[global_allocator]
 static ALLOCATOR: roundtable_server::Allocator = roundtable_server::Allocator;
 
@@ -36,10 +39,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(
+    let outcome = runtime.block_on(run(
         cli.command.unwrap_or(Command::Serve { demo: false }),
         config,
-    )) {
+    ));
+    // Dropping the runtime waits for every task. A page render that a client left can still be
+    // running, and reactive_graph 0.2 can deadlock a worker when a request's owners are dropped
+    // under it (seen once, at the end of a benchmark); the process must exit all the same.
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("roundtable: {err}");

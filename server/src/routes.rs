@@ -69,6 +69,9 @@ pub(crate) fn router(
             LeptosOptions,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn(
+            http_layers::finish_without_the_client,
+        ))
         .with_state(leptos_options);
 
     let plain = Router::new()

@@ -12,7 +12,7 @@
 //! Prints a Markdown table; `tests/benches/RESULTS.md` keeps the committed results.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use roundtable_app::domain::crypto::Purpose;
@@ -183,17 +183,37 @@ fn figures(mut latencies: Vec<Duration>, failed: usize, elapsed: Duration) -> Fi
     }
 }
 
-/// Runs `wrk` with [`CLIENTS`] connections on two threads for [`RUN`] against `url` as the
-/// reader of `cookie`; `None` when wrk is not installed or its output is not understood.
-fn wrk(url: &str, cookie: &str) -> Option<Figures> {
+/// Runs `wrk` with [`CLIENTS`] connections on two threads for [`RUN`] against `url`; each
+/// request reads as the next of `readers` (a Lua script rotates their cookies), as the
+/// in-process clients do. `None` when wrk is not installed or its output is not understood.
+fn wrk(url: &str, readers: &[String]) -> Option<Figures> {
+    let cookies = readers
+        .iter()
+        .map(|c| format!("{c:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Each wrk thread has its own Lua state; the offset keeps the two threads apart.
+    let lua = format!(
+        "local cookies = {{ {cookies} }}\n\
+         local n = 0\n\
+         function setup(thread) thread:set(\"offset\", math.random(#cookies)) end\n\
+         function request()\n\
+           n = n + 1\n\
+           local c = cookies[((n + (offset or 0)) % #cookies) + 1]\n\
+           return wrk.format(nil, nil, {{ [\"cookie\"] = c, [\"accept\"] = \"text/html\" }})\n\
+         end\n"
+    );
+    let script = tempfile::Builder::new().suffix(".lua").tempfile().ok()?;
+    std::fs::write(script.path(), lua).ok()?;
     let out = std::process::Command::new("wrk")
         .args([
             "-t2",
             &format!("-c{CLIENTS}"),
             &format!("-d{}s", RUN.as_secs()),
         ])
-        .args(["--latency", "-H", &format!("cookie: {cookie}")])
-        .args(["-H", "accept: text/html", url])
+        .args(["--latency", "-s"])
+        .arg(script.path())
+        .arg(url)
         .output()
         .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
@@ -273,13 +293,37 @@ where
 #[global_allocator]
 static ALLOCATOR: roundtable_server::Allocator = roundtable_server::Allocator;
 
+/// Panics anywhere in the process (server tasks included) while the benchmark runs: a
+/// panicking task does not fail a request, so the figures alone would not show it.
+/// `[bench]` lines on stderr say when each panic and the wrk runs happened.
+static PANICS: AtomicUsize = AtomicUsize::new(0);
+static BEGAN: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
 fn main() {
+    let report = std::panic::take_hook();
+    let began = *BEGAN.get_or_init(Instant::now);
+    std::panic::set_hook(Box::new(move |info| {
+        PANICS.fetch_add(1, Ordering::Relaxed);
+        eprintln!("[bench] panic {:.1?} after start", began.elapsed());
+        report(info);
+    }));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(bench());
+    // Render tasks of requests wrk left behind may still run; the server binary bounds its
+    // exit the same way.
+    let stopping = Instant::now();
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    if stopping.elapsed() > Duration::from_secs(1) {
+        println!("\nThe runtime did not stop within 5 s (a task was stuck).");
+    }
+    let panics = PANICS.load(Ordering::Relaxed);
+    // Printed with the figures: a panicking server task fails no request, so the table alone
+    // would not show it (RESULTS.md, sixth session).
+    println!("\nPanics during the run: {panics}");
 }
 
 async fn bench() {
@@ -533,9 +577,13 @@ async fn bench() {
     };
     // wrk blocks; it runs off the runtime so both workers keep serving.
     let wrk_on = |path: String, row: &str| {
-        let (url, cookie, run) = (format!("{base}{path}"), reader.clone(), runs(row));
-        tokio::task::spawn_blocking(move || if run { wrk(&url, &cookie) } else { None })
+        let (url, readers, run) = (format!("{base}{path}"), readers.clone(), runs(row));
+        tokio::task::spawn_blocking(move || if run { wrk(&url, &readers) } else { None })
     };
+    eprintln!(
+        "[bench] wrk starts {:.1?} after start",
+        BEGAN.get().map(Instant::elapsed)
+    );
     let with_wrk = (
         wrk_on(chapter_path.clone(), "chapter").await.ok().flatten(),
         wrk_on(format!("/consultations/{id}"), "whole")
