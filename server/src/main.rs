@@ -43,9 +43,9 @@ fn main() -> ExitCode {
         cli.command.unwrap_or(Command::Serve { demo: false }),
         config,
     ));
-    // Dropping the runtime waits for every task. A page render that a client left can still be
-    // running, and reactive_graph 0.2 can deadlock a worker when a request's owners are dropped
-    // under it (seen once, at the end of a benchmark); the process must exit all the same.
+    // Dropping the runtime waits for its worker threads. reactive_graph 0.2 can deadlock a worker
+    // when a request's owners are dropped under it (seen once, at the end of a benchmark); the
+    // process must exit all the same.
     runtime.shutdown_timeout(SHUTDOWN_GRACE);
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -299,12 +299,17 @@ static ALLOCATOR: roundtable_server::Allocator = roundtable_server::Allocator;
 static PANICS: AtomicUsize = AtomicUsize::new(0);
 static BEGAN: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 
+/// Time since the benchmark began, for the `[bench]` lines.
+fn since_start() -> Duration {
+    BEGAN.get_or_init(Instant::now).elapsed()
+}
+
 fn main() {
     let report = std::panic::take_hook();
-    let began = *BEGAN.get_or_init(Instant::now);
+    since_start();
     std::panic::set_hook(Box::new(move |info| {
         PANICS.fetch_add(1, Ordering::Relaxed);
-        eprintln!("[bench] panic {:.1?} after start", began.elapsed());
+        eprintln!("[bench] panic {:.1?} after start", since_start());
         report(info);
     }));
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -580,10 +585,7 @@ async fn bench() {
         let (url, readers, run) = (format!("{base}{path}"), readers.clone(), runs(row));
         tokio::task::spawn_blocking(move || if run { wrk(&url, &readers) } else { None })
     };
-    eprintln!(
-        "[bench] wrk starts {:.1?} after start",
-        BEGAN.get().map(Instant::elapsed)
-    );
+    eprintln!("[bench] wrk starts {:.1?} after start", since_start());
     let with_wrk = (
         wrk_on(chapter_path.clone(), "chapter").await.ok().flatten(),
         wrk_on(format!("/consultations/{id}"), "whole")
