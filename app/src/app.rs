@@ -7,15 +7,15 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::i18n::I18nContextProvider;
-use crate::pages::account::AccountPage;
-use crate::pages::consultation::{ChapterPage, ConsultationPage};
-use crate::pages::council::{AuditLogPage, InvitationsPage, MembersPage};
-use crate::pages::invitation::InvitationPage;
-use crate::pages::manage::{AnswersPage, ManagePage, NewConsultationPage};
-use crate::pages::outcome::{
+use crate::pages::consultations::manage::{AnswersPage, ManagePage, NewConsultationPage};
+use crate::pages::consultations::outcome::{
     DiffPage, OutcomePage, OutcomePrintPage, PublicOutcomePage, PublicOutcomePrintPage,
 };
-use crate::pages::sign_in::{
+use crate::pages::consultations::reading::{ChapterPage, ConsultationPage};
+use crate::pages::identity::account::AccountPage;
+use crate::pages::identity::council::{AuditLogPage, InvitationsPage, MembersPage};
+use crate::pages::identity::invitation::InvitationPage;
+use crate::pages::identity::sign_in::{
     RecoveryCodesPage, SecondFactorPage, SignInLinkPage, SignInPage, SignInSentPage,
 };
 use crate::pages::{demo::DemoPage, home::HomePage, not_found::NotFound};

@@ -5,8 +5,13 @@ use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use roundtable_app::domain::{Actor, AppState, SessionAuth, drafts, outcome};
+use roundtable_app::domain::Actor;
+use roundtable_app::domain::AppState;
+use roundtable_app::domain::consultations::drafts;
+use roundtable_app::domain::consultations::outcome;
+use roundtable_app::domain::identity::session_actor;
 use roundtable_app::model::AppError;
+use roundtable_app::model::consultation::ImportRefusal;
 use roundtable_app::model::ids::ConsultationId;
 use tower_sessions::Session;
 
@@ -15,12 +20,7 @@ use tower_sessions::Session;
 pub(crate) const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
 
 async fn actor(state: &AppState, session: &Session) -> Result<Actor, AppError> {
-    let auth = session
-        .get::<SessionAuth>(SessionAuth::KEY)
-        .await
-        .ok()
-        .flatten();
-    Actor::load(&state.db, auth).await
+    session_actor::actor_of(&state.db, session).await
 }
 
 fn status(error: &AppError) -> StatusCode {
@@ -53,25 +53,25 @@ pub(crate) async fn import(
                 let name = field.file_name().unwrap_or("").to_owned();
                 match field.bytes().await {
                     Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(_) => return refused(&manage, "file_too_large"),
+                    Err(_) => return refused(&manage, ImportRefusal::TooLarge),
                 }
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => return refused(&manage, "file_too_large"),
+            Err(_) => return refused(&manage, ImportRefusal::TooLarge),
         }
     }
     // An empty or missing file is refused by the importer, after the access check.
     let (name, bytes) = file.unwrap_or_default();
     match drafts::import_file(&state, &actor, id, &name, &bytes).await {
         Ok(_) => Redirect::to(&format!("{manage}#pending")).into_response(),
-        Err(AppError::FileRefused { reason }) => refused(&manage, &reason),
+        Err(AppError::FileRefused { reason }) => refused(&manage, reason),
         Err(e) => status(&e).into_response(),
     }
 }
 
-fn refused(manage: &str, reason: &str) -> Response {
-    Redirect::to(&format!("{manage}?import_error={reason}")).into_response()
+fn refused(manage: &str, reason: ImportRefusal) -> Response {
+    Redirect::to(&format!("{manage}?import_error={}", reason.code())).into_response()
 }
 
 fn csv_response(id: ConsultationId, body: String) -> Response {
@@ -139,7 +139,7 @@ pub(crate) async fn go(State(state): State<AppState>, Path(id): Path<String>) ->
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match roundtable_app::domain::notify::target(&state.db, id).await {
+    match roundtable_app::domain::consultations::notify::target(&state.db, id).await {
         Ok(Some(path)) => Redirect::to(&path).into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => status(&e).into_response(),

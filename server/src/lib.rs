@@ -24,8 +24,10 @@ use std::time::Duration;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
-use roundtable_app::domain::session_store::DbSessionStore;
-use roundtable_app::domain::{self, AppState, Settings};
+use roundtable_app::domain;
+use roundtable_app::domain::AppState;
+use roundtable_app::domain::Settings;
+use roundtable_app::domain::identity::sessions::DbSessionStore;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use url::Url;
@@ -40,7 +42,7 @@ pub enum StartError {
     Config(#[from] config::ConfigError),
     /// The database cannot be reached or created.
     #[error("database error: {0}")]
-    Database(#[from] domain::db::ConnectError),
+    Database(#[from] domain::platform::db::ConnectError),
     /// Migrations failed.
     #[error("database migration failed: {0}")]
     Migrate(sea_orm::DbErr),
@@ -87,7 +89,7 @@ impl std::fmt::Debug for Server {
 
 /// Opens the database and applies migrations if configured to.
 pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartError> {
-    let db = domain::db::connect(&config.database_url).await?;
+    let db = domain::platform::db::connect(&config.database_url).await?;
     if config.auto_migrate {
         Migrator::up(&db, None).await.map_err(StartError::Migrate)?;
     }
@@ -131,11 +133,6 @@ impl Server {
         if config.demo && !demo {
             tracing::warn!("demo mode refused: the server is not bound to a loopback address");
         }
-        if demo {
-            domain::demo::seed_if_empty(&db)
-                .await
-                .map_err(|_| StartError::Seed)?;
-        }
         let base_url = match &config.base_url {
             Some(url) => url.clone(),
             None => Url::parse(&format!("http://{local_addr}")).map_err(|_| {
@@ -146,6 +143,11 @@ impl Server {
             })?,
         };
         let state = app_state(&config, db.clone(), &keys, demo, &base_url);
+        if demo {
+            domain::demo::seed_if_empty(&state)
+                .await
+                .map_err(|_| StartError::Seed)?;
+        }
         let leptos_options = LeptosOptions::builder()
             .output_name("roundtable")
             .site_root(config.site_root.to_string_lossy().into_owned())
@@ -228,7 +230,7 @@ impl Server {
 
 /// Deletes expired sessions and forgets recovered rate-limit counters every few minutes
 /// (each process may do it; it is idempotent).
-async fn sweep(store: DbSessionStore, limits: Arc<domain::limits::Limits>) {
+async fn sweep(store: DbSessionStore, limits: Arc<domain::platform::limits::Limits>) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     loop {
         tick.tick().await;
@@ -245,7 +247,7 @@ async fn phase_job(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(30));
     loop {
         tick.tick().await;
-        if let Err(err) = domain::phases::tick(&state, chrono::Utc::now()).await {
+        if let Err(err) = domain::consultations::phases::tick(&state, chrono::Utc::now()).await {
             tracing::warn!(error = %err, "the phase job failed; it runs again shortly");
         }
     }
@@ -269,11 +271,11 @@ pub fn app_state(
             sender_name: config.sender_name(),
             oidc_label: config.oidc.as_ref().map(|o| o.label.clone()),
         }),
-        keyring: Arc::new(domain::crypto::Keyring::new(&raw)),
-        limits: Arc::new(domain::limits::Limits::default()),
+        keyring: Arc::new(domain::platform::crypto::Keyring::new(&raw)),
+        limits: Arc::new(domain::platform::limits::Limits::default()),
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
-        chapters: domain::chapter_cache::ChapterCache::default(),
-        rendered: domain::chapter_cache::RenderedCache::default(),
+        chapters: domain::consultations::chapter_cache::ChapterCache::default(),
+        rendered: domain::consultations::chapter_cache::RenderedCache::default(),
     }
 }
 

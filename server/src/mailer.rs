@@ -1,6 +1,6 @@
 //! The mail worker: sends what the outbox holds, over SMTP (lettre) or into a folder.
 //!
-//! Each process runs one worker. Rows are claimed with a lease (see `domain::mail::claim`), so
+//! Each process runs one worker. Rows are claimed with a lease (see `domain::platform::mail::claim`), so
 //! several processes never send the same row; a failed send is retried with back-off, so a mail
 //! is not lost while the SMTP server is down. The Message-ID is derived from the idempotency key,
 //! so even a resend after a crash mid-send carries the same id and receivers can drop it.
@@ -11,7 +11,7 @@ use std::time::Duration;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use roundtable_app::domain::AppState;
-use roundtable_app::domain::mail::{self, Prepared};
+use roundtable_app::domain::platform::mail::{self, Prepared};
 use sha2::{Digest, Sha256};
 use url::Url;
 use uuid::Uuid;
@@ -92,7 +92,8 @@ impl Transport {
         let domain = from.email.domain().to_owned();
         let message_id = format!(
             "<{}@{domain}>",
-            &roundtable_app::domain::crypto::hex(&Sha256::digest(mail.key.as_bytes()))[..32]
+            &roundtable_app::domain::platform::crypto::hex(&Sha256::digest(mail.key.as_bytes()))
+                [..32]
         );
         let message = Message::builder()
             .from(from.clone())

@@ -96,10 +96,8 @@ async fn run(command: Command, config: Config) -> Result<(), StartError> {
             Ok(())
         }
         Command::SeedDemo => {
-            let mut config = config;
-            config.auto_migrate = true;
-            let db = open_database(&config).await?;
-            match roundtable_app::domain::demo::seed(&db).await {
+            let state = operator_state(config).await?;
+            match roundtable_app::domain::demo::seed(&state).await {
                 Ok(roundtable_app::domain::demo::SeedOutcome::Created) => {
                     say("Demo council created.")
                 }

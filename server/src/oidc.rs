@@ -11,7 +11,9 @@ use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
     PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
-use roundtable_app::domain::{AppState, SessionAuth};
+use roundtable_app::domain::AppState;
+use roundtable_app::domain::SessionAuth;
+use roundtable_app::domain::identity::session_actor;
 use roundtable_app::model::AppError;
 use roundtable_app::model::identity::EmailAddress;
 use serde::{Deserialize, Serialize};
@@ -133,10 +135,7 @@ pub(crate) async fn start(
         verifier: verifier.secret().clone(),
         started: chrono::Utc::now().timestamp(),
     };
-    if let Some(next) = start.next.filter(|n| !n.is_empty()) {
-        let next = roundtable_app::domain::auth::safe_next(Some(&next));
-        let _ = session.insert("next", next).await;
-    }
+    session_actor::remember_next(&session, start.next.as_deref()).await;
     if session.insert(PENDING_KEY, pending).await.is_err() {
         return back_to_sign_in(&AppError::Internal);
     }
@@ -170,16 +169,8 @@ pub(crate) async fn callback(
             {
                 return back_to_sign_in(&AppError::Internal);
             }
-            let target = if roundtable_app::domain::Actor::load(&state.db, Some(auth))
-                .await
-                .is_ok_and(|a| match a {
-                    roundtable_app::domain::Actor::Person(p) => !p.waiting_roles.is_empty(),
-                    roundtable_app::domain::Actor::Anonymous => false,
-                }) {
-                "/sign-in/second-factor".to_owned()
-            } else {
-                let next: Option<String> = session.remove("next").await.ok().flatten();
-                roundtable_app::domain::auth::safe_next(next.as_deref())
+            let Ok(target) = session_actor::after_sign_in(&state.db, &session).await else {
+                return back_to_sign_in(&AppError::Internal);
             };
             Redirect::to(&target).into_response()
         }
@@ -208,7 +199,7 @@ async fn finish(
     let (Some(code), Some(returned_state)) = (answer.code, answer.state) else {
         return Err(AppError::LinkInvalid);
     };
-    if !roundtable_app::domain::crypto::same_secret(&returned_state, &pending.state)
+    if !roundtable_app::domain::platform::crypto::same_secret(&returned_state, &pending.state)
         || chrono::Utc::now().timestamp() - pending.started > 600
     {
         return Err(AppError::LinkInvalid);
@@ -236,7 +227,7 @@ async fn finish(
     }
     let email = claims.email().ok_or(AppError::NoAccount)?;
     let email = EmailAddress::parse("email", email.as_str()).map_err(|_| AppError::NoAccount)?;
-    roundtable_app::domain::auth::sign_in_verified_email(state, &email).await
+    roundtable_app::domain::identity::sign_in::sign_in_verified_email(state, &email).await
 }
 
 /// An error as a plain response with its status (for the two routes above).

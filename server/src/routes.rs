@@ -9,8 +9,9 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use roundtable_app::app::{App, shell};
-use roundtable_app::domain::session_store::DbSessionStore;
-use roundtable_app::domain::{self, AppState};
+use roundtable_app::domain;
+use roundtable_app::domain::AppState;
+use roundtable_app::domain::identity::sessions::DbSessionStore;
 use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
 use url::Url;
 
@@ -123,7 +124,7 @@ pub(crate) fn router(
 }
 
 async fn readyz(State(state): State<AppState>) -> StatusCode {
-    if domain::db::is_ready(&state.db).await {
+    if domain::platform::db::is_ready(&state.db).await {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE

@@ -15,12 +15,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use roundtable_app::domain::crypto::Purpose;
-use roundtable_app::domain::entities::{membership, person};
-use roundtable_app::domain::session_store::DbSessionStore;
-use roundtable_app::domain::{
-    Actor, AppState, SessionAuth, comments, consultations, drafts, phases,
-};
+use roundtable_app::domain::Actor;
+use roundtable_app::domain::AppState;
+use roundtable_app::domain::SessionAuth;
+use roundtable_app::domain::consultations;
+use roundtable_app::domain::consultations::comments;
+use roundtable_app::domain::consultations::drafts;
+use roundtable_app::domain::consultations::phases;
+use roundtable_app::domain::identity::entities::membership;
+use roundtable_app::domain::identity::entities::person;
+use roundtable_app::domain::identity::sessions::DbSessionStore;
+use roundtable_app::domain::platform::crypto::Purpose;
 use roundtable_app::model::comment::CommentFields;
 use roundtable_app::model::consultation::ConsultationFields;
 use roundtable_app::model::ids::{CouncilId, PersonId, SectionId};
@@ -413,11 +418,11 @@ async fn bench() {
         .await
         .expect("publish");
     phases::open(&state, &staff_actor, id).await.expect("open");
-    let version = consultations::latest_published(&state.db, id.0)
+    let version = consultations::store::latest_published(&state.db, id.0)
         .await
         .expect("q")
         .expect("v");
-    let sections = consultations::sections_of(&state.db, version.id)
+    let sections = consultations::store::sections_of(&state.db, version.id)
         .await
         .expect("sections");
     let paragraphs: Vec<_> = sections.iter().filter(|s| s.kind == "paragraph").collect();

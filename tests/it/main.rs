@@ -1,20 +1,20 @@
 //! Roundtable's tests, as one binary (`cargo test -p roundtable-tests`).
 //!
-//! Modules mirror the routes. Every HTTP test runs twice, on a fresh SQLite file and on a
-//! fresh PostgreSQL database ([`helpers::TestApp`]); browser tests drive Debian's Chromium
-//! through chromedriver with JavaScript on and off, and run axe-core on every page.
+//! - [`harness`]: [`harness::TestApp`] (a real server with a fresh database per test: every
+//!   HTTP test runs twice, on a SQLite file and on a PostgreSQL database), clients, Debian's
+//!   Chromium through chromedriver (JavaScript on and off, axe-core on every page), and the
+//!   real SMTP and OpenID peers;
+//! - [`fixtures`]: builders that arrange what a test needs, per capability;
+//! - one folder per capability with its HTTP (`http.rs`) and browser (`browser.rs`) tests:
+//!   [`identity`], [`consultations`]; [`platform`] for the shell (health, configuration,
+//!   security headers, pages, demo, the whole-product walkthrough, the layout check);
+//! - [`authz`]: the authorization matrix, one row file per capability behind the one
+//!   completeness check.
 
-mod helpers;
-mod support;
+mod fixtures;
+mod harness;
 
 mod authz;
-mod browser;
-mod browser_consultations;
-mod browser_identity;
-mod config;
 mod consultations;
-mod demo;
-mod health;
 mod identity;
-mod pages;
-mod security;
+mod platform;

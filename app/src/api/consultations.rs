@@ -16,7 +16,7 @@ use crate::model::ids::{CommentId, ConsultationId, PersonId, SectionId};
 pub async fn list_consultations() -> Result<ConsultationList, AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::consultations::list(&state.db, &actor).await
+    crate::domain::consultations::details::list(&state.db, &actor).await
 }
 
 /// One consultation with its current draft.
@@ -24,7 +24,7 @@ pub async fn list_consultations() -> Result<ConsultationList, AppError> {
 pub async fn get_consultation(id: ConsultationId) -> Result<ConsultationDetail, AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::consultations::detail(&state.db, &actor, id).await
+    crate::domain::consultations::views::detail(&state.db, &actor, id).await
 }
 
 /// The session key under which a comment typed during an ended session is kept.
@@ -48,7 +48,7 @@ pub async fn get_chapter(id: ConsultationId, anchor: String) -> Result<ChapterVi
     if actor.person().is_some()
         && let Some(kept) = take_stash::<StashedComment>(&session, COMMENT_STASH).await
     {
-        crate::domain::comments::save_draft(
+        crate::domain::consultations::kept_text::save_draft(
             &state.db,
             &actor,
             kept.consultation,
@@ -57,7 +57,7 @@ pub async fn get_chapter(id: ConsultationId, anchor: String) -> Result<ChapterVi
         )
         .await?;
     }
-    crate::domain::consultations::chapter(&state, &actor, id, &anchor).await
+    crate::domain::consultations::views::chapter(&state, &actor, id, &anchor).await
 }
 
 /// Keeps typed text after a failed post: as a draft when signed in, in the session when not.
@@ -73,8 +73,14 @@ async fn keep_typed(
     use super::context::stash_form;
     if actor.person().is_some() {
         // Best effort: the post's own error is what the person needs to see.
-        let _ = crate::domain::comments::save_draft(&state.db, actor, consultation, &slot, fields)
-            .await;
+        let _ = crate::domain::consultations::kept_text::save_draft(
+            &state.db,
+            actor,
+            consultation,
+            &slot,
+            fields,
+        )
+        .await;
     } else {
         stash_form(
             session,
@@ -99,7 +105,7 @@ pub async fn post_comment(
     fields: CommentFields,
 ) -> Result<(), AppError> {
     use super::context::request;
-    use crate::domain::comments;
+    use crate::domain::consultations::comments;
     let (state, session, actor) = request().await?;
     match comments::add(&state, &actor, consultation, section, parent, &fields).await {
         Ok(_) => Ok(()),
@@ -110,7 +116,7 @@ pub async fn post_comment(
                     &session,
                     &actor,
                     consultation,
-                    comments::slot(section, parent, None),
+                    crate::domain::consultations::kept_text::slot(section, parent, None),
                     &fields,
                 )
                 .await;
@@ -128,7 +134,7 @@ pub async fn edit_comment(
     fields: CommentFields,
 ) -> Result<(), AppError> {
     use super::context::request;
-    use crate::domain::comments;
+    use crate::domain::consultations::comments;
     let (state, session, actor) = request().await?;
     match comments::edit(&state, &actor, comment, &fields).await {
         Ok(()) => Ok(()),
@@ -139,7 +145,7 @@ pub async fn edit_comment(
                     &session,
                     &actor,
                     consultation,
-                    comments::slot(None, None, Some(comment)),
+                    crate::domain::consultations::kept_text::slot(None, None, Some(comment)),
                     &fields,
                 )
                 .await;
@@ -154,7 +160,7 @@ pub async fn edit_comment(
 pub async fn withdraw_comment(comment: CommentId) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::comments::withdraw(&state, &actor, comment).await
+    crate::domain::consultations::comments::withdraw(&state, &actor, comment).await
 }
 
 /// The author gives ("true") or withdraws ("false") consent to the public report.
@@ -162,7 +168,7 @@ pub async fn withdraw_comment(comment: CommentId) -> Result<(), AppError> {
 pub async fn set_comment_consent(comment: CommentId, given: bool) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::comments::set_public_consent(&state, &actor, comment, given).await
+    crate::domain::consultations::comments::set_public_consent(&state, &actor, comment, given).await
 }
 
 /// The secretariat hides a comment with a reason.
@@ -174,7 +180,7 @@ pub async fn hide_comment(
 ) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::comments::hide(&state.db, &actor, comment, &reason, &note).await
+    crate::domain::consultations::comments::hide(&state.db, &actor, comment, &reason, &note).await
 }
 
 /// Saves a comment box as it is typed (called by the page's script, with JavaScript on).
@@ -190,7 +196,14 @@ pub async fn save_comment_draft(
         keep_typed(&state, &session, &actor, consultation, slot, &fields).await;
         return Err(AppError::Unauthenticated);
     }
-    crate::domain::comments::save_draft(&state.db, &actor, consultation, &slot, &fields).await
+    crate::domain::consultations::kept_text::save_draft(
+        &state.db,
+        &actor,
+        consultation,
+        &slot,
+        &fields,
+    )
+    .await
 }
 
 /// Throws away the person's kept text of one box (the box then closes).
@@ -201,7 +214,8 @@ pub async fn discard_comment_draft(
 ) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::comments::discard_draft(&state.db, &actor, consultation, &slot).await
+    crate::domain::consultations::kept_text::discard_draft(&state.db, &actor, consultation, &slot)
+        .await
 }
 
 /// The secretariat answers a comment.
@@ -209,7 +223,7 @@ pub async fn discard_comment_draft(
 pub async fn answer_comment(comment: CommentId, fields: ResponseFields) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::responses::answer(&state, &actor, comment, &fields).await
+    crate::domain::consultations::responses::answer(&state, &actor, comment, &fields).await
 }
 
 /// The answering queue.
@@ -217,7 +231,7 @@ pub async fn answer_comment(comment: CommentId, fields: ResponseFields) -> Resul
 pub async fn get_answer_queue(id: ConsultationId) -> Result<AnswerQueue, AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::responses::queue(&state, &actor, id).await
+    crate::domain::consultations::responses::queue(&state, &actor, id).await
 }
 
 /// What the "new consultation" form needs (the council's time zone); staff only.
@@ -225,7 +239,7 @@ pub async fn get_answer_queue(id: ConsultationId) -> Result<AnswerQueue, AppErro
 pub async fn new_consultation_form() -> Result<String, AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::consultations::new_form(&state.db, &actor).await
+    crate::domain::consultations::details::new_form(&state.db, &actor).await
 }
 
 /// Creates a consultation and goes to its management page.
@@ -233,7 +247,7 @@ pub async fn new_consultation_form() -> Result<String, AppError> {
 pub async fn create_consultation(fields: ConsultationFields) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    let id = crate::domain::consultations::create(&state.db, &actor, &fields).await?;
+    let id = crate::domain::consultations::details::create(&state.db, &actor, &fields).await?;
     leptos_axum::redirect(&format!("/consultations/{id}/manage"));
     Ok(())
 }
@@ -246,7 +260,7 @@ pub async fn update_consultation(
 ) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::consultations::update(&state.db, &actor, id, &fields).await
+    crate::domain::consultations::details::update(&state.db, &actor, id, &fields).await
 }
 
 /// Invites a member to (or removes them from) an "invited members only" consultation.
@@ -258,7 +272,8 @@ pub async fn set_participant(
 ) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::consultations::set_participant(&state.db, &actor, id, person, invited).await
+    crate::domain::consultations::details::set_participant(&state.db, &actor, id, person, invited)
+        .await
 }
 
 /// The management page's data.
@@ -266,7 +281,7 @@ pub async fn set_participant(
 pub async fn manage_consultation(id: ConsultationId) -> Result<ManageView, AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::consultations::manage_view(&state.db, &actor, id).await
+    crate::domain::consultations::views::manage_view(&state.db, &actor, id).await
 }
 
 /// Imports pasted Markdown or plain text as the version being prepared.
@@ -283,7 +298,8 @@ pub async fn import_pasted(
     } else {
         "draft.md"
     };
-    crate::domain::drafts::import_file(&state, &actor, id, name, text.as_bytes()).await?;
+    crate::domain::consultations::drafts::import_file(&state, &actor, id, name, text.as_bytes())
+        .await?;
     Ok(())
 }
 
@@ -292,7 +308,7 @@ pub async fn import_pasted(
 pub async fn start_revision(id: ConsultationId) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::drafts::start_revision(&state.db, &actor, id).await?;
+    crate::domain::consultations::drafts::start_revision(&state.db, &actor, id).await?;
     Ok(())
 }
 
@@ -301,7 +317,7 @@ pub async fn start_revision(id: ConsultationId) -> Result<(), AppError> {
 pub async fn discard_version(id: ConsultationId) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::drafts::discard(&state.db, &actor, id).await
+    crate::domain::consultations::drafts::discard(&state.db, &actor, id).await
 }
 
 /// Changes a section of the version being prepared.
@@ -313,7 +329,8 @@ pub async fn edit_section(
 ) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::drafts::edit_section(&state.db, &actor, id, section, &fields).await
+    crate::domain::consultations::drafts::edit_section(&state.db, &actor, id, section, &fields)
+        .await
 }
 
 /// Sets or clears the content note of a section of the published text.
@@ -325,7 +342,8 @@ pub async fn set_content_note(
 ) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::drafts::set_published_note(&state.db, &actor, id, section, &note).await
+    crate::domain::consultations::drafts::set_published_note(&state.db, &actor, id, section, &note)
+        .await
 }
 
 /// Merges a section with the next one.
@@ -333,7 +351,7 @@ pub async fn set_content_note(
 pub async fn merge_section(id: ConsultationId, section: SectionId) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::drafts::merge_with_next(&state.db, &actor, id, section).await
+    crate::domain::consultations::drafts::merge_with_next(&state.db, &actor, id, section).await
 }
 
 /// Splits a section where the given words begin.
@@ -345,7 +363,7 @@ pub async fn split_section(
 ) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::drafts::split(&state.db, &actor, id, section, &at).await
+    crate::domain::consultations::drafts::split(&state.db, &actor, id, section, &at).await
 }
 
 /// Publishes the version being prepared.
@@ -353,7 +371,7 @@ pub async fn split_section(
 pub async fn publish_version(id: ConsultationId, note: String) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::drafts::publish(&state, &actor, id, &note).await?;
+    crate::domain::consultations::drafts::publish(&state, &actor, id, &note).await?;
     Ok(())
 }
 
@@ -368,7 +386,7 @@ pub async fn change_phase(
     use super::context::request;
     let (state, _, actor) = request().await?;
     let public = public.is_some_and(|p| !p.is_empty());
-    crate::domain::phases::change(&state, &actor, id, &step, public).await
+    crate::domain::consultations::phases::change(&state, &actor, id, &step, public).await
 }
 
 /// The difference between two published versions.
@@ -376,7 +394,7 @@ pub async fn change_phase(
 pub async fn get_diff(id: ConsultationId, from: i32, to: i32) -> Result<VersionDiff, AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::outcome::diff(&state, &actor, id, from, to).await
+    crate::domain::consultations::outcome::diff(&state, &actor, id, from, to).await
 }
 
 /// The outcome report for a signed-in reader.
@@ -384,12 +402,12 @@ pub async fn get_diff(id: ConsultationId, from: i32, to: i32) -> Result<VersionD
 pub async fn get_outcome(id: ConsultationId) -> Result<OutcomeReport, AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::outcome::report(&state, &actor, id).await
+    crate::domain::consultations::outcome::report(&state, &actor, id).await
 }
 
 /// The public outcome report (no sign-in).
 #[server(prefix = "/fn", endpoint = "outcome/public")]
 pub async fn get_public_outcome(id: ConsultationId) -> Result<OutcomeReport, AppError> {
     use super::context::state;
-    crate::domain::outcome::public_report(&state()?, id).await
+    crate::domain::consultations::outcome::public_report(&state()?, id).await
 }

@@ -6,7 +6,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use leptos::prelude::*;
 use tower_sessions::Session;
 
-use crate::domain::{Actor, AppState, SessionAuth};
+use crate::domain::Actor;
+use crate::domain::AppState;
+use crate::domain::SessionAuth;
+use crate::domain::identity::session_actor;
 use crate::model::AppError;
 
 /// The shared state provided by the server.
@@ -27,13 +30,7 @@ pub(crate) async fn session() -> Result<Session, AppError> {
 
 /// The session's sign-in, if any (an unreadable session counts as none, and is logged).
 pub(crate) async fn auth(session: &Session) -> Option<SessionAuth> {
-    match session.get::<SessionAuth>(SessionAuth::KEY).await {
-        Ok(auth) => auth,
-        Err(err) => {
-            tracing::warn!(error = %err, "unreadable session; treated as anonymous");
-            None
-        }
-    }
+    session_actor::sign_in_of(session).await
 }
 
 /// The acting user. A sign-in that no longer holds (12 hours passed, account disabled,
@@ -51,13 +48,11 @@ pub(crate) async fn actor(state: &AppState, session: &Session) -> Result<Actor, 
     {
         return Ok(actor.clone());
     }
-    let actor = Actor::load(&state.db, auth).await?;
+    let actor = session_actor::actor_for(&state.db, session, auth).await?;
     if let Some(memo) = memo.as_deref_mut() {
         *memo = Some((auth, actor.clone()));
     }
-    if auth.is_some() && actor == Actor::Anonymous {
-        let _ = session.remove::<SessionAuth>(SessionAuth::KEY).await;
-    } else if auth.is_some() {
+    if actor != Actor::Anonymous {
         keep_alive(session).await;
     }
     Ok(actor)
@@ -122,29 +117,14 @@ pub(crate) async fn save_auth(session: &Session, auth: SessionAuth) -> Result<()
         .map_err(|_| AppError::Internal)
 }
 
-/// The key under which the page to return to after sign-in is kept.
-const NEXT_KEY: &str = "next";
-
 /// Remembers where to go after signing in (a local path only).
 pub(crate) async fn remember_next(session: &Session, next: Option<&str>) {
-    // An empty `next` (a sign-in page opened directly) keeps what was remembered before.
-    if next.is_some_and(|n| !n.is_empty()) {
-        let path = crate::domain::auth::safe_next(next);
-        let _ = session.insert(NEXT_KEY, path).await;
-    }
+    session_actor::remember_next(session, next).await;
 }
 
-/// Where to go after signing in: the second-factor page when roles wait for it, otherwise
-/// the remembered page (once), otherwise the start page.
+/// Where to go after signing in (see [`session_actor::after_sign_in`]).
 pub(crate) async fn after_sign_in(state: &AppState, session: &Session) -> Result<String, AppError> {
-    let actor = actor(state, session).await?;
-    if let Actor::Person(p) = &actor
-        && !p.waiting_roles.is_empty()
-    {
-        return Ok("/sign-in/second-factor".to_owned());
-    }
-    let next: Option<String> = session.remove(NEXT_KEY).await.ok().flatten();
-    Ok(crate::domain::auth::safe_next(next.as_deref()))
+    session_actor::after_sign_in(&state.db, session).await
 }
 
 /// Keeps what someone typed into a form when their session had ended, so the form can give

@@ -1,14 +1,11 @@
 //! Server functions: thin. Each builds the [`Actor`](crate::domain::Actor) from the session,
 //! calls the domain, and returns DTOs or an [`AppError`](crate::model::AppError) code.
 //!
-//! All of them are POST under `/fn/` with fixed, readable paths.
+//! All of them are POST under `/fn/` with fixed, readable paths. One module per capability,
+//! as in `domain/`.
 
-pub mod account;
-pub mod auth;
 pub mod consultations;
-pub mod invitations;
-pub mod members;
-pub mod session;
+pub mod identity;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context;

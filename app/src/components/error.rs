@@ -3,6 +3,9 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, use_i18n};
+use server_fn::ServerFn;
+
+use crate::model::consultation::ImportRefusal;
 use crate::model::{AppError, InputProblem};
 
 /// The translated sentence for an error code.
@@ -26,15 +29,15 @@ pub fn ErrorText(error: AppError) -> impl IntoView {
         AppError::Unanswered { count } => {
             t!(i18n, errors.unanswered, count = move || count).into_any()
         }
-        AppError::FileRefused { reason } => match reason.as_str() {
-            "file_too_large" => t!(i18n, errors.file_too_large).into_any(),
-            "not_text" => t!(i18n, errors.file_not_text).into_any(),
-            "empty" => t!(i18n, errors.file_empty).into_any(),
-            "not_docx" => t!(i18n, errors.file_not_docx).into_any(),
-            "unpacked_too_large" => t!(i18n, errors.file_unpacked_too_large).into_any(),
-            "invalid_xml" => t!(i18n, errors.file_invalid_xml).into_any(),
-            "too_many_sections" => t!(i18n, errors.file_too_many_sections).into_any(),
-            _ => t!(i18n, errors.file_too_deep).into_any(),
+        AppError::FileRefused { reason } => match reason {
+            ImportRefusal::TooLarge => t!(i18n, errors.file_too_large).into_any(),
+            ImportRefusal::NotText => t!(i18n, errors.file_not_text).into_any(),
+            ImportRefusal::Empty => t!(i18n, errors.file_empty).into_any(),
+            ImportRefusal::NotDocx => t!(i18n, errors.file_not_docx).into_any(),
+            ImportRefusal::UnpackedTooLarge => t!(i18n, errors.file_unpacked_too_large).into_any(),
+            ImportRefusal::InvalidXml => t!(i18n, errors.file_invalid_xml).into_any(),
+            ImportRefusal::TooManySections => t!(i18n, errors.file_too_many_sections).into_any(),
+            ImportRefusal::TooDeep => t!(i18n, errors.file_too_deep).into_any(),
         },
         AppError::Conflict => t!(i18n, errors.conflict).into_any(),
         AppError::RateLimited => t!(i18n, errors.rate_limited).into_any(),
@@ -108,4 +111,42 @@ pub fn set_status(status: u16) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = status;
+}
+
+/// Shows the error of the last submit of `action`, if any.
+#[component]
+pub fn ActionError<A>(action: ServerAction<A>) -> impl IntoView
+where
+    A: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    move || {
+        action.value().get().and_then(Result::err).map(|error| {
+            let code = error.code();
+            view! { <p role="alert" class="error" data-error-code=code><ErrorText error/></p> }
+        })
+    }
+}
+
+/// For a page that needs a signed-in person: a link to sign in and come back.
+#[component]
+pub fn SignInPrompt() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = leptos_router::hooks::use_location();
+    crate::components::error::set_status(401);
+    let href = move || format!("/sign-in?next={}", location.pathname.get());
+    view! {
+        <h1>{t!(i18n, sign_in.heading)}</h1>
+        <p role="alert" data-error-code="unauthenticated">{t!(i18n, errors.unauthenticated)}</p>
+        <p><a class="button" href=href>{t!(i18n, nav.sign_in)}</a></p>
+    }
+}
+
+/// An error from a page's main resource: a sign-in prompt or the error page.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthenticated => view! { <SignInPrompt/> }.into_any(),
+        error => view! { <ErrorPage error/> }.into_any(),
+    }
 }

@@ -8,10 +8,10 @@ use super::quick_exit::QuickExit;
 use leptos_i18n::Locale as _;
 use server_fn::ServerFn;
 
-use crate::api::auth::SignOut;
-use crate::api::session::{SetLanguage, get_page_context};
+use crate::api::identity::auth::SignOut;
+use crate::api::identity::session::{SetLanguage, get_page_context};
 use crate::i18n::{Locale, t, use_i18n};
-use crate::model::viewer::{PageContext, Role};
+use crate::model::viewer::PageContext;
 
 /// The page chrome around `children`.
 #[component]
@@ -58,15 +58,13 @@ fn HeaderContent(ctx: PageContext) -> impl IntoView {
             {match ctx.viewer {
                 Some(viewer) => {
                     let name = viewer.display_name;
-                    let admin = viewer.roles.contains(&Role::CouncilAdmin);
-                    let staff = admin || viewer.roles.contains(&Role::Secretariat);
-                    let audit = admin || viewer.roles.contains(&Role::Auditor);
+                    let nav = viewer.nav;
                     view! {
                         <span class="viewer">{t!(i18n, signed_in_as, name = move || name.clone())}</span>
-                        {admin.then(|| view! { <a href="/council/members">{t!(i18n, nav.members)}</a> })}
-                        {staff.then(|| view! { <a href="/consultations/new">{t!(i18n, nav.new_consultation)}</a> })}
-                        {staff.then(|| view! { <a href="/council/invitations">{t!(i18n, nav.invitations)}</a> })}
-                        {audit.then(|| view! { <a href="/council/audit">{t!(i18n, nav.audit)}</a> })}
+                        {nav.members.then(|| view! { <a href="/council/members">{t!(i18n, nav.members)}</a> })}
+                        {nav.new_consultation.then(|| view! { <a href="/consultations/new">{t!(i18n, nav.new_consultation)}</a> })}
+                        {nav.invitations.then(|| view! { <a href="/council/invitations">{t!(i18n, nav.invitations)}</a> })}
+                        {nav.audit.then(|| view! { <a href="/council/audit">{t!(i18n, nav.audit)}</a> })}
                         <a href="/account">{t!(i18n, nav.account)}</a>
                         <PostForm url=SignOut::url() class="inline-form">
                             <button type="submit" class="link-button">{t!(i18n, sign_out)}</button>

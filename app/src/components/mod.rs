@@ -3,6 +3,7 @@
 pub mod autosave;
 pub mod error;
 pub mod forms;
+pub mod labels;
 pub mod layout;
 pub mod page_scripts;
 pub mod quick_exit;

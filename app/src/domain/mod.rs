@@ -2,37 +2,30 @@
 //!
 //! Server functions, routes and background jobs build an [`Actor`] and call these functions;
 //! the functions decide what the actor may do. Server-only (`ssr` feature).
+//!
+//! One folder per capability, each with a `mod.rs` that says what it owns and is its public
+//! face. Dependencies run one way:
+//!
+//! ```text
+//! platform  <-  identity  <-  { consultations, honoraria, mentorship }  <-  accountability  <-  demo
+//! ```
+//!
+//! Sibling capabilities never import each other; they pass typed ids (`crate::model::ids`).
+//! This file holds only what the server assembles from all of them: [`Settings`] and
+//! [`AppState`]. (`tests/it/layout.rs` checks the direction.)
 
-pub mod actor;
-pub mod audit;
-pub mod auth;
-pub mod chapter_cache;
-pub mod comments;
 pub mod consultations;
-pub mod councils;
-pub mod crypto;
-pub mod db;
 pub mod demo;
-pub mod drafts;
-pub mod entities;
-pub mod import;
-pub mod invitations;
-pub mod limits;
-pub mod mail;
-pub mod members;
-pub mod notify;
-pub mod outcome;
-pub mod people;
-pub mod phases;
-pub mod responses;
-pub mod second_factor;
-pub mod session_store;
+pub mod honoraria;
+pub mod identity;
+pub mod mentorship;
+pub mod platform;
 
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-pub use actor::{Actor, SessionAuth};
+pub use identity::actor::{Actor, SessionAuth};
 
 /// Settings the domain needs at run time (derived from the server's configuration).
 #[derive(Debug, Clone)]
@@ -57,15 +50,15 @@ pub struct AppState {
     /// Run-time settings.
     pub settings: Arc<Settings>,
     /// Field-encryption keys.
-    pub keyring: Arc<crypto::Keyring>,
+    pub keyring: Arc<platform::crypto::Keyring>,
     /// Rate limits of this process.
-    pub limits: Arc<limits::Limits>,
+    pub limits: Arc<platform::limits::Limits>,
     /// Wakes the mail worker when a mail is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// Readers' chapter views of this process.
-    pub chapters: chapter_cache::ChapterCache,
+    pub chapters: consultations::chapter_cache::ChapterCache,
     /// Readers' rendered chapters of this process.
-    pub rendered: chapter_cache::RenderedCache,
+    pub rendered: consultations::chapter_cache::RenderedCache,
 }
 
 impl From<sea_orm::DbErr> for crate::model::AppError {

@@ -17,6 +17,47 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// A step the secretariat takes to move a consultation on (the phase form's `step`).
+    PhaseStep {
+        /// Open the comment period now.
+        Open = "open",
+        /// Close the comment period now.
+        Close = "close",
+        /// Mark every comment answered.
+        Responded = "responded",
+        /// Publish the outcome report.
+        Outcome = "outcome",
+        /// Make the published outcome public.
+        OutcomePublic = "outcome_public",
+        /// Make the published outcome private again.
+        OutcomePrivate = "outcome_private",
+    }
+);
+
+code_enum!(
+    /// Why an imported draft file was refused: each has one clear, translated message (nothing
+    /// about the file's content). The codes travel in the management page's URL.
+    ImportRefusal {
+        /// Larger than the importer takes (5 MiB).
+        TooLarge = "file_too_large",
+        /// Not UTF-8 text, or binary.
+        NotText = "not_text",
+        /// Nothing to import.
+        Empty = "empty",
+        /// Not a readable Word (DOCX) file.
+        NotDocx = "not_docx",
+        /// Unpacks to more than the limit (a "zip bomb").
+        UnpackedTooLarge = "unpacked_too_large",
+        /// Broken XML inside the Word file.
+        InvalidXml = "invalid_xml",
+        /// More sections than a draft may have.
+        TooManySections = "too_many_sections",
+        /// Nested deeper than a draft may be.
+        TooDeep = "too_deep",
+    }
+);
+
 /// The phases a consultation moves through, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

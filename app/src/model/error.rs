@@ -45,12 +45,11 @@ pub enum AppError {
     /// The request conflicts with the current state (e.g. a closed period).
     #[error("conflict")]
     Conflict,
-    /// An uploaded file was refused; `reason` is the importer's stable code (file_too_large,
-    /// not_text, empty, not_docx, unpacked_too_large, invalid_xml, too_many_sections, too_deep).
+    /// An uploaded draft file was refused by the importer.
     #[error("file_refused")]
     FileRefused {
         /// Why.
-        reason: String,
+        reason: crate::model::consultation::ImportRefusal,
     },
     /// Some comments still have no answer, so the consultation cannot move on.
     #[error("unanswered")]

@@ -32,6 +32,7 @@ macro_rules! code_enum {
     };
 }
 
+pub mod audit;
 pub mod comment;
 pub mod consultation;
 pub mod error;

@@ -70,6 +70,22 @@ pub struct ViewerSummary {
     pub display_name: String,
     /// Their roles in the current council.
     pub roles: Vec<Role>,
+    /// Which pages of the council's work the navigation offers them (decided by the domain's
+    /// rules, the same ones that guard those pages).
+    pub nav: Navigation,
+}
+
+/// The council pages a signed-in person's navigation links to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Navigation {
+    /// Members and roles (council admins).
+    pub members: bool,
+    /// A new consultation (secretariat and council admins).
+    pub new_consultation: bool,
+    /// Invitations (secretariat and council admins).
+    pub invitations: bool,
+    /// The audit log (council admins and auditors).
+    pub audit: bool,
 }
 
 /// Everything the layout needs: the council and the viewer, if any.

@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
 
-use crate::api::session::{DemoSignIn, demo_people};
+use crate::api::identity::session::{DemoSignIn, demo_people};
 use crate::components::error::{ErrorPage, ErrorText};
 use crate::components::forms::PostForm;
+use crate::components::labels::RoleLabel;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::viewer::{DemoPerson, Role};
+use crate::model::viewer::DemoPerson;
 
 /// The demo sign-in page at `/demo` (404 when demo mode is off).
 #[component]
@@ -53,18 +54,5 @@ fn DemoPeople(people: Vec<DemoPerson>) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
-    }
-}
-
-/// The translated name of a role.
-#[component]
-pub fn RoleLabel(role: Role) -> impl IntoView {
-    let i18n = use_i18n();
-    match role {
-        Role::Member => t!(i18n, roles.member).into_any(),
-        Role::Secretariat => t!(i18n, roles.secretariat).into_any(),
-        Role::Finance => t!(i18n, roles.finance).into_any(),
-        Role::CouncilAdmin => t!(i18n, roles.council_admin).into_any(),
-        Role::Auditor => t!(i18n, roles.auditor).into_any(),
     }
 }

@@ -63,7 +63,7 @@ fn ConsultationCard(c: ConsultationSummary) -> impl IntoView {
         <li class="card">
             <h2 class="card__title"><a href=href>{c.title}</a></h2>
             <p class="phase"><span class="visually-hidden">{t!(i18n, phase.label)}": "</span>
-                <super::consultation::PhaseLabel phase=c.phase/></p>
+                <crate::pages::consultations::reading::PhaseLabel phase=c.phase/></p>
             <p>{c.summary}</p>
             {closes.map(|when| view! { <p class="muted">{t!(i18n, home.closes, when = move || when.clone())}</p> })}
         </li>

@@ -1,12 +1,7 @@
-//! Pages, one module per route (or group of routes).
+//! Pages, one folder per capability (as in `domain/`), plus the shell's own pages.
 
-pub mod account;
-pub mod consultation;
-pub mod council;
+pub mod consultations;
 pub mod demo;
 pub mod home;
-pub mod invitation;
-pub mod manage;
+pub mod identity;
 pub mod not_found;
-pub mod outcome;
-pub mod sign_in;

@@ -1,0 +1,127 @@
+//! Kept text: what someone typed into a comment box, saved as they type (and whenever a post
+//! fails), so nothing typed is ever lost. One row per person and box ("slot").
+
+use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+use super::access;
+use super::entities::comment_draft;
+use crate::domain::Actor;
+use crate::model::AppError;
+use crate::model::comment::CommentFields;
+use crate::model::ids::{CommentId, ConsultationId, PersonId, SectionId};
+
+/// The slot of a comment box: the section, a reply to a comment, or the edit of a comment.
+pub fn slot(
+    section: Option<SectionId>,
+    parent: Option<CommentId>,
+    edit: Option<CommentId>,
+) -> String {
+    match (edit, parent, section) {
+        (Some(e), _, _) => format!("edit:{e}"),
+        (None, Some(p), _) => format!("reply:{p}"),
+        (None, None, Some(s)) => format!("section:{s}"),
+        (None, None, None) => "none".to_owned(),
+    }
+}
+
+/// Saves what someone is typing (replacing the previous save of the same box).
+pub(super) async fn save_draft_row(
+    db: &impl ConnectionTrait,
+    person: PersonId,
+    consultation: Uuid,
+    slot: &str,
+    fields: &CommentFields,
+) -> Result<(), AppError> {
+    let mut kept = fields.clone();
+    // Keep what fits; an oversized paste is cut rather than refused, so typing never fails.
+    for text in [&mut kept.body, &mut kept.proposal, &mut kept.quote] {
+        if text.len() > 4 * crate::model::comment::MAX_TEXT_CHARS {
+            let cut = text
+                .char_indices()
+                .nth(crate::model::comment::MAX_TEXT_CHARS)
+                .map_or(text.len(), |(i, _)| i);
+            text.truncate(cut);
+        }
+    }
+    let json = serde_json::to_string(&kept).map_err(|_| AppError::Internal)?;
+    comment_draft::Entity::insert(comment_draft::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        person_id: Set(person.0),
+        consultation_id: Set(consultation),
+        slot: Set(slot.to_owned()),
+        fields: Set(json),
+        updated_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::columns([comment_draft::Column::PersonId, comment_draft::Column::Slot])
+            .update_columns([
+                comment_draft::Column::Fields,
+                comment_draft::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Saves a comment box's text as it is typed (any phase: text is never refused here).
+pub async fn save_draft(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    consultation: ConsultationId,
+    slot: &str,
+    fields: &CommentFields,
+) -> Result<(), AppError> {
+    let person = actor.person().ok_or(AppError::Unauthenticated)?;
+    let (c, _) = access::readable(db, actor, consultation).await?;
+    let valid = slot.split_once(':').is_some_and(|(kind, id)| {
+        matches!(kind, "section" | "reply" | "edit") && Uuid::parse_str(id).is_ok()
+    });
+    if !valid {
+        return Err(AppError::invalid(
+            "slot",
+            crate::model::InputProblem::Malformed,
+        ));
+    }
+    save_draft_row(db, person, c.id, slot, fields).await
+}
+
+/// Throws away the person's kept text of one box. Unknown slots are fine (nothing to do).
+pub async fn discard_draft(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    consultation: ConsultationId,
+    slot: &str,
+) -> Result<(), AppError> {
+    let person = actor.person().ok_or(AppError::Unauthenticated)?;
+    let (c, _) = access::readable(db, actor, consultation).await?;
+    comment_draft::Entity::delete_many()
+        .filter(comment_draft::Column::PersonId.eq(person.0))
+        .filter(comment_draft::Column::ConsultationId.eq(c.id))
+        .filter(comment_draft::Column::Slot.eq(slot))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The person's saved comment boxes in a consultation.
+pub async fn drafts_of(
+    db: &impl ConnectionTrait,
+    person: PersonId,
+    consultation: Uuid,
+) -> Result<Vec<(String, CommentFields)>, AppError> {
+    Ok(comment_draft::Entity::find()
+        .filter(comment_draft::Column::PersonId.eq(person.0))
+        .filter(comment_draft::Column::ConsultationId.eq(consultation))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|d| serde_json::from_str(&d.fields).ok().map(|f| (d.slot, f)))
+        .collect())
+}

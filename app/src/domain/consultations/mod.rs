@@ -1,0 +1,40 @@
+//! Consultations on drafts: a draft law or policy imported into sections, comment periods,
+//! comments and replies, the secretariat's answer to every comment, new versions with their
+//! diff, and the outcome report ("you said, we did").
+//!
+//! Owns the tables `consultation`, `draft_version`, `section`, `participant`, `comment`,
+//! `comment_draft`, `comment_change`, `pseudonym` and `response`. Depends on
+//! [`super::identity`] (the actor, councils, people) and [`super::platform`]; never on
+//! another capability.
+//!
+//! Inside, dependencies run upwards:
+//!
+//! 1. [`access`] (the one access rule: [`readable`] answers 404, [`managed`] 403) and
+//!    [`store`] (versions, sections, counts, time zones): the bottom;
+//! 2. [`authorship`], [`kept_text`] and [`threads`] (comment rows turned into what one
+//!    reader may see);
+//! 3. the operations: [`details`], [`comments`], [`responses`], [`drafts`] (versions and the
+//!    [`import`]er), [`phases`] (with [`notify`]), [`outcome`];
+//! 4. [`views`], the pages' read models (whole draft, chapter, management page), kept per
+//!    reader in [`chapter_cache`]: the top.
+
+pub mod access;
+pub(crate) mod authorship;
+pub mod chapter_cache;
+pub mod comments;
+pub mod details;
+pub mod drafts;
+pub mod entities;
+pub mod import;
+pub mod kept_text;
+pub mod notify;
+pub mod outcome;
+pub mod phases;
+pub mod responses;
+pub mod store;
+pub(crate) mod threads;
+pub mod views;
+
+pub use access::{Access, managed, readable};
+pub use details::{create, list, new_form, set_participant, update};
+pub use views::{chapter, detail, manage_view};

@@ -1,0 +1,63 @@
+//! The one way from a request's session to its acting user, used by server functions
+//! (`api::context`, which also shares one load per page), file routes and the OpenID callback.
+
+use sea_orm::DatabaseConnection;
+use tower_sessions::Session;
+
+use super::actor::{Actor, SessionAuth};
+use super::sign_in::safe_next;
+use crate::model::AppError;
+
+/// The session key holding the page to return to after sign-in.
+const NEXT_KEY: &str = "next";
+
+/// The session's sign-in, if any (an unreadable session counts as none, and is logged).
+pub async fn sign_in_of(session: &Session) -> Option<SessionAuth> {
+    match session.get::<SessionAuth>(SessionAuth::KEY).await {
+        Ok(auth) => auth,
+        Err(err) => {
+            tracing::warn!(error = %err, "unreadable session; treated as anonymous");
+            None
+        }
+    }
+}
+
+/// The acting user for `auth` (read from `session` by [`sign_in_of`]). A sign-in that no
+/// longer holds (12 hours passed, account disabled, membership ended) is removed from the
+/// session.
+pub async fn actor_for(
+    db: &DatabaseConnection,
+    session: &Session,
+    auth: Option<SessionAuth>,
+) -> Result<Actor, AppError> {
+    let actor = Actor::load(db, auth).await?;
+    if auth.is_some() && actor == Actor::Anonymous {
+        let _ = session.remove::<SessionAuth>(SessionAuth::KEY).await;
+    }
+    Ok(actor)
+}
+
+/// The acting user of a session: [`sign_in_of`], then [`actor_for`].
+pub async fn actor_of(db: &DatabaseConnection, session: &Session) -> Result<Actor, AppError> {
+    actor_for(db, session, sign_in_of(session).await).await
+}
+
+/// Remembers where to go after signing in (a local path only). An empty `next` (a sign-in
+/// page opened directly) keeps what was remembered before.
+pub async fn remember_next(session: &Session, next: Option<&str>) {
+    if next.is_some_and(|n| !n.is_empty()) {
+        let _ = session.insert(NEXT_KEY, safe_next(next)).await;
+    }
+}
+
+/// Where to go once a sign-in is stored in the session: the second-factor page when roles
+/// wait for it, otherwise the remembered page (once), otherwise the start page.
+pub async fn after_sign_in(db: &DatabaseConnection, session: &Session) -> Result<String, AppError> {
+    if let Actor::Person(p) = actor_of(db, session).await?
+        && !p.waiting_roles.is_empty()
+    {
+        return Ok("/sign-in/second-factor".to_owned());
+    }
+    let next: Option<String> = session.remove(NEXT_KEY).await.ok().flatten();
+    Ok(safe_next(next.as_deref()))
+}

@@ -1,0 +1,6 @@
+//! Mentorship programmes: programmes and cohorts, profiles, suggested matches both people
+//! accept, goals and milestones, private session logs, feedback, safeguarding, certificates.
+//! Empty until its issue lands.
+//!
+//! Will own its own tables and depend on [`super::identity`] and [`super::platform`] only; a
+//! mentor's session becomes paid time through honoraria's public face, passed by id.

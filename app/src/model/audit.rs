@@ -1,0 +1,75 @@
+//! The closed list of what the audit log records. Codes are stored in `audit_log.action` and
+//! filter the audit page: never rename one (add a new one instead).
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::AppError;
+use crate::model::InputProblem;
+
+code_enum!(
+    /// One kind of audited change.
+    AuditAction {
+        /// Someone asked for a sign-in link (no actor: the address may be unknown).
+        LinkRequested = "auth.link_requested",
+        /// A person signed in (link, OpenID or invitation).
+        SignIn = "auth.sign_in",
+        /// A person signed out.
+        SignOut = "auth.sign_out",
+        /// A person ended all their sessions.
+        SignOutEverywhere = "auth.sign_out_everywhere",
+        /// A person switched to another of their councils.
+        CouncilSwitched = "auth.council_switched",
+        /// A person set up the second factor.
+        SecondFactorEnrolled = "auth.second_factor_enrolled",
+        /// A session passed the second factor.
+        SecondFactorPassed = "auth.second_factor_passed",
+        /// The operator created a council.
+        CouncilCreated = "council.created",
+        /// An invitation was made.
+        InvitationCreated = "invitation.created",
+        /// An invitation was accepted.
+        InvitationAccepted = "invitation.accepted",
+        /// An invitation was revoked.
+        InvitationRevoked = "invitation.revoked",
+        /// A member's roles changed.
+        RolesChanged = "membership.roles_changed",
+        /// A membership was suspended.
+        MembershipSuspended = "membership.suspended",
+        /// A suspended membership was restored.
+        MembershipRestored = "membership.restored",
+        /// A consultation was created.
+        ConsultationCreated = "consultation.created",
+        /// A consultation's details changed.
+        ConsultationUpdated = "consultation.updated",
+        /// A member was invited to an "invited members only" consultation.
+        ParticipantAdded = "consultation.participant_added",
+        /// A member was taken off such a consultation.
+        ParticipantRemoved = "consultation.participant_removed",
+        /// A consultation opened for comments.
+        ConsultationOpened = "consultation.opened",
+        /// A consultation closed.
+        ConsultationClosed = "consultation.closed",
+        /// Every comment of a consultation was answered.
+        ConsultationResponded = "consultation.responded",
+        /// A consultation's outcome was published.
+        OutcomePublished = "consultation.outcome_published",
+        /// The public outcome page was switched on or off.
+        OutcomeVisibility = "consultation.outcome_visibility",
+        /// A draft was imported as the version being prepared.
+        DraftImported = "draft.imported",
+        /// A new version of the draft was started from the published text.
+        RevisionStarted = "draft.revision_started",
+        /// A version of the draft was published.
+        DraftPublished = "draft.published",
+        /// A content note was set on a published section.
+        ContentNoteSet = "section.content_note_set",
+        /// A comment was posted (no actor when anonymous).
+        CommentPosted = "comment.posted",
+        /// A comment was withdrawn by its author (no actor).
+        CommentWithdrawn = "comment.withdrawn",
+        /// The secretariat hid a comment.
+        CommentHidden = "comment.hidden",
+        /// The secretariat answered a comment.
+        CommentAnswered = "comment.answered",
+    }
+);

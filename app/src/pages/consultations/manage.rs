@@ -1,0 +1,453 @@
+//! Running a consultation (secretariat): creating it, importing and fixing the draft,
+//! publishing versions, moving phases, and answering every comment.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use server_fn::ServerFn;
+
+use super::reading::{AuthorName, Diff, KindLabel, PhaseLabel, id_param};
+use crate::api::consultations::{
+    AnswerComment, ChangePhase, CreateConsultation, DiscardVersion, EditSection, ImportPasted,
+    MergeSection, PublishVersion, SetContentNote, SetParticipant, SplitSection, StartRevision,
+    UpdateConsultation, get_answer_queue, manage_consultation, new_consultation_form,
+};
+use crate::components::error::ActionError;
+use crate::components::error::LoadError;
+use crate::components::forms::PostForm;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::model::comment::{AnswerQueue, Decision};
+use crate::model::consultation::{ConsultationFields, ManageView, Phase, Visibility};
+
+/// The details form shared by "new" and "manage".
+#[component]
+fn DetailsFields(fields: ConsultationFields, time_zone: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let visibility = Visibility::from_code(&fields.visibility).unwrap_or(Visibility::Council);
+    view! {
+        <label for="title">{t!(i18n, fields.title)}</label>
+        <input id="title" name="fields[title]" required maxlength="300" value=fields.title/>
+        <label for="summary">{t!(i18n, fields.summary)}</label>
+        <p class="hint">{t!(i18n, manage.summary_hint)}</p>
+        <textarea id="summary" name="fields[summary]" rows="4">{fields.summary}</textarea>
+        <label for="languages">{t!(i18n, fields.languages)}</label>
+        <input id="languages" name="fields[languages]" value=fields.languages placeholder="en,fr"/>
+        <fieldset>
+            <legend>{t!(i18n, manage.visibility)}</legend>
+            <span class="choice">
+                <input type="radio" id="vis-council" name="fields[visibility]" value="council" checked=visibility == Visibility::Council/>
+                <label for="vis-council">{t!(i18n, manage.visibility_council)}</label>
+            </span>
+            <span class="choice">
+                <input type="radio" id="vis-invited" name="fields[visibility]" value="invited" checked=visibility == Visibility::Invited/>
+                <label for="vis-invited">{t!(i18n, manage.visibility_invited)}</label>
+            </span>
+        </fieldset>
+        <p class="hint">{t!(i18n, manage.times_hint, zone = move || time_zone.clone())}</p>
+        <label for="opens_at">{t!(i18n, fields.opens_at)}</label>
+        <input id="opens_at" name="fields[opens_at]" type="datetime-local" value=fields.opens_at/>
+        <label for="closes_at">{t!(i18n, fields.closes_at)}</label>
+        <input id="closes_at" name="fields[closes_at]" type="datetime-local" value=fields.closes_at/>
+    }
+}
+
+/// `/consultations/new`.
+#[component]
+pub fn NewConsultationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateConsultation>::new();
+    let form = Resource::new(|| (), |_| new_consultation_form());
+    view! {
+        <Title text=t_string!(i18n, titles.consultation).to_string()/>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match form.await {
+                    Ok(time_zone) => view! {
+                        <h1>{t!(i18n, manage.new_heading)}</h1>
+                        <ActionError action=create/>
+                        <PostForm url=CreateConsultation::url() class="stack">
+                            <DetailsFields fields=ConsultationFields::default() time_zone/>
+                            <button type="submit" id="create">{t!(i18n, manage.create)}</button>
+                        </PostForm>
+                    }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/consultations/:id/manage`.
+#[component]
+pub fn ManagePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(
+        || (),
+        |_| async move { manage_consultation(id_param()?).await },
+    );
+    let update = ServerAction::<UpdateConsultation>::new();
+    let paste = ServerAction::<ImportPasted>::new();
+    let revise = ServerAction::<StartRevision>::new();
+    let discard = ServerAction::<DiscardVersion>::new();
+    let section = ServerAction::<EditSection>::new();
+    let merge = ServerAction::<MergeSection>::new();
+    let split = ServerAction::<SplitSection>::new();
+    let publish = ServerAction::<PublishVersion>::new();
+    let phase = ServerAction::<ChangePhase>::new();
+    let participant = ServerAction::<SetParticipant>::new();
+    let note = ServerAction::<SetContentNote>::new();
+    let query = leptos_router::hooks::use_query_map();
+    let import_error = move || {
+        let reason = query.read().get("import_error");
+        reason.map(|code| {
+            // An unknown code (an edited URL) still says the file was refused.
+            let reason = crate::model::consultation::ImportRefusal::from_code(&code)
+                .unwrap_or(crate::model::consultation::ImportRefusal::NotText);
+            let error = crate::model::AppError::FileRefused { reason };
+            view! { <p role="alert" class="error" data-error-code="file_refused"><crate::components::error::ErrorText error/></p> }
+        })
+    };
+    view! {
+        <Title text=t_string!(i18n, titles.consultation).to_string()/>
+        <ActionError action=update/>
+        <ActionError action=paste/>
+        <ActionError action=revise/>
+        <ActionError action=discard/>
+        <ActionError action=section/>
+        <ActionError action=merge/>
+        <ActionError action=split/>
+        <ActionError action=publish/>
+        <ActionError action=phase/>
+        <ActionError action=participant/>
+        <ActionError action=note/>
+        {import_error}
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <Manage view/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Manage(view: ManageView) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = view.summary.id;
+    let phase = view.summary.phase;
+    let unanswered = view.unanswered;
+    let step = |step: &'static str, label: AnyView, public: bool| {
+        view! {
+            <PostForm url=ChangePhase::url() class="inline">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="step" value=step/>
+                {public.then(|| view! {
+                    <span class="choice">
+                        <input type="checkbox" id="outcome-public" name="public" value="on"/>
+                        <label for="outcome-public">{t!(i18n, manage.outcome_public)}</label>
+                    </span>
+                })}
+                <button type="submit" id=format!("phase-{step}")>{label}</button>
+            </PostForm>
+        }
+    };
+    let phase_controls = match phase {
+        Phase::Draft => step("open", t!(i18n, manage.open_now).into_any(), false).into_any(),
+        Phase::Open => step("close", t!(i18n, manage.close_now).into_any(), false).into_any(),
+        Phase::Closed => view! {
+            {step("responded", t!(i18n, manage.mark_responded).into_any(), false)}
+            {step("outcome", t!(i18n, manage.publish_outcome).into_any(), true)}
+        }
+        .into_any(),
+        Phase::Responded => {
+            step("outcome", t!(i18n, manage.publish_outcome).into_any(), true).into_any()
+        }
+        Phase::OutcomePublished => {
+            if view.outcome_public {
+                step(
+                    "outcome_private",
+                    t!(i18n, manage.make_private).into_any(),
+                    false,
+                )
+                .into_any()
+            } else {
+                step(
+                    "outcome_public",
+                    t!(i18n, manage.make_public).into_any(),
+                    false,
+                )
+                .into_any()
+            }
+        }
+    };
+    let public_link = (phase == Phase::OutcomePublished && view.outcome_public).then(|| {
+        let href = format!("/outcome/{id}");
+        view! { <p>{t!(i18n, manage.public_at)}" "<a href=href.clone()>{href.clone()}</a></p> }
+    });
+    let invited = view.fields.visibility == Visibility::Invited.code();
+    let participants = view.participants.clone();
+    let members = view.members.clone();
+    view! {
+        <p><a href=format!("/consultations/{id}")>{t!(i18n, consultation.back_to_draft)}</a></p>
+        <h1>{view.summary.title.clone()}</h1>
+        <p class="phase"><PhaseLabel phase/></p>
+        <section aria-labelledby="phase-heading" class="card">
+            <h2 id="phase-heading">{t!(i18n, manage.phase_heading)}</h2>
+            <p>{t!(i18n, manage.counts, comments = move || view.comments, unanswered = move || unanswered)}
+                " "<a href=format!("/consultations/{id}/answers")>{t!(i18n, consultation.answers)}</a></p>
+            {phase_controls}
+            {public_link}
+        </section>
+        {(!view.notes.is_empty()).then(|| {
+            let noted: Vec<(String, String)> = view.notes.iter()
+                .filter_map(|(_, label, note)| note.clone().map(|n| (label.clone(), n)))
+                .collect();
+            let sections = view.notes.clone();
+            view! {
+                <section aria-labelledby="notes-heading" class="card">
+                    <h2 id="notes-heading">{t!(i18n, manage.notes_heading)}</h2>
+                    <p>{t!(i18n, manage.notes_intro)}</p>
+                    {(!noted.is_empty()).then(|| view! {
+                        <ul id="content-notes">
+                            {noted.into_iter().map(|(label, note)| view! { <li>{label}": "<strong>{note}</strong></li> }).collect_view()}
+                        </ul>
+                    })}
+                    <PostForm url=SetContentNote::url() class="stack">
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <label for="note-section">{t!(i18n, manage.note_section)}</label>
+                        <select id="note-section" name="section">
+                            {sections.into_iter().map(|(sid, label, _)| view! { <option value=sid>{label}</option> }).collect_view()}
+                        </select>
+                        <label for="note-text">{t!(i18n, fields.content_note)}</label>
+                        <p class="hint">{t!(i18n, manage.content_note_hint)}</p>
+                        <input id="note-text" name="note" maxlength="300"/>
+                        <button type="submit" id="set-note">{t!(i18n, manage.save)}</button>
+                    </PostForm>
+                </section>
+            }
+        })}
+        {(phase < Phase::Closed).then(|| view! {
+            <section aria-labelledby="details-heading" class="card">
+                <h2 id="details-heading">{t!(i18n, manage.details_heading)}</h2>
+                <PostForm url=UpdateConsultation::url() class="stack">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <DetailsFields fields=view.fields.clone() time_zone=view.time_zone.clone()/>
+                    <button type="submit">{t!(i18n, manage.save)}</button>
+                </PostForm>
+            </section>
+        })}
+        {invited.then(|| view! {
+            <section aria-labelledby="participants-heading" class="card">
+                <h2 id="participants-heading">{t!(i18n, manage.participants_heading)}</h2>
+                <ul id="participants">
+                    {participants.clone().into_iter().map(|(person, name)| view! {
+                        <li>{name.clone()}" "
+                            <PostForm url=SetParticipant::url() class="inline">
+                                <input type="hidden" name="id" value=id.to_string()/>
+                                <input type="hidden" name="person" value=person.clone()/>
+                                <input type="hidden" name="invited" value="false"/>
+                                <button type="submit" class="link">{t!(i18n, manage.remove)}</button>
+                            </PostForm>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <PostForm url=SetParticipant::url() class="stack">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="invited" value="true"/>
+                    <label for="person">{t!(i18n, manage.add_participant)}</label>
+                    <select id="person" name="person">
+                        {members.clone().into_iter().map(|(person, name)| view! { <option value=person.clone()>{name.clone()}</option> }).collect_view()}
+                    </select>
+                    <button type="submit">{t!(i18n, manage.add)}</button>
+                </PostForm>
+            </section>
+        })}
+        {(phase != Phase::OutcomePublished).then(|| view! {
+            <section aria-labelledby="import-heading" class="card">
+                <h2 id="import-heading">{t!(i18n, manage.import_heading)}</h2>
+                <p>{t!(i18n, manage.import_intro, version = move || view.published_version)}</p>
+                <form method="post" enctype="multipart/form-data" action=format!("/consultations/{id}/import") class="stack">
+                    <label for="file">{t!(i18n, manage.file_label)}</label>
+                    <input id="file" name="file" type="file" accept=".md,.markdown,.txt,.docx"/>
+                    <button type="submit" id="import-file">{t!(i18n, manage.import)}</button>
+                </form>
+                <PostForm url=ImportPasted::url() class="stack">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <label for="paste">{t!(i18n, manage.paste_label)}</label>
+                    <textarea id="paste" name="text" rows="8"></textarea>
+                    <label for="format">{t!(i18n, manage.format_label)}</label>
+                    <select id="format" name="format">
+                        <option value="markdown">"Markdown"</option>
+                        <option value="plain_text">{t!(i18n, manage.plain_text)}</option>
+                    </select>
+                    <button type="submit">{t!(i18n, manage.import)}</button>
+                </PostForm>
+                {(view.published_version > 0 && view.pending.is_none()).then(|| view! {
+                    <PostForm url=StartRevision::url() class="inline">
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <button type="submit" class="secondary" id="revise">{t!(i18n, manage.revise)}</button>
+                    </PostForm>
+                })}
+            </section>
+        })}
+        {view.pending.clone().map(|(number, sections)| view! {
+            <section aria-labelledby="pending-heading" class="card" id="pending">
+                <h2 id="pending-heading">{t!(i18n, manage.pending_heading, number = move || number)}</h2>
+                <p>{t!(i18n, manage.pending_intro)}</p>
+                <PostForm url=PublishVersion::url() class="stack">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <label for="version-note">{t!(i18n, manage.version_note)}</label>
+                    <input id="version-note" name="note" maxlength="2000"/>
+                    <button type="submit" id="publish-version">{t!(i18n, manage.publish_version)}</button>
+                </PostForm>
+                <PostForm url=DiscardVersion::url() class="inline">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <button type="submit" class="link danger">{t!(i18n, manage.discard)}</button>
+                </PostForm>
+                <ol class="tree">
+                    {sections.into_iter().map(|d| {
+                        let s = d.section;
+                        let sid = s.id;
+                        let class = format!("tree__item depth-{}{}", s.depth.clamp(0, 6), if d.changed { " changed" } else { "" });
+                        view! {
+                            <li class=class data-anchor=s.anchor.clone()>
+                                <details>
+                                    <summary>
+                                        <span class="tag">{s.kind.clone()}</span>" "
+                                        <strong>{s.number.clone()}</strong>" "{s.heading.clone()}" "
+                                        <span class="muted">{s.body.chars().take(80).collect::<String>()}</span>
+                                        {s.content_note.clone().map(|n| view! { " "<span class="tag">{n}</span> })}
+                                    </summary>
+                                    <PostForm url=EditSection::url() class="stack">
+                                        <input type="hidden" name="id" value=id.to_string()/>
+                                        <input type="hidden" name="section" value=sid.to_string()/>
+                                        <label for=format!("num-{sid}")>{t!(i18n, fields.number)}</label>
+                                        <input id=format!("num-{sid}") name="fields[number]" value=s.number.clone()/>
+                                        <label for=format!("head-{sid}")>{t!(i18n, fields.heading)}</label>
+                                        <input id=format!("head-{sid}") name="fields[heading]" value=s.heading.clone()/>
+                                        <label for=format!("body-{sid}")>{t!(i18n, manage.text)}</label>
+                                        <textarea id=format!("body-{sid}") name="fields[body]" rows="4">{s.body.clone()}</textarea>
+                                        <label for=format!("note-{sid}")>{t!(i18n, fields.content_note)}</label>
+                                        <p class="hint">{t!(i18n, manage.content_note_hint)}</p>
+                                        <input id=format!("note-{sid}") name="fields[content_note]" value=s.content_note.clone().unwrap_or_default()/>
+                                        <button type="submit">{t!(i18n, manage.save)}</button>
+                                    </PostForm>
+                                    <PostForm url=MergeSection::url() class="inline">
+                                        <input type="hidden" name="id" value=id.to_string()/>
+                                        <input type="hidden" name="section" value=sid.to_string()/>
+                                        <button type="submit" class="secondary">{t!(i18n, manage.merge)}</button>
+                                    </PostForm>
+                                    <PostForm url=SplitSection::url() class="stack">
+                                        <input type="hidden" name="id" value=id.to_string()/>
+                                        <input type="hidden" name="section" value=sid.to_string()/>
+                                        <label for=format!("split-{sid}")>{t!(i18n, fields.split_at)}</label>
+                                        <input id=format!("split-{sid}") name="at"/>
+                                        <button type="submit" class="secondary">{t!(i18n, manage.split)}</button>
+                                    </PostForm>
+                                </details>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </section>
+        })}
+    }
+}
+
+/// `/consultations/:id/answers`: every comment with its answer form, unanswered first.
+#[component]
+pub fn AnswersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(
+        || (),
+        |_| async move { get_answer_queue(id_param()?).await },
+    );
+    let answer = ServerAction::<AnswerComment>::new();
+    view! {
+        <Title text=t_string!(i18n, titles.consultation).to_string()/>
+        <ActionError action=answer/>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(queue) => view! { <Answers queue/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Answers(queue: AnswerQueue) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = queue.consultation;
+    let unanswered = queue.unanswered;
+    let sections = std::sync::Arc::new(queue.sections);
+    view! {
+        <p><a href=format!("/consultations/{id}/manage")>{t!(i18n, consultation.manage)}</a></p>
+        <h1>{t!(i18n, manage.answers_heading)}</h1>
+        <p class="muted">{queue.title.clone()}</p>
+        <p role="status">{t!(i18n, manage.unanswered, count = move || unanswered)}</p>
+        <ol class="card-list" id="queue">
+            {queue.items.into_iter().map(|item| {
+                let c = item.comment;
+                let cid = c.id;
+                let current = c.response.clone();
+                let answered = current.is_some().to_string();
+                let explanation = current.as_ref().map(|r| r.explanation.clone()).unwrap_or_default();
+                let decision = current.as_ref().map(|r| r.decision);
+                let changed = current.as_ref().is_some_and(|r| r.changed.contains(&item.anchor));
+                let also = current
+                    .as_ref()
+                    .and_then(|r| r.changed.iter().find(|a| **a != item.anchor).cloned())
+                    .unwrap_or_default();
+                let others = sections
+                    .iter()
+                    .filter(|(anchor, _)| *anchor != item.anchor)
+                    .map(|(anchor, title)| {
+                        view! { <option value=anchor.clone() selected=*anchor == also>{title.clone()}</option> }
+                    })
+                    .collect_view();
+                view! {
+                    <li class="card" data-comment=cid.to_string() data-answered=answered>
+                        <p class="muted">{item.section_title.clone()}</p>
+                        <p><KindLabel kind=c.kind/>" · "<AuthorName author=c.author.clone()/>" · "{c.created_local.clone()}</p>
+                        {c.quote.clone().map(|q| view! { <blockquote>{q}</blockquote> })}
+                        {c.proposal.clone().map(|parts| view! { <Diff parts/> })}
+                        <div class="comment__body" inner_html=c.body_html.clone()></div>
+                        <PostForm url=AnswerComment::url() class="stack">
+                            <input type="hidden" name="comment" value=cid.to_string()/>
+                            <fieldset>
+                                <legend>{t!(i18n, fields.decision)}</legend>
+                                {Decision::ALL.iter().map(|d| {
+                                    let rid = format!("d-{}-{cid}", d.code());
+                                    view! {
+                                        <span class="choice">
+                                            <input type="radio" id=rid.clone() name="fields[decision]" value=d.code() checked=decision == Some(*d)/>
+                                            <label for=rid><super::reading::DecisionLabel decision=*d/></label>
+                                        </span>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                            <label for=format!("exp-{cid}")>{t!(i18n, fields.explanation)}</label>
+                            <textarea id=format!("exp-{cid}") name="fields[explanation]" rows="3">
+                                {explanation}
+                            </textarea>
+                            <span class="choice">
+                                <input type="checkbox" id=format!("chg-{cid}") name="fields[changed]" value="on" checked=changed/>
+                                <label for=format!("chg-{cid}")>{t!(i18n, manage.changed_label)}</label>
+                            </span>
+                            <label for=format!("also-{cid}")>{t!(i18n, manage.also_label)}</label>
+                            <select id=format!("also-{cid}") name="fields[also]">
+                                <option value="">{t!(i18n, manage.also_none)}</option>
+                                {others}
+                            </select>
+                            <button type="submit">{t!(i18n, manage.save_answer)}</button>
+                        </PostForm>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}

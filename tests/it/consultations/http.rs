@@ -1,0 +1,1181 @@
+//! Consultations through HTTP: visibility, import, phases, comments (named, pseudonym, truly
+//! anonymous), moderation, answers, versions and their diff, the outcome report (page, CSV,
+//! print, public with consent), mails, and bad input.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use roundtable_app::domain::consultations::entities::comment;
+use roundtable_app::domain::consultations::entities::consultation;
+use roundtable_app::domain::consultations::entities::draft_version;
+use roundtable_app::domain::identity::entities::council;
+use roundtable_app::domain::platform::entities::audit_log;
+use roundtable_app::model::consultation::{Phase, Visibility};
+use roundtable_app::model::ids::{CouncilId, PersonId};
+use roundtable_app::model::viewer::Role;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::fixtures::{ConsultationBuilder, create_council, create_person};
+use crate::harness::{TestApp, db_tests, signed_in_client};
+
+async fn add_council(app: &TestApp, slug: &str) -> Uuid {
+    let id = Uuid::new_v4();
+    council::ActiveModel {
+        id: Set(id),
+        slug: Set(slug.to_owned()),
+        name: Set(format!("Council {slug}")),
+        country: Set("YY".into()),
+        default_language: Set("en".into()),
+        time_zone: Set("UTC".into()),
+        currency: Set("EUR".into()),
+        // Later than the demo council, so it is never the default one.
+        created_at: Set(Utc::now() + chrono::Duration::days(1)),
+        languages: Set("en".into()),
+        settings: Set("{}".into()),
+    }
+    .insert(&app.db)
+    .await
+    .expect("council");
+    id
+}
+
+async fn add_consultation(app: &TestApp, council: Uuid, phase: &str, visibility: &str) -> Uuid {
+    ConsultationBuilder::new(CouncilId(council))
+        .title(format!("Canary {phase} {visibility}"))
+        .summary("s")
+        .phase(Phase::from_code(phase).expect("phase"))
+        .visibility(Visibility::from_code(visibility).expect("visibility"))
+        .insert(app)
+        .await
+        .0
+}
+
+async fn titles(app: &TestApp) -> Vec<String> {
+    let res = app.call("/fn/consultations/list", &[]).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.expect("json");
+    body["consultations"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|c| c["title"].as_str().expect("title").to_owned())
+        .collect()
+}
+
+/// A draft with chapters, articles, numbered paragraphs and lettered points.
+const DRAFT: &str = "\
+Preamble: this draft sets out support for people who need it.
+
+## Chapter 1 – General provisions
+
+### Article 1 – Purpose
+
+1. This Act sets out the support that people receive.
+2. Support is given without conditions.
+
+### Article 2 – Definitions
+
+For the purposes of this Act:
+
+(a) \"support\" means housing, health care and legal advice;
+(b) \"provider\" means any body that gives support.
+
+## Chapter 2 – Services
+
+### Article 3 – Housing
+
+1. The State shall provide safe housing.
+2. Housing shall be available within 24 hours.
+";
+
+/// The canary: the display name of the member who comments anonymously.
+const CANARY: &str = "Zephyrine Canary";
+
+/// A council with its staff and members, each with a signed-in client.
+struct World {
+    app: TestApp,
+    staff: reqwest::Client,
+    admin: reqwest::Client,
+    auditor: reqwest::Client,
+    /// Named, pseudonym and anonymous commenters: (id, client).
+    members: Vec<(PersonId, reqwest::Client)>,
+    /// A member of another council, and that council's secretariat.
+    outsider: reqwest::Client,
+    outsider_id: PersonId,
+    outside_staff: reqwest::Client,
+}
+
+async fn world(db: crate::harness::Db) -> World {
+    world_on(TestApp::builder(db)).await
+}
+
+async fn world_on(builder: crate::harness::TestAppBuilder) -> World {
+    let app = builder.spawn().await;
+    let council = create_council(&app, "at").await;
+    let person = |name: &'static str, email: &'static str, roles: &'static [Role]| {
+        let app = &app;
+        async move {
+            let id = create_person(app, council, name, email, roles).await;
+            (id, signed_in_client(app, id, council, true).await)
+        }
+    };
+    let (_, staff) = person("Sam Secretariat", "sam@example.org", &[Role::Secretariat]).await;
+    let (_, admin) = person("Ada Admin", "ada@example.org", &[Role::CouncilAdmin]).await;
+    let (_, auditor) = person("Otto Auditor", "otto@example.org", &[Role::Auditor]).await;
+    let mut members = Vec::new();
+    for (name, email) in [
+        ("Amira Named", "amira@example.org"),
+        ("Pia Pseudo", "pia@example.org"),
+        (CANARY, "zephyrine@example.org"),
+    ] {
+        members.push(person(name, email, &[Role::Member]).await);
+    }
+    let other = create_council(&app, "bt").await;
+    let outsider_id = create_person(
+        &app,
+        other,
+        "Olga Outside",
+        "olga@example.org",
+        &[Role::Member],
+    )
+    .await;
+    let outsider = signed_in_client(&app, outsider_id, other, true).await;
+    let outside_staff_id = create_person(
+        &app,
+        other,
+        "Oskar Staff",
+        "oskar@example.org",
+        &[Role::Secretariat],
+    )
+    .await;
+    let outside_staff = signed_in_client(&app, outside_staff_id, other, true).await;
+    World {
+        app,
+        staff,
+        admin,
+        auditor,
+        members,
+        outsider,
+        outsider_id,
+        outside_staff,
+    }
+}
+
+impl World {
+    async fn call(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.app.url(path))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    async fn json(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> Value {
+        let res = self.call(client, path, form).await;
+        assert_eq!(res.status(), 200, "{path} answers 200");
+        res.json().await.expect("json")
+    }
+
+    async fn page(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let res = client
+            .get(self.app.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("GET");
+        (res.status().as_u16(), res.text().await.expect("body"))
+    }
+
+    async fn upload(
+        &self,
+        client: &reqwest::Client,
+        id: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+        client
+            .post(self.app.url(&format!("/consultations/{id}/import")))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload")
+    }
+
+    /// Creates a consultation as the secretariat; returns its id.
+    async fn create(&self, title: &str, visibility: &str) -> String {
+        let res = self
+            .call(
+                &self.staff,
+                "/fn/consultations/create",
+                &[
+                    ("fields[title]", title),
+                    (
+                        "fields[summary]",
+                        "What this draft is about, in plain words.",
+                    ),
+                    ("fields[languages]", "en,fr"),
+                    ("fields[visibility]", visibility),
+                    ("fields[opens_at]", ""),
+                    ("fields[closes_at]", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "created");
+        let list = self.json(&self.staff, "/fn/consultations/list", &[]).await;
+        list["consultations"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|c| c["title"] == title)
+            .expect("the new consultation is listed")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
+    /// Creates, imports [`DRAFT`], publishes and opens a consultation.
+    async fn open_consultation(&self) -> String {
+        let id = self.create("Support Act", "council").await;
+        let res = self
+            .upload(&self.staff, &id, "draft.md", DRAFT.as_bytes().to_vec())
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(
+            self.call(
+                &self.staff,
+                "/fn/drafts/publish",
+                &[("id", &id), ("note", "")]
+            )
+            .await
+            .status(),
+            200
+        );
+        assert_eq!(
+            self.call(
+                &self.staff,
+                "/fn/consultations/phase",
+                &[("id", &id), ("step", "open")]
+            )
+            .await
+            .status(),
+            200
+        );
+        id
+    }
+
+    /// The section of the newest version with `number` under the article headed `article`.
+    async fn section(&self, id: &str, article: &str, number: &str) -> (String, String) {
+        let detail = self
+            .json(&self.staff, "/fn/consultations/get", &[("id", id)])
+            .await;
+        let sections = detail["sections"].as_array().expect("sections");
+        let start = sections
+            .iter()
+            .position(|s| s["heading"] == article)
+            .unwrap_or_else(|| panic!("article {article}"));
+        let s = sections[start..]
+            .iter()
+            .find(|s| s["number"] == number)
+            .unwrap_or_else(|| panic!("paragraph {number} of {article}"));
+        (
+            s["id"].as_str().expect("id").to_owned(),
+            s["chapter"].as_str().expect("chapter").to_owned(),
+        )
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one comment form's fields, spelled out at each call"
+    )]
+    async fn post(
+        &self,
+        who: usize,
+        id: &str,
+        section: &str,
+        kind: &str,
+        body: &str,
+        attribution: &str,
+        extra: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form = vec![
+            ("consultation", id),
+            ("section", section),
+            ("fields[kind]", kind),
+            ("fields[body]", body),
+            ("fields[attribution]", attribution),
+        ];
+        form.extend_from_slice(extra);
+        self.call(&self.members[who].1, "/fn/comments/post", &form)
+            .await
+    }
+}
+
+impl World {
+    /// The SQL statements one GET of `path` runs (the background jobs are off).
+    async fn queries_for(&self, client: &reqwest::Client, path: &str) -> usize {
+        use std::sync::atomic::Ordering;
+        let before = self.app.queries.load(Ordering::SeqCst);
+        let (status, _) = self.page(client, path).await;
+        assert_eq!(status, 200, "{path}");
+        self.app.queries.load(Ordering::SeqCst) - before
+    }
+}
+
+/// A section's content note as a member reads the chapter.
+async fn note_in_chapter(w: &World, id: &str, chapter: &str, section: &str) -> Value {
+    let chapter = w
+        .json(
+            &w.members[0].1,
+            "/fn/consultations/chapter",
+            &[("id", id), ("anchor", chapter)],
+        )
+        .await;
+    chapter["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .find(|s| s["id"] == section)
+        .expect("the section")["content_note"]
+        .clone()
+}
+
+fn comment_ids(chapter: &Value) -> Vec<String> {
+    chapter["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .map(|c| c["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+db_tests! {
+    async fn members_see_council_consultations_but_not_drafts(db) {
+        let app = TestApp::builder(db).demo().spawn().await;
+        let demo = roundtable_app::domain::identity::councils::current(&app.db, &roundtable_app::domain::Actor::Anonymous)
+            .await.expect("query").expect("demo council").id;
+        add_consultation(&app, demo, "open", "council").await;
+        add_consultation(&app, demo, "draft", "council").await;
+        assert!(titles(&app).await.is_empty(), "anonymous visitors see no consultations");
+        app.sign_in_as("member").await;
+        let mut seen = titles(&app).await;
+        seen.sort();
+        assert_eq!(seen, vec!["Canary open council", "Draft Act on Support Services (sample)"]);
+    }
+
+    async fn secretariat_sees_drafts(db) {
+        let app = TestApp::builder(db).demo().spawn().await;
+        let demo = roundtable_app::domain::identity::councils::current(&app.db, &roundtable_app::domain::Actor::Anonymous)
+            .await.expect("query").expect("demo council").id;
+        let draft = add_consultation(&app, demo, "draft", "council").await;
+        app.sign_in_as("secretariat").await;
+        assert!(titles(&app).await.contains(&"Canary draft council".to_owned()));
+        let res = app.call("/fn/consultations/get", &[("id", &draft.to_string())]).await;
+        assert_eq!(res.status(), 200);
+    }
+
+    async fn another_councils_consultation_is_never_visible(db) {
+        let app = TestApp::builder(db).demo().spawn().await;
+        let other = add_council(&app, "other").await;
+        let invited = add_consultation(&app, other, "open", "invited").await;
+        let council_only = add_consultation(&app, other, "open", "council").await;
+        for role in ["member", "secretariat", "finance", "council_admin", "auditor"] {
+            app.sign_in_as(role).await;
+            assert!(!titles(&app).await.iter().any(|t| t.starts_with("Canary")), "{role} sees no other council");
+            for id in [invited, council_only] {
+                let res = app.call("/fn/consultations/get", &[("id", &id.to_string())]).await;
+                assert_eq!(res.status(), 404, "{role} cannot open another council's consultation");
+                let (status, body) = app.page(&format!("/consultations/{id}")).await;
+                assert_eq!(status, 404);
+                assert!(!body.contains("Canary"));
+            }
+        }
+    }
+
+    async fn invited_only_consultations_are_for_the_invited(db) {
+        let w = world(db).await;
+        let id = w.create("Invited draft", "invited").await;
+        let res = w.upload(&w.staff, &id, "draft.md", DRAFT.as_bytes().to_vec()).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "")]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "open")]).await.status(), 200);
+        let (invited, _) = &w.members[0];
+        let invited_id = invited.0.to_string();
+        assert_eq!(
+            w.call(&w.staff, "/fn/consultations/participant", &[("id", &id), ("person", &invited_id), ("invited", "true")]).await.status(),
+            200
+        );
+        assert_eq!(w.call(&w.members[0].1, "/fn/consultations/get", &[("id", &id)]).await.status(), 200);
+        assert_eq!(w.call(&w.members[1].1, "/fn/consultations/get", &[("id", &id)]).await.status(), 404);
+        // A member of another council can never be invited.
+        let outsider_person = w.outsider_id.0.to_string();
+        let res = w.call(&w.staff, "/fn/consultations/participant", &[("id", &id), ("person", &outsider_person), ("invited", "true")]).await;
+        assert_eq!(res.status(), 404, "outsiders cannot be invited");
+        assert_eq!(w.call(&w.outsider, "/fn/consultations/get", &[("id", &id)]).await.status(), 404);
+    }
+
+    async fn the_whole_cycle_from_import_to_public_outcome(db) {
+        let w = world(db).await;
+        let id = w.create("Support Act", "council").await;
+        // Draft: only staff see it.
+        assert_eq!(w.call(&w.members[0].1, "/fn/consultations/get", &[("id", &id)]).await.status(), 404);
+        let res = w.upload(&w.staff, &id, "draft.md", DRAFT.as_bytes().to_vec()).await;
+        assert_eq!(res.status(), 303);
+        assert!(res.headers()["location"].to_str().expect("location").ends_with("/manage#pending"));
+        // The parsed tree, before publishing.
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        let pending = manage["pending"][1].as_array().expect("pending version");
+        let kinds: Vec<(&str, &str)> = pending
+            .iter()
+            .map(|d| (d["section"]["kind"].as_str().expect("kind"), d["section"]["number"].as_str().expect("number")))
+            .collect();
+        assert!(kinds.contains(&("chapter", "Chapter 1")) && kinds.contains(&("chapter", "Chapter 2")), "{kinds:?}");
+        assert!(kinds.contains(&("article", "Article 3")), "{kinds:?}");
+        assert!(kinds.contains(&("point", "(a)")) && kinds.contains(&("point", "(b)")), "{kinds:?}");
+        assert!(kinds.contains(&("paragraph", "2.")), "{kinds:?}");
+        // Fix the tree: a content note on Article 2's first point.
+        let point = pending.iter().find(|d| d["section"]["number"] == "(a)").expect("point (a)");
+        let point_id = point["section"]["id"].as_str().expect("id");
+        let res = w.call(&w.staff, "/fn/drafts/section", &[
+            ("id", &id), ("section", point_id),
+            ("fields[number]", "(a)"), ("fields[heading]", ""),
+            ("fields[body]", point["section"]["body"].as_str().expect("body")),
+            ("fields[content_note]", "describes violence"),
+        ]).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "")]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "open")]).await.status(), 200);
+        // Everybody who may read is told, discreetly (the folder holds one mail per member).
+        let mails = w.app.folder_mails(3, Duration::from_secs(20)).await;
+        assert_eq!(mails.len(), 3, "one 'opened' mail per member");
+        for mail in &mails {
+            let lower = mail.raw.to_lowercase();
+            assert!(!lower.contains("support act") && !lower.contains("consultation"), "discreet: {}", mail.raw);
+        }
+
+        let (housing_1, chapter) = w.section(&id, "Housing", "1.").await;
+        let (housing_2, _) = w.section(&id, "Housing", "2.").await;
+        assert_eq!(w.post(0, &id, &housing_1, "concern", "Safe housing must include **women-only** places.", "named", &[]).await.status(), 200);
+        assert_eq!(w.post(1, &id, &housing_1, "question", "Who checks that housing is safe?", "pseudonym", &[]).await.status(), 200);
+        assert_eq!(
+            w.post(2, &id, &housing_1, "comment", "I waited three weeks for a bed. <script>alert(1)</script>", "anonymous", &[("fields[consent]", "on")]).await.status(),
+            200
+        );
+        assert_eq!(
+            w.post(1, &id, &housing_2, "wording", "", "pseudonym", &[("fields[proposal]", "Housing shall be available within 12 hours.")]).await.status(),
+            200
+        );
+        let chapter_view = w.json(&w.members[0].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        let comments = chapter_view["comments"].as_array().expect("comments");
+        assert_eq!(comments.len(), 4);
+        let anonymous = comments.iter().find(|c| c["body_html"].as_str().unwrap_or("").contains("three weeks")).expect("anonymous comment");
+        assert_eq!(anonymous["author"]["as"], "anonymous");
+        assert!(!anonymous["body_html"].as_str().expect("html").contains("<script"), "sanitized");
+        assert_eq!(anonymous["mine"], false);
+        let anonymous_id = anonymous["id"].as_str().expect("id").to_owned();
+        // The member replies to the anonymous comment; the thread keeps it under its parent.
+        let res = w.call(&w.members[0].1, "/fn/comments/post", &[
+            ("consultation", &id), ("parent", &anonymous_id), ("fields[body]", "Same here, thank you for saying it."),
+        ]).await;
+        assert_eq!(res.status(), 200);
+        let own = w.json(&w.members[2].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        let mine = own["comments"].as_array().expect("comments").iter().find(|c| c["id"] == anonymous_id.as_str()).expect("own comment");
+        assert_eq!(mine["mine"], true, "the anonymous author sees it is theirs");
+        let ids = comment_ids(&own);
+        let at = ids.iter().position(|c| *c == anonymous_id).expect("parent");
+        assert_eq!(own["comments"][at + 1]["depth"], 1, "the reply follows its parent");
+        let wording = own["comments"].as_array().expect("comments").iter().find(|c| c["kind"] == "wording").expect("wording");
+        assert!(wording["proposal"].as_array().expect("diff").iter().any(|p| p["op"] == "added" && p["text"].as_str().unwrap_or("").contains("12")), "{wording}");
+        let wording_id = wording["id"].as_str().expect("id").to_owned();
+        assert_eq!(wording["author"]["as"], "pseudonym");
+
+        // The chapter page renders the comments and a reachable comment control per section.
+        let (status, html) = w.page(&w.members[0].1, &format!("/consultations/{id}/part/{chapter}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("women-only"));
+        assert!(html.matches("?on=").count() >= 3, "a \"comment on this section\" link per section: {html}");
+        assert!(!html.contains("name=\"fields[body]\""), "no form is open until asked for");
+        let (status, html) = w.page(&w.members[0].1, &format!("/consultations/{id}/part/{chapter}?on={housing_1}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(html.matches("name=\"fields[body]\"").count(), 1, "the link opens that section's form");
+        assert!(html.contains(&format!("id=\"write-section-{housing_1}\"")));
+
+        // Close; a comment one second late is refused and its text kept.
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
+        let late = w.post(0, &id, &housing_1, "comment", "A late thought I do not want to lose.", "named", &[]).await;
+        assert_eq!(late.status(), 409);
+        let late: Value = late.json().await.expect("json");
+        assert_eq!(late["code"], "closed");
+        let kept = w.json(&w.members[0].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert!(kept["drafts"].to_string().contains("A late thought"), "the late text is kept: {}", kept["drafts"]);
+
+        // Nothing moves on while a comment has no answer.
+        let res = w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "outcome"), ("public", "on")]).await;
+        assert_eq!(res.status(), 409);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["code"], "unanswered");
+        assert_eq!(body["count"], 5);
+        // A member cannot answer.
+        let res = w.call(&w.members[0].1, "/fn/comments/answer", &[("comment", &wording_id), ("fields[decision]", "accepted"), ("fields[explanation]", "x")]).await;
+        assert_eq!(res.status(), 403);
+        // The secretariat answers every comment; the wording led to a change.
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        assert_eq!(queue["unanswered"], 5);
+        for item in queue["items"].as_array().expect("items") {
+            let cid = item["comment"]["id"].as_str().expect("id");
+            let (decision, changed) = if cid == wording_id { ("accepted", "on") } else { ("noted", "") };
+            let res = w.call(&w.staff, "/fn/comments/answer", &[
+                ("comment", cid), ("fields[decision]", decision),
+                ("fields[explanation]", "Thank you; we considered this carefully."), ("fields[changed]", changed),
+            ]).await;
+            assert_eq!(res.status(), 200);
+        }
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "responded")]).await.status(), 200);
+        // The anonymous author gets the "answered" mail; it names nobody.
+        let mails = w.app.folder_mails(8, Duration::from_secs(20)).await;
+        assert!(mails.len() >= 8, "opened ×3 and answered ×5 (got {})", mails.len());
+        assert!(mails.iter().any(|m| m.raw.contains("zephyrine@example.org")), "the anonymous author is told");
+        for m in &mails {
+            assert!(!m.raw.contains(CANARY) && !m.raw.contains("Amira"), "no names in mails");
+            assert!(!m.raw.to_lowercase().contains("consultation"), "no topic word, not even in the link");
+        }
+        // The neutral link leads to the answered comment.
+        let answered = mails.iter().find(|m| m.raw.contains(&format!("/go/{anonymous_id}"))).expect("the answered mail");
+        assert!(answered.raw.contains("zephyrine@example.org"), "it goes to the anonymous author");
+        let link = answered.raw.split_whitespace().find(|w| w.contains("/go/")).expect("a /go/ link");
+        let path = &link[link.find("/go/").expect("path")..];
+        let res = w.members[2].1.get(w.app.url(path)).send().await.expect("GET");
+        assert_eq!(res.status(), 303);
+        let to = res.headers()["location"].to_str().expect("location");
+        assert!(to.contains(&format!("/consultations/{id}/part/")) && to.ends_with(&format!("#comment-{anonymous_id}")), "{to}");
+
+        // Version 2: the secretariat edits the paragraph the wording comment was about.
+        assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        let pending = manage["pending"][1].as_array().expect("pending");
+        let target = pending.iter().find(|d| d["section"]["body"].as_str().unwrap_or("").contains("24 hours")).expect("paragraph");
+        let res = w.call(&w.staff, "/fn/drafts/section", &[
+            ("id", &id), ("section", target["section"]["id"].as_str().expect("id")),
+            ("fields[number]", "2."), ("fields[heading]", ""),
+            ("fields[body]", "Housing shall be available within 12 hours."), ("fields[content_note]", ""),
+        ]).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "Shorter wait")]).await.status(), 200);
+        let diff = w.json(&w.members[0].1, "/fn/consultations/diff", &[("id", &id), ("from", "1"), ("to", "2")]).await;
+        let changed: Vec<&Value> = diff["sections"].as_array().expect("sections").iter().filter(|s| s["change"] != "same").collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert_eq!(changed[0]["comments"][0]["id"], wording_id.as_str(), "the change lists the comment behind it");
+        let (status, html) = w.page(&w.members[0].1, &format!("/consultations/{id}/changes?from=1&to=2")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<ins>") && html.contains(&wording_id));
+
+        // The outcome, published publicly.
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "outcome"), ("public", "on")]).await.status(), 200);
+        let report = w.json(&w.members[0].1, "/fn/consultations/outcome", &[("id", &id)]).await;
+        assert_eq!(report["figures"]["received"], 5);
+        assert_eq!(report["figures"]["answered_pct"], 100);
+        assert_eq!(report["figures"]["accepted_pct"], 20);
+        assert_eq!(report["figures"]["sections_changed"], 1);
+        let csv = w.staff.get(w.app.url(&format!("/consultations/{id}/outcome.csv"))).send().await.expect("csv");
+        assert_eq!(csv.status(), 200);
+        assert!(csv.headers()["content-type"].to_str().expect("type").starts_with("text/csv"));
+        let csv = csv.text().await.expect("text");
+        assert_eq!(csv.lines().count(), 1 + 5, "header and one row per comment:\n{csv}");
+        assert!(csv.contains("Amira Named") && csv.contains(",anonymous,"), "{csv}");
+        let (status, print) = w.page(&w.members[0].1, &format!("/consultations/{id}/outcome/print")).await;
+        assert_eq!(status, 200);
+        assert!(print.contains("print-view") && print.contains("women-only"));
+        // Public: only the consented (anonymous) comment, no sign-in needed.
+        let public = crate::harness::client(&w.app.base);
+        let (status, html) = w.page(&public, &format!("/outcome/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("three weeks"), "the consented comment is public");
+        assert!(!html.contains("women-only") && !html.contains("Amira"), "comments without consent stay out");
+        let public_csv = public.get(w.app.url(&format!("/outcome/{id}/csv"))).send().await.expect("csv").text().await.expect("text");
+        // The consented comment, and the changed section (whose comment did not consent).
+        assert_eq!(public_csv.lines().count(), 3, "{public_csv}");
+        assert!(public_csv.contains("three weeks") && !public_csv.contains("women-only") && !public_csv.contains("Contributor"), "{public_csv}");
+        // Withdrawing consent removes it at once.
+        assert_eq!(w.call(&w.members[2].1, "/fn/comments/consent", &[("comment", &anonymous_id), ("given", "false")]).await.status(), 200);
+        let (_, html) = w.page(&public, &format!("/outcome/{id}")).await;
+        assert!(!html.contains("three weeks"), "withdrawn consent takes effect at once");
+    }
+
+    async fn an_answer_links_a_change_in_another_section(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (housing_1, _) = w.section(&id, "Housing", "1.").await;
+        let detail = w.json(&w.staff, "/fn/consultations/get", &[("id", &id)]).await;
+        let anchor_of = |number: &str, heading: &str| {
+            let sections = detail["sections"].as_array().expect("sections");
+            let start = sections.iter().position(|s| s["heading"] == heading).expect("article");
+            sections[start..].iter().find(|s| s["number"] == number).expect("section")["anchor"]
+                .as_str()
+                .expect("anchor")
+                .to_owned()
+        };
+        let definition = anchor_of("(a)", "Definitions");
+        let res = w.post(0, &id, &housing_1, "concern", "Housing must count as support in the definitions.", "named", &[]).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        let cid = queue["items"][0]["comment"]["id"].as_str().expect("id").to_owned();
+        assert!(
+            queue["sections"].as_array().expect("sections").iter().any(|s| s[0] == definition.as_str()),
+            "the queue offers every section: {}",
+            queue["sections"]
+        );
+        // A section that is not in this consultation is refused, and nothing is recorded.
+        let answer = |also: String| {
+            let (w, cid) = (&w, cid.clone());
+            async move {
+                w.call(&w.staff, "/fn/comments/answer", &[
+                    ("comment", cid.as_str()), ("fields[decision]", "partly_accepted"),
+                    ("fields[explanation]", "We widened the definition instead."), ("fields[changed]", ""),
+                    ("fields[also]", also.as_str()),
+                ]).await
+            }
+        };
+        let res = answer("no-such-section".to_owned()).await;
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["field"], "also", "{body}");
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        assert_eq!(queue["unanswered"], 1, "the refused answer was not saved");
+        assert_eq!(answer(definition.clone()).await.status(), 200);
+        let (status, html) = w.page(&w.staff, &format!("/consultations/{id}/answers")).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains(&format!("<option value=\"{definition}\" selected")),
+            "the answer form shows the linked section"
+        );
+
+        // Version 2 changes the definition: the diff lists the comment under it.
+        assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        let pending = manage["pending"][1].as_array().expect("pending");
+        let target = pending.iter().find(|d| d["section"]["anchor"] == definition.as_str()).expect("definition");
+        let res = w.call(&w.staff, "/fn/drafts/section", &[
+            ("id", &id), ("section", target["section"]["id"].as_str().expect("id")),
+            ("fields[number]", "(a)"), ("fields[heading]", ""),
+            ("fields[body]", "\"support\" means safe housing, health care and legal advice;"), ("fields[content_note]", ""),
+        ]).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "")]).await.status(), 200);
+        let diff = w.json(&w.members[0].1, "/fn/consultations/diff", &[("id", &id), ("from", "1"), ("to", "2")]).await;
+        let changed: Vec<&Value> = diff["sections"].as_array().expect("sections").iter().filter(|s| s["change"] != "same").collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert_eq!(changed[0]["anchor"], definition.as_str());
+        assert_eq!(changed[0]["comments"][0]["id"], cid.as_str(), "the change lists the comment on another section");
+    }
+
+    async fn words_selected_in_the_text_open_the_form_as_its_quote(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (sid, chapter) = w.section(&id, "Housing", "1.").await;
+        let page = format!("/consultations/{id}/part/{chapter}");
+        // The quote link is in the page, hidden until a script sees a selection.
+        let (status, html) = w.page(&w.members[0].1, &page).await;
+        assert_eq!(status, 200);
+        let doc = crate::harness::html(&html);
+        let link = scraper::Selector::parse(&format!("a[data-quote-for=\"{sid}\"]")).expect("css");
+        let link = doc.select(&link).next().expect("a quote link per section");
+        assert!(link.value().attr("hidden").is_some(), "hidden without a selection");
+        assert_eq!(link.value().attr("data-quote-page"), Some(format!("{page}?on={sid}").as_str()));
+        // The link's address opens the form with the words, escaped, and cut to the field's size.
+        let quote = format!("<script>alert(1)</script> safe housing {}", "a".repeat(1500));
+        let (status, html) = w.page(&w.members[0].1, &format!("{page}?on={sid}&quote={}", urlencode(&quote))).await;
+        assert_eq!(status, 200);
+        assert!(!html.contains("<script>alert(1)"), "the quote is text, never markup");
+        let doc = crate::harness::html(&html);
+        let input = scraper::Selector::parse(&format!("#quote-{sid}")).expect("css");
+        let value = doc.select(&input).next().expect("the form is open").value().attr("value").expect("value").to_owned();
+        assert!(value.starts_with("<script>alert(1)</script> safe housing"), "{value}");
+        assert_eq!(value.chars().count(), 1000, "cut to the field's 1,000 characters");
+        // A reader who may not comment gets no form and no link.
+        let (_, html) = w.page(&w.auditor, &format!("{page}?on={sid}&quote=x")).await;
+        assert!(!html.contains("data-quote-for") && !html.contains(&format!("id=\"quote-{sid}\"")));
+    }
+
+    async fn the_chapter_page_is_html_once_with_one_island(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        let text = "Shelters need ramps for wheelchairs.";
+        assert_eq!(w.post(0, &id, &section, "concern", text, "named", &[]).await.status(), 200);
+        let (status, html) = w.page(&w.members[1].1, &format!("/consultations/{id}/part/{chapter}")).await;
+        assert_eq!(status, 200);
+        // Islands mode: the page is not hydrated, so its data is not sent a second time for
+        // the browser; only the page-scripts island is.
+        assert_eq!(html.matches(text).count(), 1, "the comment is in the page once");
+        assert_eq!(html.matches("<leptos-island").count(), 1, "one island: the page scripts");
+        assert!(html.contains("data-component=\"PageScripts"), "the island is the page scripts");
+        assert_eq!(html.matches("Amira Named").count(), 1, "the author's name once, as HTML");
+    }
+
+    async fn pages_run_the_same_queries_for_one_comment_or_many(db) {
+        let w = world_on(TestApp::builder(db).count_queries()).await;
+        let id = w.open_consultation().await;
+        let (first, chapter1) = w.section(&id, "Purpose", "1.").await;
+        let (housing, chapter2) = w.section(&id, "Housing", "1.").await;
+        let (later, _) = w.section(&id, "Housing", "2.").await;
+        let reader = &w.members[0].1;
+        let part1 = format!("/consultations/{id}/part/{chapter1}");
+        let part2 = format!("/consultations/{id}/part/{chapter2}");
+        let whole = format!("/consultations/{id}");
+        // A little of everything on both chapters: a named comment with an answer, a reply,
+        // a kept draft of the reader.
+        for section in [&first, &housing] {
+            assert_eq!(w.post(0, &id, section, "comment", "A first comment.", "named", &[]).await.status(), 200);
+        }
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        for item in queue["items"].as_array().expect("items") {
+            let cid = item["comment"]["id"].as_str().expect("id");
+            assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", cid), ("fields[decision]", "noted"), ("fields[explanation]", "Noted.")]).await.status(), 200);
+            assert_eq!(w.call(&w.members[1].1, "/fn/comments/post", &[("consultation", &id), ("parent", cid), ("fields[kind]", "comment"), ("fields[body]", "A reply."), ("fields[attribution]", "pseudonym")]).await.status(), 200);
+        }
+        assert_eq!(w.call(reader, "/fn/comments/draft", &[("consultation", &id), ("slot", &format!("section:{later}")), ("fields[body]", "Half written")]).await.status(), 200);
+        // The first GET after a change builds the reader's view; the next ones reuse it.
+        let _warm = w.queries_for(reader, &whole).await;
+        let small_built = (w.queries_for(reader, &part1).await, w.queries_for(reader, &part2).await);
+        let small_kept = (w.queries_for(reader, &part1).await, w.queries_for(reader, &part2).await);
+        let small_whole = w.queries_for(reader, &whole).await;
+        let staff_small = (w.queries_for(&w.staff, &part2).await, w.queries_for(&w.staff, &part2).await);
+
+        // Many more: every member, every attribution, on several sections, answered, hidden.
+        for round in 0..8 {
+            for (who, attribution) in [(0, "named"), (1, "pseudonym"), (2, "anonymous")] {
+                for section in [&housing, &later, &first] {
+                    let text = format!("Comment {round} by {who}.");
+                    assert_eq!(w.post(who, &id, section, "concern", &text, attribution, &[("fields[consent]", "on")]).await.status(), 200);
+                }
+            }
+        }
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        let items = queue["items"].as_array().expect("items");
+        assert!(items.len() > 70, "{} comments to answer", items.len());
+        for (n, item) in items.iter().enumerate().filter(|(n, _)| n % 3 == 0) {
+            let cid = item["comment"]["id"].as_str().expect("id");
+            if n % 2 == 0 {
+                assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", cid), ("fields[decision]", "accepted"), ("fields[explanation]", "Yes.")]).await.status(), 200);
+            } else {
+                assert_eq!(w.call(&w.staff, "/fn/comments/hide", &[("comment", cid), ("reason", "off_topic"), ("note", "")]).await.status(), 200);
+            }
+        }
+        // Posting on that section used up the reader's kept text; keep some again.
+        assert_eq!(w.call(reader, "/fn/comments/draft", &[("consultation", &id), ("slot", &format!("section:{later}")), ("fields[body]", "Half written")]).await.status(), 200);
+        let many_built = (w.queries_for(reader, &part1).await, w.queries_for(reader, &part2).await);
+        let many_kept = (w.queries_for(reader, &part1).await, w.queries_for(reader, &part2).await);
+        let many_whole = w.queries_for(reader, &whole).await;
+        assert_eq!(many_built, small_built, "(chapter 1, chapter 2) built: the same statements for 2 comments or 80");
+        assert_eq!(many_kept, small_kept, "(chapter 1, chapter 2) kept: the same statements for 2 comments or 80");
+        assert_eq!(many_whole, small_whole, "whole draft: the same statements for 2 comments or 80");
+        let staff_many = (w.queries_for(&w.staff, &part2).await, w.queries_for(&w.staff, &part2).await);
+        assert_eq!(staff_many, staff_small, "the secretariat's view too");
+        assert_eq!(small_built.0, small_built.1, "chapters of different sizes run the same statements");
+        // Built: session, actor (memberships with person and council, once per request
+        // however many server functions the page calls), consultation, council time zone,
+        // version, sections, comments, names, answers, change links, kept drafts.
+        assert!(small_built.0 <= 11, "a chapter page runs {} statements", small_built.0);
+        // Kept: session, actor (which also tells whether the person keeps any text),
+        // consultation (its revision says the kept view is current), and only for a reader
+        // who keeps text, their kept texts.
+        assert_eq!(small_kept, (4, 4), "a chapter page read again by a reader with kept text runs 4 statements");
+        let plain = &w.members[2].1;
+        let _warm = w.queries_for(plain, &part2).await;
+        assert_eq!(w.queries_for(plain, &part2).await, 3, "a chapter page read again by a reader without kept text runs 3 statements");
+        // And the page did show them all, and the reader's kept text.
+        let (_, html) = w.page(reader, &part2).await;
+        assert!(html.matches("class=\"comment ").count() > 40, "the chapter shows its comments");
+        assert!(html.contains("Half written"), "the reader's kept text is on the page");
+    }
+
+    async fn reading_a_chapter_writes_nothing(db) {
+        use roundtable_app::domain::identity::entities::session;
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (_, chapter) = w.section(&id, "Housing", "1.").await;
+        let path = format!("/consultations/{id}/part/{chapter}");
+        let reader = &w.members[0].1;
+        // The first read may keep the session alive (a write at most once a minute).
+        assert_eq!(w.page(reader, &path).await.0, 200);
+        let rows = || async {
+            session::Entity::find()
+                .all(&w.app.db)
+                .await
+                .expect("sessions")
+                .into_iter()
+                .map(|s| (s.id_hash, s.data, s.expires_at))
+                .collect::<Vec<_>>()
+        };
+        let before = rows().await;
+        for _ in 0..3 {
+            assert_eq!(w.page(reader, &path).await.0, 200);
+        }
+        assert_eq!(rows().await, before, "reading the chapter again wrote the session");
+    }
+
+    async fn a_readers_kept_chapter_follows_every_change(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        // Read twice after every change: the first read builds the reader's kept view, the
+        // second must not serve it once anything it shows has changed.
+        let read = async || {
+            let path = "/fn/consultations/chapter";
+            let form = [("id", id.as_str()), ("anchor", chapter.as_str())];
+            let first = w.json(&w.members[1].1, path, &form).await;
+            let second = w.json(&w.members[1].1, path, &form).await;
+            assert_eq!(first, second, "a kept view is the view");
+            second
+        };
+        assert!(comment_ids(&read().await).is_empty());
+        assert_eq!(w.post(0, &id, &section, "comment", "First words.", "named", &[]).await.status(), 200);
+        let view = read().await;
+        let cid = comment_ids(&view).pop().expect("the new comment is shown");
+        assert!(view["comments"][0]["body_html"].as_str().expect("html").contains("First words."));
+        let count = |view: &Value| view["sections"].as_array().expect("sections").iter().find(|s| s["id"] == section.as_str()).expect("section")["comment_count"].clone();
+        assert_eq!(count(&view), 1);
+
+        // Edited by its author.
+        let res = w.call(&w.members[0].1, "/fn/comments/edit", &[
+            ("consultation", &id), ("comment", &cid), ("fields[kind]", "comment"),
+            ("fields[body]", "Second words."), ("fields[attribution]", "named"),
+        ]).await;
+        assert_eq!(res.status(), 200);
+        assert!(read().await["comments"][0]["body_html"].as_str().expect("html").contains("Second words."));
+
+        // Answered.
+        assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", &cid), ("fields[decision]", "accepted"), ("fields[explanation]", "We agree.")]).await.status(), 200);
+        assert_eq!(read().await["comments"][0]["response"]["explanation"], "We agree.");
+
+        // The author changes their display name.
+        let res = w.call(&w.members[0].1, "/fn/account/update", &[("display_name", "Amira Renamed"), ("notify", "email")]).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(read().await["comments"][0]["author"]["name"], "Amira Renamed");
+
+        // A content note on the published text.
+        assert_eq!(w.call(&w.staff, "/fn/drafts/note", &[("id", id.as_str()), ("section", section.as_str()), ("note", "describes violence")]).await.status(), 200);
+        let view = read().await;
+        let noted = view["sections"].as_array().expect("sections").iter().find(|s| s["id"] == section.as_str()).expect("section");
+        assert_eq!(noted["content_note"], "describes violence");
+
+        // Hidden by the secretariat.
+        assert_eq!(w.call(&w.staff, "/fn/comments/hide", &[("comment", &cid), ("reason", "off_topic"), ("note", "")]).await.status(), 200);
+        assert!(comment_ids(&read().await).is_empty());
+
+        // Written by another process or tool, straight into the database.
+        let row = Uuid::parse_str(&cid).expect("uuid");
+        comment::Entity::update_many()
+            .col_expr(comment::Column::Status, Expr::value("visible"))
+            .col_expr(comment::Column::BodyHtml, Expr::value("<p>Written elsewhere.</p>"))
+            .filter(comment::Column::Id.eq(row))
+            .exec(&w.app.db)
+            .await
+            .expect("update");
+        assert!(read().await["comments"][0]["body_html"].as_str().expect("html").contains("Written elsewhere."));
+        let before = read().await["comments"][0]["created_local"].as_str().expect("time").to_owned();
+        council::Entity::update_many()
+            .col_expr(council::Column::TimeZone, Expr::value("Pacific/Auckland"))
+            .exec(&w.app.db)
+            .await
+            .expect("update");
+        let after = read().await["comments"][0]["created_local"].as_str().expect("time").to_owned();
+        assert!(after.ends_with("(Pacific/Auckland)"), "{before} then {after}");
+
+        // A new version is published.
+        assert_eq!(read().await["version"], 1);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "")]).await.status(), 200);
+        assert_eq!(read().await["version"], 2);
+
+        // Withdrawn by its author.
+        assert_eq!(w.call(&w.members[0].1, "/fn/comments/withdraw", &[("comment", &cid)]).await.status(), 200);
+        assert!(comment_ids(&read().await).is_empty());
+    }
+
+    async fn content_notes_can_be_added_to_the_published_text(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        let read = async || note_in_chapter(&w, &id, &chapter, &section).await;
+        assert_eq!(read().await, Value::Null);
+        let set = async |client: &reqwest::Client, note: &str| {
+            w.call(client, "/fn/drafts/note", &[("id", id.as_str()), ("section", section.as_str()), ("note", note)]).await.status()
+        };
+        assert_eq!(set(&w.members[0].1, "describes violence").await, 403, "members cannot");
+        assert_eq!(set(&w.outside_staff, "describes violence").await, 404, "another council's secretariat cannot");
+        assert_eq!(set(&w.staff, &"x".repeat(301)).await, 400, "too long");
+        assert_eq!(set(&w.staff, "two\nlines").await, 400, "one line");
+        assert_eq!(read().await, Value::Null, "nothing half-saved");
+        assert_eq!(set(&w.staff, "Describes violence").await, 200);
+        assert_eq!(read().await, "Describes violence");
+        let (_, html) = w.page(&w.members[0].1, &format!("/consultations/{id}/part/{chapter}")).await;
+        assert!(html.contains("content-note") && html.contains("Describes violence"), "shown before the text");
+        // Still possible once comments are closed, and it can be removed.
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
+        assert_eq!(set(&w.staff, "").await, 200);
+        assert_eq!(read().await, Value::Null);
+        let audit = roundtable_app::domain::platform::entities::audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("section.content_note_set"))
+            .all(&w.app.db).await.expect("audit");
+        assert_eq!(audit.len(), 2, "each change is audited");
+    }
+
+    async fn an_anonymous_author_cannot_be_found(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        assert_eq!(w.post(2, &id, &section, "concern", "Anonymous canary comment text.", "anonymous", &[("fields[consent]", "on")]).await.status(), 200);
+        let canary_id = w.members[2].0 .0.to_string();
+        // Answer it, close, publish the outcome publicly.
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        let cid = queue["items"][0]["comment"]["id"].as_str().expect("id").to_owned();
+        assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", &cid), ("fields[decision]", "noted"), ("fields[explanation]", "Noted.")]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "outcome"), ("public", "on")]).await.status(), 200);
+        let mut seen: Vec<(String, String)> = Vec::new();
+        let readers = [("secretariat", &w.staff), ("other member", &w.members[0].1), ("auditor", &w.auditor), ("council admin", &w.admin)];
+        for (who, client) in readers {
+            for (path, form) in [
+                ("/fn/consultations/chapter", vec![("id", id.as_str()), ("anchor", chapter.as_str())]),
+                ("/fn/consultations/get", vec![("id", id.as_str())]),
+                ("/fn/consultations/answers", vec![("id", id.as_str())]),
+                ("/fn/consultations/manage", vec![("id", id.as_str())]),
+                ("/fn/consultations/outcome", vec![("id", id.as_str())]),
+                ("/fn/audit/list", vec![("action", ""), ("from", ""), ("to", "")]),
+            ] {
+                let res = w.call(client, path, &form).await;
+                seen.push((format!("{who} {path}"), res.text().await.expect("body")));
+            }
+            for path in [
+                format!("/consultations/{id}/part/{chapter}"),
+                format!("/consultations/{id}/answers"),
+                format!("/consultations/{id}/outcome"),
+                format!("/consultations/{id}/outcome/print"),
+                format!("/consultations/{id}/outcome.csv"),
+                "/council/audit".to_owned(),
+            ] {
+                let (_, body) = w.page(client, &path).await;
+                seen.push((format!("{who} {path}"), body));
+            }
+        }
+        let (_, public) = w.page(&crate::harness::client(&w.app.base), &format!("/outcome/{id}")).await;
+        assert!(public.contains("Anonymous canary comment text."), "the comment itself is public");
+        seen.push(("public report".into(), public));
+        for mail in w.app.folder_mails(0, Duration::ZERO).await {
+            seen.push(("a mail".into(), mail.raw));
+        }
+        for (where_, body) in &seen {
+            assert!(!body.contains(CANARY), "{where_} names the anonymous author");
+            assert!(!body.contains(&canary_id), "{where_} carries the anonymous author's id");
+        }
+        // The database links the comment to nobody: no author id, and no audit row with the
+        // author as actor around it.
+        let row = comment::Entity::find().filter(comment::Column::Attribution.eq("anonymous")).one(&w.app.db).await.expect("query").expect("row");
+        assert_eq!(row.author_id, None);
+        assert!(!row.author_sealed.contains(&canary_id) && !row.author_tag.contains(&canary_id));
+        let actors = audit_log::Entity::find().filter(audit_log::Column::SubjectId.eq(row.id.to_string())).all(&w.app.db).await.expect("audit");
+        assert!(!actors.is_empty());
+        for a in actors {
+            assert_ne!(a.actor_id, Some(w.members[2].0 .0), "audit row {} names the author", a.action);
+        }
+        // The author still sees it is theirs.
+        let own = w.json(&w.members[2].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert_eq!(own["comments"][0]["mine"], true);
+    }
+
+    async fn bad_input_is_refused_and_nothing_is_lost(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        // Empty.
+        let res = w.post(0, &id, &section, "comment", "   ", "named", &[]).await;
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["field"], "body");
+        // 1 MB: refused with a clear code, not a 500; the start of the text is kept.
+        let huge = "word ".repeat(200_000);
+        let res = w.post(0, &id, &section, "comment", &huge, "named", &[]).await;
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["problem"], "too_long");
+        let kept = w.json(&w.members[0].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert!(kept["drafts"].to_string().contains("word word"), "typed text kept");
+        // Script tags do not survive.
+        assert_eq!(w.post(0, &id, &section, "comment", "<script>alert('x')</script><img src=x onerror=alert(1)> fine", "named", &[]).await.status(), 200);
+        let (_, html) = w.page(&w.members[1].1, &format!("/consultations/{id}/part/{chapter}")).await;
+        // The text shows, escaped; no element of it survives.
+        let doc = crate::harness::html(&html);
+        let scripts = scraper::Selector::parse("script").expect("selector");
+        assert!(doc.select(&scripts).all(|s| s.inner_html().trim() != "alert('x')"), "no script from a comment");
+        let handlers = scraper::Selector::parse("[onerror], img[src=x]").expect("selector");
+        assert_eq!(doc.select(&handlers).count(), 0, "no element from a comment");
+        assert!(html.contains("&lt;script&gt;alert"), "the text is shown as text");
+        // Unknown kind, unknown attribution.
+        assert_eq!(w.post(0, &id, &section, "shout", "x", "named", &[]).await.status(), 400);
+        assert_eq!(w.post(0, &id, &section, "comment", "x", "loud", &[]).await.status(), 400);
+        // Another council's people cannot comment on, read, or answer this council's sections.
+        let res = w.call(&w.outsider, "/fn/comments/post", &[("consultation", &id), ("section", &section), ("fields[body]", "x")]).await;
+        assert_eq!(res.status(), 404);
+        let res = w.call(&w.outsider, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert_eq!(res.status(), 404);
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        let cid = queue["items"][0]["comment"]["id"].as_str().expect("id").to_owned();
+        let res = w.call(&w.outside_staff, "/fn/comments/answer", &[("comment", &cid), ("fields[decision]", "noted"), ("fields[explanation]", "x")]).await;
+        assert_eq!(res.status(), 404);
+        // A member cannot answer, hide, or manage.
+        assert_eq!(w.call(&w.members[1].1, "/fn/comments/answer", &[("comment", &cid), ("fields[decision]", "noted"), ("fields[explanation]", "x")]).await.status(), 403);
+        assert_eq!(w.call(&w.members[1].1, "/fn/comments/hide", &[("comment", &cid), ("reason", "spam"), ("note", "")]).await.status(), 403);
+        assert_eq!(w.call(&w.members[1].1, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 403);
+        // Malformed ids and steps are 400/404, never 500.
+        assert_eq!(w.call(&w.members[0].1, "/fn/comments/post", &[("consultation", "not-a-uuid"), ("fields[body]", "x")]).await.status(), 400);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "explode")]).await.status(), 400);
+        let (status, _) = w.page(&w.members[0].1, &format!("/consultations/{id}/part/no-such-chapter")).await;
+        assert_eq!(status, 404);
+        // An answer without explanation keeps nothing half-saved.
+        assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", &cid), ("fields[decision]", "noted"), ("fields[explanation]", " ")]).await.status(), 400);
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        assert_eq!(queue["unanswered"], 1, "the one comment is still unanswered");
+    }
+
+    async fn the_secretariat_hides_with_a_reason_and_the_author_resubmits(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        assert_eq!(w.post(0, &id, &section, "comment", "My neighbour Jane Doe at Elm St 5 was refused.", "named", &[]).await.status(), 200);
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        let cid = queue["items"][0]["comment"]["id"].as_str().expect("id").to_owned();
+        assert_eq!(w.call(&w.staff, "/fn/comments/hide", &[("comment", &cid), ("reason", "other"), ("note", "")]).await.status(), 400, "'other' needs a note");
+        assert_eq!(w.call(&w.staff, "/fn/comments/hide", &[("comment", &cid), ("reason", "personal_details"), ("note", "Please remove the name and address.")]).await.status(), 200);
+        // Other members no longer see it; the author sees why; it is kept.
+        let other = w.json(&w.members[1].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert!(comment_ids(&other).is_empty());
+        let own = w.json(&w.members[0].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert_eq!(own["comments"][0]["status"], "hidden");
+        assert_eq!(own["comments"][0]["hidden_reason"], "personal_details");
+        assert_eq!(own["comments"][0]["hidden_note"], "Please remove the name and address.");
+        // The author edits and resubmits; it is visible again.
+        let res = w.call(&w.members[0].1, "/fn/comments/edit", &[
+            ("consultation", &id), ("comment", &cid), ("fields[kind]", "comment"),
+            ("fields[body]", "A neighbour of mine was refused."), ("fields[attribution]", "named"),
+        ]).await;
+        assert_eq!(res.status(), 200);
+        let other = w.json(&w.members[1].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert_eq!(comment_ids(&other), vec![cid.clone()]);
+        // Nobody else may edit it; the author withdraws it at any time.
+        let res = w.call(&w.members[1].1, "/fn/comments/edit", &[("consultation", &id), ("comment", &cid), ("fields[body]", "x")]).await;
+        assert_eq!(res.status(), 403);
+        assert_eq!(w.call(&w.members[0].1, "/fn/comments/withdraw", &[("comment", &cid)]).await.status(), 200);
+        let other = w.json(&w.members[1].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert!(comment_ids(&other).is_empty(), "withdrawn comments are gone");
+        let row = comment::Entity::find_by_id(Uuid::parse_str(&cid).expect("uuid")).one(&w.app.db).await.expect("q").expect("kept row");
+        assert_eq!(row.status, "withdrawn");
+        assert!(row.body.is_empty(), "the withdrawn text is erased");
+    }
+
+    async fn hostile_files_are_refused_with_a_reason(db) {
+        let w = world(db).await;
+        let id = w.create("Files", "council").await;
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("draft.md", Vec::new(), "empty"),
+            ("draft.txt", vec![0u8, 159, 146, 150, 0, 1, 2], "not_text"),
+            ("draft.md", vec![b'a'; 6 * 1024 * 1024], "file_too_large"),
+            ("draft.docx", b"PK\x03\x04 this is not a zip".to_vec(), "not_docx"),
+            ("draft.docx", zip_bomb(), "unpacked_too_large"),
+        ];
+        for (name, bytes, reason) in cases {
+            let res = w.upload(&w.staff, &id, name, bytes).await;
+            assert_eq!(res.status(), 303, "{reason}");
+            let location = res.headers()["location"].to_str().expect("location").to_owned();
+            assert!(location.ends_with(&format!("?import_error={reason}")), "{reason}: {location}");
+            let (status, html) = w.page(&w.staff, &location).await;
+            assert_eq!(status, 200);
+            assert!(html.contains("data-error-code=\"file_refused\""), "the page explains why ({reason})");
+        }
+        let versions = draft_version::Entity::find().filter(draft_version::Column::ConsultationId.eq(Uuid::parse_str(&id).expect("uuid"))).all(&w.app.db).await.expect("q");
+        assert!(versions.is_empty(), "nothing was imported");
+        // A member cannot import at all.
+        let res = w.upload(&w.members[0].1, &id, "draft.md", DRAFT.as_bytes().to_vec()).await;
+        assert_eq!(res.status(), 404, "a draft consultation does not exist for members");
+    }
+
+    async fn time_opens_and_closes_and_reminds_once_even_with_two_workers(db) {
+        let w = world(db).await;
+        let id = w.create("Timed", "council").await;
+        assert_eq!(w.upload(&w.staff, &id, "draft.md", DRAFT.as_bytes().to_vec()).await.status(), 303);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "")]).await.status(), 200);
+        let uuid = Uuid::parse_str(&id).expect("uuid");
+        let now = Utc::now();
+        consultation::Entity::update_many()
+            .col_expr(consultation::Column::OpensAt, Expr::value(Some(now - chrono::Duration::minutes(1))))
+            .col_expr(consultation::Column::ClosesAt, Expr::value(Some(now + chrono::Duration::days(2))))
+            .filter(consultation::Column::Id.eq(uuid))
+            .exec(&w.app.db).await.expect("schedule");
+        // Two workers at once (as two server processes would): one opens, one reminds.
+        let (a, b) = tokio::join!(
+            roundtable_app::domain::consultations::phases::tick(&w.app.state, now),
+            roundtable_app::domain::consultations::phases::tick(&w.app.state, now),
+        );
+        let (a, b) = (a.expect("tick"), b.expect("tick"));
+        // The server's own job may have done it first: at most one of all of them did.
+        assert!(a.opened + b.opened <= 1, "opened at most once");
+        let again = roundtable_app::domain::consultations::phases::tick(&w.app.state, now).await.expect("tick");
+        assert!(a.reminded + b.reminded + again.reminded <= 1, "reminded at most once");
+        let row = consultation::Entity::find_by_id(uuid).one(&w.app.db).await.expect("q").expect("row");
+        assert_eq!(row.phase, "open", "opened by time");
+        assert!(row.reminder_sent_at.is_some(), "closing within 3 days: reminded");
+        let mails = w.app.folder_mails(6, Duration::from_secs(20)).await;
+        assert_eq!(mails.len(), 6, "3 members × (opened + closing soon), each once");
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert_eq!(w.app.folder_mails(7, Duration::ZERO).await.len(), 6, "no duplicates");
+        // Past the closing time: closed by the job; comments refused even before it runs.
+        let (section, _) = w.section(&id, "Housing", "1.").await;
+        consultation::Entity::update_many()
+            .col_expr(consultation::Column::ClosesAt, Expr::value(Some(Utc::now() - chrono::Duration::seconds(1))))
+            .filter(consultation::Column::Id.eq(uuid))
+            .exec(&w.app.db).await.expect("close time");
+        assert_eq!(w.post(0, &id, &section, "comment", "One second late.", "named", &[]).await.status(), 409);
+        let done = roundtable_app::domain::consultations::phases::tick(&w.app.state, Utc::now()).await.expect("tick");
+        assert!(done.closed <= 1, "closed at most once (the server's job may have been first)");
+        let row = consultation::Entity::find_by_id(uuid).one(&w.app.db).await.expect("q").expect("row");
+        assert_eq!(row.phase, "closed");
+    }
+}
+
+/// A DOCX-looking ZIP whose document expands to 100 MB of zeros.
+fn zip_bomb() -> Vec<u8> {
+    use std::io::Write as _;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        zip.start_file("word/document.xml", options).expect("entry");
+        let chunk = vec![0u8; 1024 * 1024];
+        for _ in 0..100 {
+            zip.write_all(&chunk).expect("write");
+        }
+        zip.finish().expect("finish");
+    }
+    out.into_inner()
+}
+
+/// Percent-encodes a query value.
+fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
