@@ -98,8 +98,15 @@ fn migrate_and_seed_demo_commands_work_on_a_new_sqlite_file() {
         dir.path().join("nested/dir/rt.db").exists(),
         "database file created with its folders"
     );
+    // The demo's comments are sealed with the field-encryption key, as the server's are, so
+    // seeding needs the key file (the default one is created; a named one must exist).
+    std::fs::write(dir.path().join("k"), format!("{}\n", "ab".repeat(32))).expect("key file");
     let out = run(&["seed-demo"]);
-    assert!(out.status.success());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         "Demo council created."
