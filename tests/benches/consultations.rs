@@ -401,7 +401,7 @@ async fn bench() {
         members.push(person(&state, council, n, Role::Member).await);
     }
     let staff_actor = actor(&state, staff, council).await;
-    let id = consultations::create(
+    let id = consultations::details::create(
         &state.db,
         &staff_actor,
         &ConsultationFields {

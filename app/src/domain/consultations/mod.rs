@@ -9,7 +9,7 @@
 //!
 //! Inside, dependencies run upwards:
 //!
-//! 1. [`access`] (the one access rule: [`readable`] answers 404, [`managed`] 403) and
+//! 1. [`access`] (the one access rule: [`access::readable`] answers 404, [`access::managed`] 403) and
 //!    [`store`] (versions, sections, counts, time zones): the bottom;
 //! 2. [`authorship`], [`kept_text`] and [`threads`] (comment rows turned into what one
 //!    reader may see);
@@ -34,7 +34,3 @@ pub mod responses;
 pub mod store;
 pub(crate) mod threads;
 pub mod views;
-
-pub use access::{Access, managed, readable};
-pub use details::{create, list, new_form, set_participant, update};
-pub use views::{chapter, detail, manage_view};

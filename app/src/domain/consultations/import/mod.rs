@@ -183,20 +183,6 @@ impl ImportError {
             ImportError::TooDeep => ImportRefusal::TooDeep,
         }
     }
-
-    /// The stable code of the error (the translation key in the UI).
-    pub fn code(self) -> &'static str {
-        match self {
-            ImportError::TooLarge => "file_too_large",
-            ImportError::NotText => "not_text",
-            ImportError::Empty => "empty",
-            ImportError::NotDocx => "not_docx",
-            ImportError::UnpackedTooLarge => "unpacked_too_large",
-            ImportError::InvalidXml => "invalid_xml",
-            ImportError::TooManySections => "too_many_sections",
-            ImportError::TooDeep => "too_deep",
-        }
-    }
 }
 
 /// Limits (defaults: 5 MiB input, 20 MiB unpacked XML, 2,000 ZIP entries, 5,000 sections,

@@ -884,11 +884,20 @@ fn codes_round_trip() {
         assert_eq!(SectionKind::from_code(kind.code()), Some(kind));
     }
     assert_eq!(SectionKind::from_code("nope"), None);
-    assert_eq!(ImportError::TooLarge.code(), "file_too_large");
-    assert_eq!(
-        ImportError::TooDeep.to_string(),
-        ImportError::TooDeep.code()
-    );
+    assert_eq!(ImportError::TooLarge.refusal().code(), "file_too_large");
+    // Each error's message is the code of what the person is told.
+    for e in [
+        ImportError::TooLarge,
+        ImportError::NotText,
+        ImportError::Empty,
+        ImportError::NotDocx,
+        ImportError::UnpackedTooLarge,
+        ImportError::InvalidXml,
+        ImportError::TooManySections,
+        ImportError::TooDeep,
+    ] {
+        assert_eq!(e.to_string(), e.refusal().code());
+    }
 }
 
 // ---- anchors across versions --------------------------------------------------------------
