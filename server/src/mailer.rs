@@ -114,8 +114,13 @@ impl Transport {
                 tokio::fs::create_dir_all(dir)
                     .await
                     .map_err(|_| "folder_create".to_owned())?;
+                // Written aside and renamed, so a reader of the folder never sees half a mail.
                 let path = dir.join(format!("{}.eml", mail.id));
-                tokio::fs::write(&path, message.formatted())
+                let partial = dir.join(format!(".{}.eml.part", mail.id));
+                tokio::fs::write(&partial, message.formatted())
+                    .await
+                    .map_err(|_| "folder_write".to_owned())?;
+                tokio::fs::rename(&partial, &path)
                     .await
                     .map_err(|_| "folder_write".to_owned())
             }

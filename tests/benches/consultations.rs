@@ -28,7 +28,7 @@ use roundtable_app::domain::identity::sessions::DbSessionStore;
 use roundtable_app::domain::platform::crypto::Purpose;
 use roundtable_app::model::comment::CommentFields;
 use roundtable_app::model::consultation::ConsultationFields;
-use roundtable_app::model::ids::{CouncilId, PersonId, SectionId};
+use roundtable_app::model::ids::{CouncilId, PersonId, SectionId, VersionId};
 use roundtable_app::model::viewer::Role;
 use roundtable_server::Server;
 use roundtable_server::config::{Config, Sources};
@@ -418,11 +418,11 @@ async fn bench() {
         .await
         .expect("publish");
     phases::open(&state, &staff_actor, id).await.expect("open");
-    let version = consultations::store::latest_published(&state.db, id.0)
+    let version = consultations::store::latest_published(&state.db, id)
         .await
         .expect("q")
         .expect("v");
-    let sections = consultations::store::sections_of(&state.db, version.id)
+    let sections = consultations::store::sections_of(&state.db, VersionId(version.id))
         .await
         .expect("sections");
     let paragraphs: Vec<_> = sections.iter().filter(|s| s.kind == "paragraph").collect();

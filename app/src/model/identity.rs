@@ -168,7 +168,7 @@ pub struct InvitationPreview {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingInvitation {
     /// The invitation's id.
-    pub id: uuid::Uuid,
+    pub id: crate::model::ids::InvitationId,
     /// The role offered.
     pub role: Role,
     /// When it was sent (council time).

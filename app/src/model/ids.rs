@@ -49,3 +49,7 @@ id_type!(
     /// Identifies one draft version.
     VersionId
 );
+id_type!(
+    /// Identifies an invitation to join a council.
+    InvitationId
+);

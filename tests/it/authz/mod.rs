@@ -21,15 +21,13 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use roundtable_app::domain::SessionAuth;
-use roundtable_app::domain::consultations::entities::consultation;
 use roundtable_app::model::consultation::Phase;
 use roundtable_app::model::identity::EmailAddress;
 use roundtable_app::model::ids::{CouncilId, PersonId};
 use roundtable_app::model::viewer::Role;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use uuid::Uuid;
 
-use crate::fixtures::{ConsultationBuilder, create_council, create_person};
+use crate::fixtures::{ConsultationBuilder, ConsultationThings, create_council, create_person};
 use crate::harness::{TestApp, db_tests, signed_in_client};
 
 /// Who calls.
@@ -607,7 +605,8 @@ impl Fixtures {
             .expect("a uuid");
         secrets.push(("A's invitation id".into(), invitation.to_string()));
         let member = people[&(Kind::Member, true)].0;
-        let things = consultation_fixtures(app, council_a, secretariat, member, consultation).await;
+        let things =
+            ConsultationThings::arrange(app, council_a, secretariat, member, consultation).await;
         secrets.push(("A's comment id".into(), things.comment.to_string()));
         secrets.push(("A's section id".into(), things.section.to_string()));
         Self {
@@ -689,137 +688,6 @@ impl Fixtures {
             Fixture::Invitation => self.invitation.to_string(),
             Fixture::Member => self.member.0.to_string(),
         }
-    }
-}
-
-/// Council A's consultation fixtures, made through the domain as the app makes them.
-struct ConsultationThings {
-    section: Uuid,
-    chapter: String,
-    comment: Uuid,
-    comment2: Uuid,
-    draft_section: Uuid,
-    closed: Uuid,
-    public: Uuid,
-}
-
-const FIXTURE_DRAFT: &str = "## Chapter 1 – Scope\n\n### Article 1 – Purpose\n\n1. First paragraph.\n2. Second paragraph.\n";
-
-async fn consultation_fixtures(
-    app: &TestApp,
-    council: CouncilId,
-    secretariat: PersonId,
-    member: PersonId,
-    open: Uuid,
-) -> ConsultationThings {
-    use roundtable_app::domain::Actor;
-    use roundtable_app::domain::consultations;
-    use roundtable_app::domain::consultations::comments;
-    use roundtable_app::domain::consultations::drafts;
-    use roundtable_app::model::comment::CommentFields;
-    use roundtable_app::model::ids::{ConsultationId, SectionId};
-    let actor = |person: PersonId| async move {
-        let mut auth = SessionAuth::new(person, council);
-        auth.second_factor = true;
-        Actor::load(&app.db, Some(auth)).await.expect("actor")
-    };
-    let staff = actor(secretariat).await;
-    let writer = actor(member).await;
-    let publish = |id: Uuid| {
-        let staff = staff.clone();
-        async move {
-            drafts::import_file(
-                &app.state,
-                &staff,
-                ConsultationId(id),
-                "draft.md",
-                FIXTURE_DRAFT.as_bytes(),
-            )
-            .await
-            .expect("import");
-            drafts::publish(&app.state, &staff, ConsultationId(id), "")
-                .await
-                .expect("publish");
-        }
-    };
-    publish(open).await;
-    let version = consultations::store::latest_published(&app.db, open)
-        .await
-        .expect("q")
-        .expect("version");
-    let sections = consultations::store::sections_of(&app.db, version.id)
-        .await
-        .expect("sections");
-    let chapter = sections.first().expect("a chapter").anchor.clone();
-    let section = sections.last().expect("a paragraph").id;
-    let fields = CommentFields {
-        body: "A fixture comment.".into(),
-        ..CommentFields::default()
-    };
-    let mut ids = Vec::new();
-    for _ in 0..2 {
-        let id = comments::add(
-            &app.state,
-            &writer,
-            ConsultationId(open),
-            Some(SectionId(section)),
-            None,
-            &fields,
-        )
-        .await
-        .expect("comment");
-        ids.push(id.0);
-    }
-    drafts::start_revision(&app.db, &staff, ConsultationId(open))
-        .await
-        .expect("revision");
-    let draft_section = {
-        use roundtable_app::domain::consultations::entities::draft_version;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let pending = draft_version::Entity::find()
-            .filter(draft_version::Column::ConsultationId.eq(open))
-            .filter(draft_version::Column::PublishedAt.is_null())
-            .one(&app.db)
-            .await
-            .expect("q")
-            .expect("pending version");
-        consultations::store::sections_of(&app.db, pending.id)
-            .await
-            .expect("sections")
-            .last()
-            .expect("section")
-            .id
-    };
-    let mut other = Vec::new();
-    for (title, phase, public) in [
-        ("Responded consultation", "responded", false),
-        ("Published outcome", "outcome_published", true),
-    ] {
-        let id = ConsultationBuilder::new(council)
-            .title(title)
-            .outcome_public(public)
-            .insert(app)
-            .await
-            .0;
-        publish(id).await;
-        let mut row: consultation::ActiveModel = consultation::Entity::find_by_id(id)
-            .one(&app.db)
-            .await
-            .expect("q")
-            .expect("row")
-            .into();
-        row.phase = Set(phase.into());
-        row.update(&app.db).await.expect("phase");
-        other.push(id);
-    }
-    ConsultationThings {
-        section,
-        chapter,
-        comment: ids[0],
-        comment2: ids[1],
-        draft_section,
-        closed: other[0],
-        public: other[1],
     }
 }
 

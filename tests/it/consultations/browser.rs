@@ -5,7 +5,7 @@
 //! outcome report, its CSV link and its print view are right. axe-core checks every page.
 
 use roundtable_app::domain::consultations;
-use roundtable_app::model::ids::{CouncilId, PersonId};
+use roundtable_app::model::ids::{ConsultationId, CouncilId, PersonId, VersionId};
 use roundtable_app::model::viewer::Role;
 use uuid::Uuid;
 
@@ -167,11 +167,11 @@ async fn cycle(js: bool) {
     b.arrive(&manage, "#phase-close").await;
 
     let consultation = Uuid::parse_str(&id).expect("uuid");
-    let version = consultations::store::latest_published(&app.db, consultation)
+    let version = consultations::store::latest_published(&app.db, ConsultationId(consultation))
         .await
         .expect("q")
         .expect("v1");
-    let sections = consultations::store::sections_of(&app.db, version.id)
+    let sections = consultations::store::sections_of(&app.db, VersionId(version.id))
         .await
         .expect("sections");
     let chapter2 = sections
@@ -402,7 +402,7 @@ async fn cycle(js: bool) {
             .expect("q")
             .expect("pending")
     };
-    let pending = consultations::store::sections_of(&app.db, version2.id)
+    let pending = consultations::store::sections_of(&app.db, VersionId(version2.id))
         .await
         .expect("sections");
     let target = pending

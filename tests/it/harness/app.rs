@@ -482,8 +482,11 @@ impl TestApp {
         loop {
             let mut found = Vec::new();
             if let Ok(entries) = std::fs::read_dir(&self.mail_dir) {
-                let mut paths: Vec<PathBuf> =
-                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                let mut paths: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    // Only whole mails: the mailer writes `.<id>.eml.part`, then renames.
+                    .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+                    .collect();
                 paths.sort();
                 for path in paths {
                     if let Ok(raw) = std::fs::read_to_string(&path) {

@@ -63,7 +63,7 @@ pub async fn pending_invitations() -> Result<Vec<PendingInvitation>, AppError> {
 
 /// Revokes a pending invitation.
 #[server(prefix = "/fn", endpoint = "invitations/revoke")]
-pub async fn revoke_invitation(id: uuid::Uuid) -> Result<(), AppError> {
+pub async fn revoke_invitation(id: crate::model::ids::InvitationId) -> Result<(), AppError> {
     use crate::api::context::request;
     let (state, _, actor) = request().await?;
     crate::domain::identity::invitations::revoke(&state.db, &actor, id).await

@@ -10,10 +10,10 @@ use uuid::Uuid;
 use super::entities::{comment, pseudonym};
 use crate::domain::platform::crypto::{self, Keyring, Purpose};
 use crate::model::AppError;
-use crate::model::ids::PersonId;
+use crate::model::ids::{CommentId, ConsultationId, PersonId};
 
 /// The keyed tag that recognises `person` as the author of `comment`.
-pub(super) fn author_tag(keyring: &Keyring, person: PersonId, comment: Uuid) -> String {
+pub(super) fn author_tag(keyring: &Keyring, person: PersonId, comment: CommentId) -> String {
     keyring.lookup_hash(Purpose::CommentAuthor, &format!("{person}:{comment}"))
 }
 
@@ -37,9 +37,10 @@ pub fn sealed_author(keyring: &Keyring, c: &comment::Model) -> Result<PersonId, 
 /// The person's pseudonym in a consultation, created on first use.
 pub(super) async fn pseudonym_for(
     db: &impl ConnectionTrait,
-    consultation: Uuid,
+    consultation: ConsultationId,
     person: PersonId,
 ) -> Result<String, AppError> {
+    let consultation = consultation.0;
     use rand::Rng;
     let find = || {
         pseudonym::Entity::find()

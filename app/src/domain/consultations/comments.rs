@@ -3,11 +3,10 @@
 //! Anonymous means anonymous (see [`super::authorship`]): audit rows of anonymous comments
 //! name no actor, and consent records of anonymous comments name no person.
 
+use crate::domain::platform::db::Connection;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::access::{self, Access};
@@ -102,7 +101,7 @@ pub async fn add(
         }
         None => None,
     };
-    let version = store::latest_published(db, c.id)
+    let version = store::latest_published(db, ConsultationId(c.id))
         .await?
         .ok_or(AppError::NotFound)?;
     let section = match (&parent_row, section_id) {
@@ -116,14 +115,14 @@ pub async fn add(
     .ok_or(AppError::NotFound)?;
     let slot = slot(section_id, parent, None);
     if !access::accepts_comments(&c, Utc::now()) {
-        save_draft_row(db, person, c.id, &slot, fields).await?;
+        save_draft_row(db, person, ConsultationId(c.id), &slot, fields).await?;
         return Err(AppError::Closed);
     }
     let id = Uuid::now_v7();
     let now = Utc::now();
     // Outside the transaction: a lost race on the label must not abort it.
     let pseudonym = match input.attribution {
-        Attribution::Pseudonym => Some(pseudonym_for(db, c.id, person).await?),
+        Attribution::Pseudonym => Some(pseudonym_for(db, ConsultationId(c.id), person).await?),
         _ => None,
     };
     let txn = db::begin_write(db).await?;
@@ -146,7 +145,7 @@ pub async fn add(
         author_sealed: Set(state
             .keyring
             .seal(Purpose::CommentAuthor, &person.to_string())),
-        author_tag: Set(author_tag(&state.keyring, person, id)),
+        author_tag: Set(author_tag(&state.keyring, person, CommentId(id))),
         pseudonym: Set(pseudonym),
         status: Set(CommentStatus::Visible.code().to_owned()),
         hidden_reason: Set(None),
@@ -212,7 +211,7 @@ pub async fn edit(
         save_draft_row(
             db,
             person,
-            consultation.id,
+            ConsultationId(consultation.id),
             &slot(None, None, Some(id)),
             fields,
         )
@@ -331,7 +330,7 @@ pub async fn set_public_consent(
 
 /// The secretariat hides a comment with a reason; it is kept, and its author sees why.
 pub async fn hide(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: CommentId,
     reason: &str,

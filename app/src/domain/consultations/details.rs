@@ -1,10 +1,11 @@
 //! A consultation's details: the list of a council's consultations, creating one, editing its
 //! title, summary, languages, visibility and times, and inviting members to it.
 
+use crate::domain::platform::db::Connection;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
 use uuid::Uuid;
@@ -24,7 +25,7 @@ use crate::model::ids::{ConsultationId, PersonId};
 use crate::model::viewer::Role;
 
 /// The consultations of the current council that the actor may see, newest first.
-pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<ConsultationList, AppError> {
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<ConsultationList, AppError> {
     let Some(council) = councils::current(db, actor).await? else {
         return Ok(ConsultationList {
             council: None,
@@ -50,17 +51,17 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Consultation
 }
 
 /// The council's time zone, for the "new consultation" form (secretariat or council admin).
-pub async fn new_form(db: &DatabaseConnection, actor: &Actor) -> Result<String, AppError> {
+pub async fn new_form(db: &impl ConnectionTrait, actor: &Actor) -> Result<String, AppError> {
     let council = actor.council().ok_or(AppError::Unauthenticated)?;
     if !actor.is_staff_of(council) {
         return Err(AppError::Forbidden);
     }
-    time_zone(db, council.0).await
+    time_zone(db, council).await
 }
 
 /// Creates a consultation in the actor's council (secretariat or council admin).
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     fields: &ConsultationFields,
 ) -> Result<ConsultationId, AppError> {
@@ -69,7 +70,7 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     let input = ConsultationInput::parse(fields)?;
-    let tz = time_zone(db, council.0).await?;
+    let tz = time_zone(db, council).await?;
     let opens_at = input
         .opens_at
         .map(|t| to_utc("opens_at", t, &tz))
@@ -115,14 +116,14 @@ pub async fn create(
 /// Changes a consultation's details. The closing time may move while it is open (a reminder
 /// already sent is sent again for the new time); the opening time only before it opens.
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: ConsultationId,
     fields: &ConsultationFields,
 ) -> Result<(), AppError> {
     let c = managed(db, actor, id).await?;
     let input = ConsultationInput::parse(fields)?;
-    let tz = time_zone(db, c.council_id).await?;
+    let tz = time_zone(db, CouncilId(c.council_id)).await?;
     let phase = phase_of(&c);
     if phase >= Phase::Closed {
         return Err(AppError::Conflict);
@@ -176,7 +177,7 @@ pub async fn update(
 
 /// Adds or removes an invited member of an "invited members only" consultation.
 pub async fn set_participant(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: ConsultationId,
     person: PersonId,

@@ -1,11 +1,11 @@
 //! Draft versions: importing a file into a version being prepared, fixing its tree (edit,
 //! merge, split), and publishing it. Members only ever see published versions.
 
+use crate::domain::platform::db::Connection;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -20,7 +20,7 @@ use crate::domain::AppState;
 use crate::domain::platform::audit::{self, Event};
 use crate::model::audit::AuditAction;
 use crate::model::consultation::{DraftSection, Phase, SectionFields};
-use crate::model::ids::{ConsultationId, CouncilId, SectionId};
+use crate::model::ids::{ConsultationId, CouncilId, SectionId, VersionId};
 use crate::model::{AppError, InputProblem};
 
 /// The version being prepared, if any.
@@ -136,8 +136,8 @@ pub async fn import_file(
         import::import(format, bytes, &Limits::default()).map_err(|e| AppError::FileRefused {
             reason: e.refusal(),
         })?;
-    if let Some(published) = store::latest_published(db, c.id).await? {
-        let previous: Vec<PreviousSection> = store::sections_of(db, published.id)
+    if let Some(published) = store::latest_published(db, ConsultationId(c.id)).await? {
+        let previous: Vec<PreviousSection> = store::sections_of(db, VersionId(published.id))
             .await?
             .iter()
             .map(to_previous)
@@ -182,15 +182,15 @@ fn truncate(text: &str, max: usize) -> String {
 
 /// Starts a new version from the newest published one, to be edited section by section.
 pub async fn start_revision(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: ConsultationId,
 ) -> Result<i32, AppError> {
     let c = revisable(db, actor, id).await?;
-    let published = store::latest_published(db, c.id)
+    let published = store::latest_published(db, ConsultationId(c.id))
         .await?
         .ok_or(AppError::Conflict)?;
-    let rows = store::sections_of(db, published.id)
+    let rows = store::sections_of(db, VersionId(published.id))
         .await?
         .into_iter()
         .map(|s| section::ActiveModel {
@@ -223,7 +223,7 @@ pub async fn start_revision(
 
 /// Throws away the version being prepared.
 pub async fn discard(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: ConsultationId,
 ) -> Result<(), AppError> {
@@ -252,10 +252,10 @@ pub async fn pending_view(
         return Ok(None);
     };
     let old = match published {
-        Some(p) => store::sections_of(db, p.id).await?,
+        Some(p) => store::sections_of(db, VersionId(p.id)).await?,
         None => Vec::new(),
     };
-    let sections = store::sections_of(db, version.id)
+    let sections = store::sections_of(db, VersionId(version.id))
         .await?
         .iter()
         .map(|s| {
@@ -290,7 +290,7 @@ async fn pending_section(
 
 /// Changes a section of the version being prepared: number, heading, text, content note.
 pub async fn edit_section(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     id: ConsultationId,
     section_id: SectionId,
@@ -315,7 +315,7 @@ pub async fn edit_section(
 /// Sets or clears the content note of a section of the published text, at any phase: a note
 /// protects readers, so it may come late, after someone pointed out what the text describes.
 pub async fn set_published_note(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: ConsultationId,
     section_id: SectionId,
@@ -323,7 +323,7 @@ pub async fn set_published_note(
 ) -> Result<(), AppError> {
     let c = access::managed(db, actor, id).await?;
     let note = crate::model::consultation::parse_content_note(note)?;
-    let version = store::latest_published(db, c.id)
+    let version = store::latest_published(db, ConsultationId(c.id))
         .await?
         .ok_or(AppError::NotFound)?;
     let txn = crate::domain::platform::db::begin_write(db).await?;
@@ -376,7 +376,7 @@ async fn shift_down(db: &impl ConnectionTrait, version: Uuid, from: i32) -> Resu
 
 /// Merges a section with the one after it (the text is joined; the later one disappears).
 pub async fn merge_with_next(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: ConsultationId,
     section_id: SectionId,
@@ -408,7 +408,7 @@ pub async fn merge_with_next(
 /// Splits a section where `at` (some words of its text) begins; the second part becomes a
 /// new section right after it, at the same level.
 pub async fn split(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: ConsultationId,
     section_id: SectionId,
@@ -477,7 +477,9 @@ pub async fn publish(
     let note = crate::model::comment::optional_text("note", note, 2_000)?.unwrap_or_default();
     let txn = crate::domain::platform::db::begin_write(db).await?;
     let version = pending(&txn, c.id).await?.ok_or(AppError::Conflict)?;
-    let empty = store::sections_of(&txn, version.id).await?.is_empty();
+    let empty = store::sections_of(&txn, VersionId(version.id))
+        .await?
+        .is_empty();
     if empty {
         return Err(AppError::Conflict);
     }

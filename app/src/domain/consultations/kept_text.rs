@@ -3,9 +3,7 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::access;
@@ -33,7 +31,7 @@ pub fn slot(
 pub(super) async fn save_draft_row(
     db: &impl ConnectionTrait,
     person: PersonId,
-    consultation: Uuid,
+    consultation: ConsultationId,
     slot: &str,
     fields: &CommentFields,
 ) -> Result<(), AppError> {
@@ -52,7 +50,7 @@ pub(super) async fn save_draft_row(
     comment_draft::Entity::insert(comment_draft::ActiveModel {
         id: Set(Uuid::now_v7()),
         person_id: Set(person.0),
-        consultation_id: Set(consultation),
+        consultation_id: Set(consultation.0),
         slot: Set(slot.to_owned()),
         fields: Set(json),
         updated_at: Set(Utc::now()),
@@ -72,7 +70,7 @@ pub(super) async fn save_draft_row(
 
 /// Saves a comment box's text as it is typed (any phase: text is never refused here).
 pub async fn save_draft(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     consultation: ConsultationId,
     slot: &str,
@@ -89,12 +87,12 @@ pub async fn save_draft(
             crate::model::InputProblem::Malformed,
         ));
     }
-    save_draft_row(db, person, c.id, slot, fields).await
+    save_draft_row(db, person, ConsultationId(c.id), slot, fields).await
 }
 
 /// Throws away the person's kept text of one box. Unknown slots are fine (nothing to do).
 pub async fn discard_draft(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     consultation: ConsultationId,
     slot: &str,
@@ -114,11 +112,11 @@ pub async fn discard_draft(
 pub async fn drafts_of(
     db: &impl ConnectionTrait,
     person: PersonId,
-    consultation: Uuid,
+    consultation: ConsultationId,
 ) -> Result<Vec<(String, CommentFields)>, AppError> {
     Ok(comment_draft::Entity::find()
         .filter(comment_draft::Column::PersonId.eq(person.0))
-        .filter(comment_draft::Column::ConsultationId.eq(consultation))
+        .filter(comment_draft::Column::ConsultationId.eq(consultation.0))
         .all(db)
         .await?
         .into_iter()

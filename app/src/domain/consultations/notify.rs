@@ -15,12 +15,12 @@ use crate::domain::platform::mail::{self, Outgoing, Params, Template};
 use crate::model::AppError;
 use crate::model::consultation::Visibility;
 use crate::model::identity::{EmailAddress, NotifyPreference};
-use crate::model::ids::{CouncilId, PersonId};
+use crate::model::ids::{ConsultationId, CouncilId, PersonId};
 use crate::model::viewer::Role;
 
 /// The neutral path mails link to: `/go/<id>`, so no topic word appears in a mail, not even
 /// in its link. [`target`] resolves it.
-pub fn link(id: Uuid) -> String {
+pub fn link(id: ConsultationId) -> String {
     format!("/go/{id}")
 }
 
@@ -144,7 +144,7 @@ pub async fn consultation_readers(
     if ids.is_empty() {
         return Ok(());
     }
-    let path = link(c.id);
+    let path = link(ConsultationId(c.id));
     for p in person::Entity::find()
         .filter(person::Column::Id.is_in(ids))
         .all(db)

@@ -29,7 +29,7 @@ use crate::model::consultation::{
     Figures, LinkedComment, OutcomeReport, Phase, ReportComment, ReportSection, SectionDiff,
     VersionDiff,
 };
-use crate::model::ids::{CommentId, ConsultationId};
+use crate::model::ids::{CommentId, ConsultationId, CouncilId, VersionId};
 
 async fn version(
     db: &impl ConnectionTrait,
@@ -133,10 +133,10 @@ pub async fn diff(
 ) -> Result<VersionDiff, AppError> {
     let db = &state.db;
     let (c, access) = access::readable(db, actor, id).await?;
-    let tz = store::time_zone(db, c.council_id).await?;
+    let tz = store::time_zone(db, CouncilId(c.council_id)).await?;
     let (from, to) = (from.min(to), from.max(to));
-    let old = store::sections_of(db, version(db, c.id, from).await?.id).await?;
-    let new = store::sections_of(db, version(db, c.id, to).await?.id).await?;
+    let old = store::sections_of(db, VersionId(version(db, c.id, from).await?.id)).await?;
+    let new = store::sections_of(db, VersionId(version(db, c.id, to).await?.id)).await?;
     let links = comment_change::Entity::find()
         .filter(comment_change::Column::ConsultationId.eq(c.id))
         .all(db)
@@ -190,7 +190,7 @@ pub async fn diff(
         .collect();
     Ok(VersionDiff {
         summary: store::summary(&c, &tz),
-        versions: store::published_numbers(db, c.id).await?,
+        versions: store::published_numbers(db, ConsultationId(c.id)).await?,
         from,
         to,
         sections,
@@ -259,8 +259,8 @@ pub async fn figures(
         .await?;
     let sections_changed = match (versions.first(), versions.last()) {
         (Some(first), Some(last)) if first.id != last.id => {
-            let old = store::sections_of(db, first.id).await?;
-            let new = store::sections_of(db, last.id).await?;
+            let old = store::sections_of(db, VersionId(first.id)).await?;
+            let new = store::sections_of(db, VersionId(last.id)).await?;
             let changed = pair(&old, &new)
                 .into_iter()
                 .filter(|(_, o, n)| change_of(*o, *n).0 != "same")
@@ -313,14 +313,14 @@ async fn build_report(
     public: bool,
 ) -> Result<OutcomeReport, AppError> {
     let db = &state.db;
-    let tz = store::time_zone(db, c.council_id).await?;
-    let versions = store::published_numbers(db, c.id).await?;
+    let tz = store::time_zone(db, CouncilId(c.council_id)).await?;
+    let versions = store::published_numbers(db, ConsultationId(c.id)).await?;
     let (first, last) = match (versions.first(), versions.last()) {
         (Some(f), Some(l)) => (*f, *l),
         _ => return Err(AppError::NotFound),
     };
-    let old = store::sections_of(db, version(db, c.id, first).await?.id).await?;
-    let new = store::sections_of(db, version(db, c.id, last).await?.id).await?;
+    let old = store::sections_of(db, VersionId(version(db, c.id, first).await?.id)).await?;
+    let new = store::sections_of(db, VersionId(version(db, c.id, last).await?.id)).await?;
     let mut rows = comment::Entity::find()
         .filter(comment::Column::ConsultationId.eq(c.id))
         .filter(comment::Column::Status.eq(CommentStatus::Visible.code()))

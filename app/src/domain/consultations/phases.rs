@@ -2,9 +2,10 @@
 //! by time (the background job's [`tick`]). Every move is one conditional UPDATE, so when two
 //! processes try the same move only one succeeds and only that one queues the mails.
 
+use crate::domain::platform::db::Connection;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::access;
 use super::access::phase_of;
@@ -91,7 +92,10 @@ pub async fn open(state: &AppState, actor: &Actor, id: ConsultationId) -> Result
     if phase_of(&c) != Phase::Draft {
         return Err(AppError::Conflict);
     }
-    if store::latest_published(db, c.id).await?.is_none() {
+    if store::latest_published(db, ConsultationId(c.id))
+        .await?
+        .is_none()
+    {
         return Err(AppError::Conflict);
     }
     let now = Utc::now();
@@ -113,7 +117,7 @@ pub async fn open(state: &AppState, actor: &Actor, id: ConsultationId) -> Result
 
 /// The secretariat closes the comment period now.
 pub async fn close(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: ConsultationId,
 ) -> Result<(), AppError> {
@@ -136,13 +140,13 @@ pub async fn close(
 
 /// Marks a closed consultation as responded: only when every comment has an answer.
 pub async fn mark_responded(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: ConsultationId,
 ) -> Result<(), AppError> {
     let c = access::managed(db, actor, id).await?;
     let txn = crate::domain::platform::db::begin_write(db).await?;
-    let (_, unanswered) = super::responses::counts(&txn, c.id).await?;
+    let (_, unanswered) = super::responses::counts(&txn, ConsultationId(c.id)).await?;
     if unanswered > 0 {
         return Err(AppError::Unanswered { count: unanswered });
     }
@@ -164,14 +168,14 @@ pub async fn mark_responded(
 /// Publishes the outcome report (optionally readable without signing in). Refused while any
 /// comment has no answer.
 pub async fn publish_outcome(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: ConsultationId,
     public: bool,
 ) -> Result<(), AppError> {
     let c = access::managed(db, actor, id).await?;
     let txn = crate::domain::platform::db::begin_write(db).await?;
-    let (_, unanswered) = super::responses::counts(&txn, c.id).await?;
+    let (_, unanswered) = super::responses::counts(&txn, ConsultationId(c.id)).await?;
     if unanswered > 0 {
         return Err(AppError::Unanswered { count: unanswered });
     }
@@ -204,7 +208,7 @@ pub async fn publish_outcome(
 
 /// Makes a published outcome report public or takes it back.
 pub async fn set_outcome_public(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     id: ConsultationId,
     public: bool,
@@ -285,7 +289,9 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<Tick, AppError
         .all(db)
         .await?;
     for c in due_to_open {
-        if store::latest_published(db, c.id).await?.is_none()
+        if store::latest_published(db, ConsultationId(c.id))
+            .await?
+            .is_none()
             || c.closes_at.is_some_and(|close| close <= now)
         {
             continue;

@@ -30,7 +30,11 @@ use crate::model::{AppError, InputProblem};
 
 /// Comments that count (visible ones: withdrawn are gone, hidden were moderated) and how
 /// many of them have no answer.
-pub async fn counts(db: &impl ConnectionTrait, consultation: Uuid) -> Result<(i64, i64), AppError> {
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    consultation: ConsultationId,
+) -> Result<(i64, i64), AppError> {
+    let consultation = consultation.0;
     let total = comment::Entity::find()
         .filter(comment::Column::ConsultationId.eq(consultation))
         .filter(comment::Column::Status.eq(CommentStatus::Visible.code()))
@@ -163,7 +167,7 @@ pub async fn answer(
             author,
             crate::domain::platform::mail::Template::CommentAnswered,
             &format!("answered:{}", c.id),
-            &super::notify::link(c.id),
+            &super::notify::link(ConsultationId(c.id)),
         )
         .await?;
     }
@@ -180,7 +184,7 @@ pub async fn queue(
 ) -> Result<AnswerQueue, AppError> {
     let db = &state.db;
     let c = access::managed(db, actor, id).await?;
-    let tz = store::time_zone(db, c.council_id).await?;
+    let tz = store::time_zone(db, CouncilId(c.council_id)).await?;
     let rows = comment::Entity::find()
         .filter(comment::Column::ConsultationId.eq(c.id))
         .filter(comment::Column::Status.ne(CommentStatus::Withdrawn.code()))
@@ -214,7 +218,7 @@ pub async fn queue(
         })
         .collect();
     items.sort_by_key(|(answered, position, _)| (*answered, *position));
-    let (_, unanswered) = counts(db, c.id).await?;
+    let (_, unanswered) = counts(db, ConsultationId(c.id)).await?;
     Ok(AnswerQueue {
         consultation: id,
         title: c.title,

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use uuid::Uuid;
 
 use super::access::phase_of;
 use super::entities::{comment, consultation, draft_version, section};
@@ -15,11 +14,11 @@ use crate::domain::identity::{councils, entities::council};
 use crate::model::AppError;
 use crate::model::comment::CommentStatus;
 use crate::model::consultation::{ConsultationSummary, SectionView};
-use crate::model::ids::ConsultationId;
+use crate::model::ids::{ConsultationId, CouncilId, VersionId};
 
 /// The council's time zone name.
-pub async fn time_zone(db: &impl ConnectionTrait, council: Uuid) -> Result<String, AppError> {
-    Ok(council::Entity::find_by_id(council)
+pub async fn time_zone(db: &impl ConnectionTrait, council: CouncilId) -> Result<String, AppError> {
+    Ok(council::Entity::find_by_id(council.0)
         .one(db)
         .await?
         .map(|c| c.time_zone)
@@ -30,10 +29,10 @@ pub async fn time_zone(db: &impl ConnectionTrait, council: Uuid) -> Result<Strin
 pub async fn time_zone_for(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    council: Uuid,
+    council: CouncilId,
 ) -> Result<String, AppError> {
     match actor {
-        Actor::Person(p) if p.council_id.0 == council => Ok(p.time_zone.clone()),
+        Actor::Person(p) if p.council_id == council => Ok(p.time_zone.clone()),
         _ => time_zone(db, council).await,
     }
 }
@@ -41,10 +40,10 @@ pub async fn time_zone_for(
 /// The newest published version of a consultation, if any.
 pub async fn latest_published(
     db: &impl ConnectionTrait,
-    consultation: Uuid,
+    consultation: ConsultationId,
 ) -> Result<Option<draft_version::Model>, AppError> {
     Ok(draft_version::Entity::find()
-        .filter(draft_version::Column::ConsultationId.eq(consultation))
+        .filter(draft_version::Column::ConsultationId.eq(consultation.0))
         .filter(draft_version::Column::PublishedAt.is_not_null())
         .order_by_desc(draft_version::Column::Number)
         .one(db)
@@ -54,12 +53,12 @@ pub async fn latest_published(
 /// Every published version number, oldest first.
 pub async fn published_numbers(
     db: &impl ConnectionTrait,
-    consultation: Uuid,
+    consultation: ConsultationId,
 ) -> Result<Vec<i32>, AppError> {
     Ok(draft_version::Entity::find()
         .select_only()
         .column(draft_version::Column::Number)
-        .filter(draft_version::Column::ConsultationId.eq(consultation))
+        .filter(draft_version::Column::ConsultationId.eq(consultation.0))
         .filter(draft_version::Column::PublishedAt.is_not_null())
         .order_by_asc(draft_version::Column::Number)
         .into_tuple::<i32>()
@@ -70,10 +69,10 @@ pub async fn published_numbers(
 /// The sections of one version, in reading order.
 pub async fn sections_of(
     db: &impl ConnectionTrait,
-    version: Uuid,
+    version: VersionId,
 ) -> Result<Vec<section::Model>, AppError> {
     Ok(section::Entity::find()
-        .filter(section::Column::VersionId.eq(version))
+        .filter(section::Column::VersionId.eq(version.0))
         .order_by_asc(section::Column::Position)
         .all(db)
         .await?)
@@ -122,13 +121,13 @@ pub fn section_title(s: &section::Model) -> String {
 /// Visible comments per anchor of a consultation (one query).
 pub(super) async fn comment_counts(
     db: &impl ConnectionTrait,
-    consultation: Uuid,
+    consultation: ConsultationId,
 ) -> Result<HashMap<String, i32>, AppError> {
     let rows: Vec<(String, i64)> = comment::Entity::find()
         .select_only()
         .column(comment::Column::Anchor)
         .column_as(comment::Column::Id.count(), "n")
-        .filter(comment::Column::ConsultationId.eq(consultation))
+        .filter(comment::Column::ConsultationId.eq(consultation.0))
         .filter(comment::Column::Status.eq(CommentStatus::Visible.code()))
         .group_by(comment::Column::Anchor)
         .into_tuple()

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::access::{Access, managed, permissions, readable, readable_with_kept_text};
@@ -21,24 +21,24 @@ use crate::model::comment::CommentStatus;
 use crate::model::consultation::{
     ChapterView, ConsultationDetail, ConsultationFields, ManageView, Visibility,
 };
-use crate::model::ids::ConsultationId;
+use crate::model::ids::{ConsultationId, CouncilId, VersionId};
 use crate::model::viewer::Role;
 
 /// The whole draft (newest published version; staff see a draft consultation's newest
 /// version even before it is published), with comment counts per section.
 pub async fn detail(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     id: ConsultationId,
 ) -> Result<ConsultationDetail, AppError> {
     let (c, access) = readable(db, actor, id).await?;
-    let time_zone = time_zone_for(db, actor, c.council_id).await?;
-    let version = latest_published(db, c.id).await?;
-    let counts = comment_counts(db, c.id).await?;
+    let time_zone = time_zone_for(db, actor, CouncilId(c.council_id)).await?;
+    let version = latest_published(db, ConsultationId(c.id)).await?;
+    let counts = comment_counts(db, ConsultationId(c.id)).await?;
     let (number, sections) = match version {
         None => (0, Vec::new()),
         Some(v) => {
-            let sections = sections_of(db, v.id).await?;
+            let sections = sections_of(db, VersionId(v.id)).await?;
             let chapters = chapters_of(&sections);
             let views = sections
                 .iter()
@@ -51,7 +51,7 @@ pub async fn detail(
     Ok(ConsultationDetail {
         summary: summary(&c, &time_zone),
         version: number,
-        versions: published_numbers(db, c.id).await?,
+        versions: published_numbers(db, ConsultationId(c.id)).await?,
         sections,
         may: permissions(actor, &c, access),
     })
@@ -84,7 +84,9 @@ pub async fn chapter(
     };
     // Most readers keep no text; the consultation's statement said so, so they need no query.
     let drafts = match actor.person() {
-        Some(person) if keeps_text => kept_text::drafts_of(db, person, c.id).await?,
+        Some(person) if keeps_text => {
+            kept_text::drafts_of(db, person, ConsultationId(c.id)).await?
+        }
         _ => Vec::new(),
     };
     Ok(ChapterView {
@@ -112,11 +114,11 @@ async fn chapter_view(
     let db = &state.db;
     // Read after the consultation (not taken from the actor), so it is at least as new as
     // the revision the view is kept under.
-    let time_zone = time_zone(db, c.council_id).await?;
-    let version = latest_published(db, c.id)
+    let time_zone = time_zone(db, CouncilId(c.council_id)).await?;
+    let version = latest_published(db, ConsultationId(c.id))
         .await?
         .ok_or(AppError::NotFound)?;
-    let all = sections_of(db, version.id).await?;
+    let all = sections_of(db, VersionId(version.id)).await?;
     let chapters = chapters_of(&all);
     // Chapter heads in order, for previous / next.
     let heads: Vec<&section::Model> = all
@@ -172,17 +174,17 @@ async fn chapter_view(
 
 /// The management page: details, the version being prepared, counts and participants.
 pub async fn manage_view(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     id: ConsultationId,
 ) -> Result<ManageView, AppError> {
     let c = managed(db, actor, id).await?;
-    let tz = time_zone(db, c.council_id).await?;
-    let published = latest_published(db, c.id).await?;
+    let tz = time_zone(db, CouncilId(c.council_id)).await?;
+    let published = latest_published(db, ConsultationId(c.id)).await?;
     let pending = drafts::pending_view(db, &c, published.as_ref()).await?;
     // The published sections, for content notes added later.
     let notes = match &published {
-        Some(v) => sections_of(db, v.id)
+        Some(v) => sections_of(db, VersionId(v.id))
             .await?
             .into_iter()
             .map(|s| {
@@ -202,7 +204,7 @@ pub async fn manage_view(
             .collect(),
         None => Vec::new(),
     };
-    let (comments, unanswered) = responses::counts(db, c.id).await?;
+    let (comments, unanswered) = responses::counts(db, ConsultationId(c.id)).await?;
     // The member list is needed (and shown) only to invite people.
     let invited_only = Visibility::from_code(&c.visibility) == Some(Visibility::Invited);
     let participant_ids: Vec<Uuid> = participant::Entity::find()

@@ -5,10 +5,10 @@
 //! paragraph to the comment behind it. Everything after the first version goes through the
 //! consultations capability's own rules, as the people would do it.
 
+use crate::domain::platform::db::Connection;
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -173,7 +173,7 @@ async fn answer(
 
 /// The actor of a demo person, as their signed-in session would load it.
 async fn acting(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     people: &DemoPeople,
     person: PersonId,
 ) -> Result<Actor, AppError> {
@@ -227,7 +227,7 @@ async fn section_in(
 /// The consultation, open for three weeks, with the first version published (one
 /// transaction: the sample text is data, like a migration's).
 async fn insert_open_consultation(
-    database: &DatabaseConnection,
+    database: &impl Connection,
     people: &DemoPeople,
 ) -> Result<ConsultationId, AppError> {
     let txn = db::begin_write(database).await?;

@@ -2,8 +2,9 @@
 //! comments have replies from someone else. Demo people have no email address, so no mail
 //! is ever queued for them.
 
+use crate::domain::platform::db::Connection;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use uuid::Uuid;
 
 use super::DEMO_COUNCIL_SLUG;
@@ -37,7 +38,7 @@ pub(super) struct DemoPeople {
 }
 
 /// Creates the council and its people in one transaction.
-pub(super) async fn seed(database: &DatabaseConnection) -> Result<DemoPeople, AppError> {
+pub(super) async fn seed(database: &impl Connection) -> Result<DemoPeople, AppError> {
     let txn = db::begin_write(database).await?;
     let now = Utc::now();
     let council = Uuid::new_v4();

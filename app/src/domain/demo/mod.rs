@@ -10,9 +10,7 @@
 mod consultations;
 mod identity;
 
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::domain::identity::entities::{council, membership, person};
 use crate::domain::{AppState, SessionAuth};
@@ -105,7 +103,7 @@ pub async fn sign_in(state: &AppState, person_id: PersonId) -> Result<SessionAut
         &state.db,
         crate::domain::platform::audit::Event::new(AuditAction::SignIn)
             .council(auth.council_id)
-            .by(person_id.0)
+            .by(person_id)
             .detail("method", "demo"),
     )
     .await?;
@@ -121,7 +119,7 @@ fn ensure_enabled(state: &AppState) -> Result<(), AppError> {
     }
 }
 
-async fn demo_council(db: &DatabaseConnection) -> Result<Option<council::Model>, AppError> {
+async fn demo_council(db: &impl ConnectionTrait) -> Result<Option<council::Model>, AppError> {
     Ok(council::Entity::find()
         .filter(council::Column::Slug.eq(DEMO_COUNCIL_SLUG))
         .one(db)

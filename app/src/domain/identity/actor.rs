@@ -3,8 +3,7 @@
 use std::collections::BTreeSet;
 
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -105,7 +104,7 @@ impl Actor {
     /// Builds the actor for a session. A session past its 12 hours, of a disabled person, or
     /// of a person who no longer holds any role in the council acts as anonymous.
     pub async fn load(
-        db: &DatabaseConnection,
+        db: &impl ConnectionTrait,
         auth: Option<SessionAuth>,
     ) -> Result<Self, AppError> {
         let Some(auth) = auth else {

@@ -1,6 +1,6 @@
 //! Who may read a council's audit log: its council admins and auditors, never across councils.
 
-use sea_orm::DatabaseConnection;
+use sea_orm::ConnectionTrait;
 
 use super::actor::Actor;
 use crate::domain::platform::audit::{self, Filter};
@@ -17,7 +17,7 @@ pub fn may_read(actor: &Actor, council: CouncilId) -> bool {
 /// The actor's council's audit rows, newest first (at most 200), for council admins and
 /// auditors.
 pub async fn page(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     filter: Filter,
 ) -> Result<AuditPage, AppError> {

@@ -1,9 +1,10 @@
 //! Councils: creating one (by the platform operator), which council a page is about, and the
 //! council's local time.
 
+use crate::domain::platform::db::Connection;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -123,7 +124,7 @@ impl NewCouncil {
 /// Creates a council after checking every field (the platform operator, from the command
 /// line); the row and its audit entry commit together.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     new: &NewCouncil,
 ) -> Result<CouncilId, CouncilSetupError> {
     new.check().map_err(CouncilSetupError::Refused)?;
@@ -203,7 +204,7 @@ pub async fn invite_admin(
 /// The council a request is about: the one the actor acts in, otherwise the deployment's
 /// first council (what an anonymous visitor of a one-council deployment expects).
 pub async fn current(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
 ) -> Result<Option<council::Model>, AppError> {
     if let Some(id) = actor.council()
@@ -220,7 +221,7 @@ pub async fn current(
 
 /// What the page chrome shows: council name and the signed-in person.
 pub async fn page_context(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     demo: bool,
 ) -> Result<PageContext, AppError> {

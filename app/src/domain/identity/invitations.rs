@@ -2,11 +2,11 @@
 //! pseudonym by default), language and notifications, and is signed in. Links are single use
 //! and work for 7 days. Nothing here asks for a legal name.
 
+use crate::domain::platform::db::Connection;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ use crate::model::audit::AuditAction;
 use crate::model::identity::{
     DisplayName, EmailAddress, InvitationPreview, NotifyPreference, PendingInvitation,
 };
-use crate::model::ids::{CouncilId, PersonId};
+use crate::model::ids::{CouncilId, InvitationId, PersonId};
 use crate::model::viewer::Role;
 
 /// How long an invitation link works.
@@ -71,7 +71,7 @@ pub async fn create(
         &found_council.default_language,
         &email,
         role,
-        actor.person().map(|p| p.0),
+        actor.person(),
     )
     .await?;
     audit::record(
@@ -97,7 +97,7 @@ pub async fn issue(
     locale: &str,
     email: &EmailAddress,
     role: Role,
-    invited_by: Option<Uuid>,
+    invited_by: Option<PersonId>,
 ) -> Result<Uuid, AppError> {
     let token = crypto::new_token();
     let token_hash = crypto::token_hash(&token);
@@ -112,7 +112,7 @@ pub async fn issue(
             .keyring
             .lookup_hash(Purpose::InvitationEmail, email.as_str())),
         token_hash: Set(token_hash),
-        invited_by: Set(invited_by),
+        invited_by: Set(invited_by.map(|p| p.0)),
         created_at: Set(now),
         expires_at: Set(now + LIFETIME),
         accepted_at: Set(None),
@@ -309,7 +309,7 @@ pub async fn accept(
         &txn,
         Event::new(AuditAction::InvitationAccepted)
             .council(council)
-            .by(person_id)
+            .by(PersonId(person_id))
             .subject("invitation", found.id)
             .detail("role", role.code()),
     )
@@ -318,7 +318,7 @@ pub async fn accept(
         &txn,
         Event::new(AuditAction::SignIn)
             .council(council)
-            .by(person_id)
+            .by(PersonId(person_id))
             .detail("method", "invitation"),
     )
     .await?;
@@ -328,7 +328,7 @@ pub async fn accept(
 
 /// The council's pending invitations, newest first.
 pub async fn pending(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
 ) -> Result<Vec<PendingInvitation>, AppError> {
     let council = actor.council().ok_or(AppError::Unauthenticated)?;
@@ -352,7 +352,7 @@ pub async fn pending(
         .into_iter()
         .filter_map(|r| {
             Some(PendingInvitation {
-                id: r.id,
+                id: InvitationId(r.id),
                 role: Role::from_code(&r.role)?,
                 created: super::councils::local_time(r.created_at, &zone),
                 expires: super::councils::local_time(r.expires_at, &zone),
@@ -362,7 +362,7 @@ pub async fn pending(
 }
 
 /// Revokes a pending invitation of the actor's council.
-pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+pub async fn revoke(db: &impl Connection, actor: &Actor, id: InvitationId) -> Result<(), AppError> {
     let council = actor.council().ok_or(AppError::Unauthenticated)?;
     if !may_manage(actor, council) {
         return Err(AppError::Forbidden);
@@ -370,7 +370,7 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<
     let txn = crate::domain::platform::db::begin_write(db).await?;
     let done = invitation::Entity::update_many()
         .col_expr(invitation::Column::RevokedAt, Expr::value(Some(Utc::now())))
-        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::Id.eq(id.0))
         .filter(invitation::Column::CouncilId.eq(council.0))
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
@@ -384,7 +384,7 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<
         Event::new(AuditAction::InvitationRevoked)
             .council(council)
             .by_actor(actor)
-            .subject("invitation", id),
+            .subject("invitation", id.0),
     )
     .await?;
     txn.commit().await?;

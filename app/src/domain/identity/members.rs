@@ -1,11 +1,12 @@
 //! Memberships: the council admin sees the council's people, changes their roles, and
 //! disables or re-enables accounts. A role change or disablement ends the person's sessions.
 
+use crate::domain::platform::db::Connection;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::entities::membership;
@@ -33,7 +34,7 @@ fn admin_council(actor: &Actor) -> Result<CouncilId, AppError> {
 }
 
 /// The council's people with their roles, by display name.
-pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<MemberRow>, AppError> {
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<MemberRow>, AppError> {
     let council = admin_council(actor)?;
     let memberships = membership::Entity::find()
         .filter(membership::Column::CouncilId.eq(council.0))
@@ -91,7 +92,7 @@ async fn ensure_member(
 /// Sets a person's roles in the admin's council (at least one). Admins cannot remove their
 /// own admin role, so a council is never left without one by accident.
 pub async fn set_roles(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     person: PersonId,
     roles: &[Role],
@@ -159,7 +160,7 @@ pub async fn set_roles(
 /// their sessions at once; other councils they belong to are not affected. Admins cannot
 /// suspend themselves.
 pub async fn set_suspended(
-    db: &DatabaseConnection,
+    db: &impl Connection,
     actor: &Actor,
     person: PersonId,
     suspended: bool,

@@ -1,7 +1,7 @@
 //! People: their own account and the preferences they set for themselves.
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
 };
 
@@ -15,7 +15,7 @@ use crate::model::{AppError, InputProblem};
 /// Saves the signed-in person's preferred language (anonymous visitors keep it in a cookie only).
 /// `language` has already been parsed against the app's locales by the caller.
 pub async fn set_preferred_language(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     language: &str,
 ) -> Result<(), AppError> {
@@ -33,7 +33,7 @@ pub async fn set_preferred_language(
 
 /// The signed-in person's account page.
 pub async fn account(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     auth: Option<super::SessionAuth>,
 ) -> Result<AccountView, AppError> {
@@ -74,7 +74,7 @@ pub async fn account(
 
 /// Saves the signed-in person's display name and notification choice.
 pub async fn update_account(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     display_name: &str,
     notify: &str,

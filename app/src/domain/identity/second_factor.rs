@@ -5,13 +5,12 @@
 //! of that step or an earlier one is refused. Ten single-use recovery codes are issued at
 //! enrolment and shown once; they are stored as keyed hashes.
 
+use crate::model::ids::PersonId;
 use std::net::IpAddr;
 
 use chrono::Utc;
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use totp_rs::{Algorithm, Secret, TOTP};
 use uuid::Uuid;
 
@@ -194,7 +193,7 @@ pub async fn confirm_enrolment(
         &txn,
         Event::new(AuditAction::SecondFactorEnrolled)
             .council(p.council_id)
-            .by(found.id),
+            .by(PersonId(found.id)),
     )
     .await?;
     txn.commit().await?;
@@ -254,7 +253,7 @@ pub async fn verify(
         &txn,
         Event::new(AuditAction::SecondFactorPassed)
             .council(p.council_id)
-            .by(found.id)
+            .by(PersonId(found.id))
             .detail("method", method),
     )
     .await?;
@@ -266,7 +265,7 @@ pub async fn verify(
 }
 
 /// Whether the person has a second factor turned on.
-pub async fn enrolled(db: &DatabaseConnection, actor: &Actor) -> Result<bool, AppError> {
+pub async fn enrolled(db: &impl ConnectionTrait, actor: &Actor) -> Result<bool, AppError> {
     let p = signed_in(actor)?;
     Ok(person::Entity::find_by_id(p.person_id.0)
         .one(db)

@@ -1,7 +1,7 @@
 //! The one way from a request's session to its acting user, used by server functions
 //! (`api::context`, which also shares one load per page), file routes and the OpenID callback.
 
-use sea_orm::DatabaseConnection;
+use sea_orm::ConnectionTrait;
 use tower_sessions::Session;
 
 use super::actor::{Actor, SessionAuth};
@@ -26,7 +26,7 @@ pub async fn sign_in_of(session: &Session) -> Option<SessionAuth> {
 /// longer holds (12 hours passed, account disabled, membership ended) is removed from the
 /// session.
 pub async fn actor_for(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     session: &Session,
     auth: Option<SessionAuth>,
 ) -> Result<Actor, AppError> {
@@ -38,7 +38,7 @@ pub async fn actor_for(
 }
 
 /// The acting user of a session: [`sign_in_of`], then [`actor_for`].
-pub async fn actor_of(db: &DatabaseConnection, session: &Session) -> Result<Actor, AppError> {
+pub async fn actor_of(db: &impl ConnectionTrait, session: &Session) -> Result<Actor, AppError> {
     actor_for(db, session, sign_in_of(session).await).await
 }
 
@@ -52,7 +52,10 @@ pub async fn remember_next(session: &Session, next: Option<&str>) {
 
 /// Where to go once a sign-in is stored in the session: the second-factor page when roles
 /// wait for it, otherwise the remembered page (once), otherwise the start page.
-pub async fn after_sign_in(db: &DatabaseConnection, session: &Session) -> Result<String, AppError> {
+pub async fn after_sign_in(
+    db: &impl ConnectionTrait,
+    session: &Session,
+) -> Result<String, AppError> {
     if let Actor::Person(p) = actor_of(db, session).await?
         && !p.waiting_roles.is_empty()
     {

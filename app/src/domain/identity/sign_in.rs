@@ -1,13 +1,13 @@
 //! Signing in and out: one-time email links, verified emails from OpenID Connect, council
 //! choice, logging out everywhere, and ending a person's sessions.
 
+use crate::domain::platform::db::Connection;
 use std::net::IpAddr;
 
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use super::entities::login_token;
@@ -210,7 +210,7 @@ pub(crate) async fn start_session(
         db,
         Event::new(AuditAction::SignIn)
             .council(council)
-            .by(person_id.0)
+            .by(person_id)
             .detail("method", method),
     )
     .await?;
@@ -218,13 +218,13 @@ pub(crate) async fn start_session(
 }
 
 /// Records a sign-out (the caller ends the session itself).
-pub async fn record_sign_out(db: &DatabaseConnection, actor: &Actor) -> Result<(), AppError> {
+pub async fn record_sign_out(db: &impl ConnectionTrait, actor: &Actor) -> Result<(), AppError> {
     if let Actor::Person(p) = actor {
         audit::record(
             db,
             Event::new(AuditAction::SignOut)
                 .council(p.council_id)
-                .by(p.person_id.0),
+                .by(p.person_id),
         )
         .await?;
     }
@@ -232,7 +232,7 @@ pub async fn record_sign_out(db: &DatabaseConnection, actor: &Actor) -> Result<(
 }
 
 /// Ends every session of the signed-in person, on every device.
-pub async fn sign_out_everywhere(db: &DatabaseConnection, actor: &Actor) -> Result<(), AppError> {
+pub async fn sign_out_everywhere(db: &impl Connection, actor: &Actor) -> Result<(), AppError> {
     let Actor::Person(p) = actor else {
         return Err(AppError::Unauthenticated);
     };
@@ -242,7 +242,7 @@ pub async fn sign_out_everywhere(db: &DatabaseConnection, actor: &Actor) -> Resu
         &txn,
         Event::new(AuditAction::SignOutEverywhere)
             .council(p.council_id)
-            .by(p.person_id.0),
+            .by(p.person_id),
     )
     .await?;
     txn.commit().await?;
@@ -260,7 +260,7 @@ pub async fn end_sessions_of(db: &impl ConnectionTrait, person: PersonId) -> Res
 
 /// Switches the council the person acts in; they must belong to it.
 pub async fn switch_council(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     auth: SessionAuth,
     council: CouncilId,
@@ -281,7 +281,7 @@ pub async fn switch_council(
         db,
         Event::new(AuditAction::CouncilSwitched)
             .council(council)
-            .by(p.person_id.0),
+            .by(p.person_id),
     )
     .await?;
     Ok(SessionAuth {

@@ -7,8 +7,8 @@
 use chrono::{SecondsFormat, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -18,8 +18,7 @@ use super::entities::audit_head;
 use super::entities::audit_log;
 use crate::model::audit::AuditAction;
 use crate::model::identity::{AuditPage, AuditRow};
-use crate::model::ids::CouncilId;
-use crate::model::ids::PersonId;
+use crate::model::ids::{CouncilId, PersonId};
 use crate::model::{AppError, InputProblem};
 
 /// Whoever acts in a request (identity's `Actor`): the person, or nobody.
@@ -65,8 +64,8 @@ impl Event {
     }
 
     /// Sets the acting person.
-    pub fn by(mut self, person: Uuid) -> Self {
-        self.actor = Some(person);
+    pub fn by(mut self, person: PersonId) -> Self {
+        self.actor = Some(person.0);
         self
     }
 
@@ -215,7 +214,7 @@ pub enum ChainBreak {
 }
 
 /// Checks the whole chain; returns the number of rows when intact.
-pub async fn verify(db: &DatabaseConnection) -> Result<i64, ChainBreak> {
+pub async fn verify(db: &impl ConnectionTrait) -> Result<i64, ChainBreak> {
     const BATCH: u64 = 1000;
     let mut expected_seq = 1i64;
     let mut prev_hash = "0".repeat(64);
@@ -303,7 +302,7 @@ impl Filter {
 /// A council's audit rows, newest first (at most 200). Callers authorize (see
 /// `identity::audit_log`).
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     council: CouncilId,
     filter: Filter,
 ) -> Result<AuditPage, AppError> {
@@ -350,6 +349,6 @@ pub async fn list(
 }
 
 /// How many rows the log holds (for tests and the CLI).
-pub async fn count(db: &DatabaseConnection) -> Result<u64, AppError> {
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     Ok(audit_log::Entity::find().count(db).await?)
 }

@@ -89,12 +89,27 @@ fn sqlite_path(url: &str) -> Option<&Path> {
     (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
 }
 
+/// What a domain function that writes takes: the pool, or a caller's transaction. Given a
+/// transaction, the function's own [`begin_write`] nests in it (a savepoint), so a capability
+/// composes several steps into one transaction. Functions that only read take
+/// `&impl ConnectionTrait`.
+pub trait Connection:
+    sea_orm::ConnectionTrait + sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>
+{
+}
+
+impl<T> Connection for T where
+    T: sea_orm::ConnectionTrait
+        + sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>
+{
+}
+
 /// Starts a transaction that will write. On SQLite it begins `IMMEDIATE`, taking the write
 /// lock at once: a deferred transaction that reads first and writes later fails with "database
 /// is locked" when another connection wrote in between (WAL), instead of waiting its turn.
 /// PostgreSQL ignores the mode. Given a transaction, it nests one (a savepoint; the mode
 /// applies to the outermost `BEGIN` only), so a step can run inside a caller's transaction.
-pub async fn begin_write<C: sea_orm::TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+pub async fn begin_write(db: &impl Connection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions};
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),

@@ -10,8 +10,8 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{ExprTrait as _, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -196,7 +196,7 @@ pub const MAX_ATTEMPTS: i32 = 12;
 pub const LEASE: Duration = Duration::minutes(2);
 
 /// The ids of mails due now, oldest first.
-pub async fn due(db: &DatabaseConnection, limit: u64) -> Result<Vec<Uuid>, AppError> {
+pub async fn due(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Uuid>, AppError> {
     let now = Utc::now();
     Ok(outbox::Entity::find()
         .select_only()
@@ -217,7 +217,7 @@ pub async fn due(db: &DatabaseConnection, limit: u64) -> Result<Vec<Uuid>, AppEr
 
 /// Tries to claim one mail for `owner`; true when this worker got it. The conditional UPDATE
 /// is atomic on both databases, so of two workers racing for a row exactly one wins.
-pub async fn claim(db: &DatabaseConnection, id: Uuid, owner: Uuid) -> Result<bool, AppError> {
+pub async fn claim(db: &impl ConnectionTrait, id: Uuid, owner: Uuid) -> Result<bool, AppError> {
     let now = Utc::now();
     let done = outbox::Entity::update_many()
         .col_expr(
@@ -257,7 +257,7 @@ pub struct Prepared {
 
 /// Loads and renders a claimed mail.
 pub async fn prepare(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     keyring: &Keyring,
     id: Uuid,
     sender: &str,
@@ -281,7 +281,7 @@ pub async fn prepare(
 }
 
 /// Marks a mail sent.
-pub async fn mark_sent(db: &DatabaseConnection, id: Uuid) -> Result<(), AppError> {
+pub async fn mark_sent(db: &impl ConnectionTrait, id: Uuid) -> Result<(), AppError> {
     let now = Utc::now();
     outbox::Entity::update_many()
         .col_expr(
@@ -305,7 +305,7 @@ pub async fn mark_sent(db: &DatabaseConnection, id: Uuid) -> Result<(), AppError
 /// Records a failed attempt: retried later with exponential back-off (5 s doubling, at most
 /// an hour), given up after [`MAX_ATTEMPTS`]. `error` is a short code, never an address.
 pub async fn mark_failed(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     id: Uuid,
     attempts_before: i32,
     error: &str,
