@@ -63,7 +63,7 @@ async fn advance(
 }
 
 async fn opened(
-    txn: &impl sea_orm::ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     state: &AppState,
     c: &consultation::Model,
     by: Option<&Actor>,

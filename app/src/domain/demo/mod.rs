@@ -99,14 +99,16 @@ pub async fn sign_in(state: &AppState, person_id: PersonId) -> Result<SessionAut
     // Demo people have no second factor to pass; demo mode exists only on loopback.
     let mut auth = SessionAuth::new(person_id, CouncilId(demo.id));
     auth.second_factor = true;
+    let txn = crate::domain::platform::db::begin_write(&state.db).await?;
     crate::domain::platform::audit::record(
-        &state.db,
+        &txn,
         crate::domain::platform::audit::Event::new(AuditAction::SignIn)
             .council(auth.council_id)
             .by(person_id)
             .detail("method", "demo"),
     )
     .await?;
+    txn.commit().await?;
     Ok(auth)
 }
 

@@ -192,7 +192,7 @@ pub async fn sign_in_verified_email(
 
 /// Checks the person may sign in, picks their council and records the sign-in.
 pub(crate) async fn start_session(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseTransaction,
     person_id: PersonId,
     method: &'static str,
 ) -> Result<SessionAuth, AppError> {
@@ -218,15 +218,17 @@ pub(crate) async fn start_session(
 }
 
 /// Records a sign-out (the caller ends the session itself).
-pub async fn record_sign_out(db: &impl ConnectionTrait, actor: &Actor) -> Result<(), AppError> {
+pub async fn record_sign_out(db: &impl Connection, actor: &Actor) -> Result<(), AppError> {
     if let Actor::Person(p) = actor {
+        let txn = crate::domain::platform::db::begin_write(db).await?;
         audit::record(
-            db,
+            &txn,
             Event::new(AuditAction::SignOut)
                 .council(p.council_id)
                 .by(p.person_id),
         )
         .await?;
+        txn.commit().await?;
     }
     Ok(())
 }
@@ -260,7 +262,7 @@ pub async fn end_sessions_of(db: &impl ConnectionTrait, person: PersonId) -> Res
 
 /// Switches the council the person acts in; they must belong to it.
 pub async fn switch_council(
-    db: &impl ConnectionTrait,
+    db: &impl Connection,
     actor: &Actor,
     auth: SessionAuth,
     council: CouncilId,
@@ -277,13 +279,15 @@ pub async fn switch_council(
     if member.is_none() {
         return Err(AppError::NotFound);
     }
+    let txn = crate::domain::platform::db::begin_write(db).await?;
     audit::record(
-        db,
+        &txn,
         Event::new(AuditAction::CouncilSwitched)
             .council(council)
             .by(p.person_id),
     )
     .await?;
+    txn.commit().await?;
     Ok(SessionAuth {
         council_id: council,
         ..auth

@@ -7,8 +7,8 @@
 use chrono::{SecondsFormat, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -129,9 +129,12 @@ fn row_hash(row: &audit_log::Model) -> String {
     .hash()
 }
 
-/// Appends `event`. Call it inside the transaction that makes the change, so the change and
-/// its record commit together or not at all.
-pub async fn record(db: &impl ConnectionTrait, event: Event) -> Result<(), AppError> {
+/// Appends `event` inside the transaction that makes the change, so the change and its record
+/// commit together or not at all. It takes a transaction, never the pool: the head's UPDATE
+/// holds its lock only until the statement's transaction ends, and two appends outside one
+/// would read the same head and collide on `seq`.
+pub async fn record(txn: &DatabaseTransaction, event: Event) -> Result<(), AppError> {
+    let db = txn;
     // Claim the head first: the UPDATE locks it until commit, so appends never fork.
     audit_head::Entity::update_many()
         .col_expr(
