@@ -78,3 +78,29 @@ mod tests {
         assert_eq!(url_encode("/a b?c=d&e"), "/a%20b%3Fc%3Dd%26e");
     }
 }
+
+/// A `<textarea>` that escapes its text itself. Leptos 0.8 writes a textarea's children raw
+/// (leptos PR 4730 escaped them, PR 4819 reverted it), so a text holding `</textarea>` would
+/// close the field and turn the rest into live markup. Here the text is escaped and goes in
+/// through `inner_html`, which is raw in every version, so the result does not depend on the
+/// framework's choice; the browser decodes the entities back inside the field. Every form uses
+/// this, never `<textarea>` directly (`tests/it/platform/layout.rs` checks).
+#[component]
+pub fn TextArea(
+    /// The field's id (its `<label for>`).
+    #[prop(into)]
+    id: String,
+    /// The form field's name.
+    name: &'static str,
+    /// Visible lines.
+    rows: &'static str,
+    /// The longest text the browser lets one type.
+    #[prop(optional)]
+    maxlength: Option<&'static str>,
+    /// The text the field starts with.
+    #[prop(optional, into)]
+    text: String,
+) -> impl IntoView {
+    let escaped = html_escape::encode_text(&text).into_owned();
+    view! { <textarea id=id name=name rows=rows maxlength=maxlength inner_html=escaped></textarea> }
+}

@@ -935,6 +935,57 @@ db_tests! {
         assert_eq!(audit.len(), 2, "each change is audited");
     }
 
+    async fn text_that_closes_its_field_stays_text(db) {
+        // Leptos writes a textarea's children raw; every field that comes back in one must
+        // round-trip as text, whatever end tag it holds.
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        let payload = |n: &str| format!("</textarea></title></script><a id=\"pwned-{n}\" href=\"/x\">x</a><meta http-equiv=\"refresh\" content=\"0;url=/x\">");
+        let summary = payload("summary");
+        let res = w.call(&w.staff, "/fn/consultations/update", &[
+            ("id", &id), ("fields[title]", "Support Act"), ("fields[summary]", &summary),
+            ("fields[languages]", "en,fr"), ("fields[visibility]", "council"),
+            ("fields[opens_at]", ""), ("fields[closes_at]", ""),
+        ]).await;
+        assert_eq!(res.status(), 200, "summary saved");
+        let body = payload("body");
+        let res = w.post(0, &id, &section, "comment", &body, "named", &[]).await;
+        assert_eq!(res.status(), 200, "comment posted");
+        let view = w.json(&w.staff, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        let comment = comment_ids(&view).pop().expect("the comment");
+        let explanation = payload("explanation");
+        assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", &comment), ("fields[decision]", "noted"), ("fields[explanation]", &explanation)]).await.status(), 200);
+        let kept = payload("kept");
+        assert_eq!(w.call(&w.members[1].1, "/fn/comments/draft", &[("consultation", &id), ("slot", &format!("section:{section}")), ("fields[body]", &kept)]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        let pending_id = manage["pending"][1].as_array().expect("pending")[0]["section"]["id"].as_str().expect("id").to_owned();
+        let text = payload("section");
+        assert_eq!(w.call(&w.staff, "/fn/drafts/section", &[
+            ("id", &id), ("section", &pending_id), ("fields[number]", "Chapter 1"), ("fields[heading]", "Scope"),
+            ("fields[body]", &text), ("fields[content_note]", ""),
+        ]).await.status(), 200);
+
+        let page = format!("/consultations/{id}/part/{chapter}");
+        for (who, path, field, want) in [
+            (&w.staff, format!("/consultations/{id}/manage"), "summary".to_owned(), &summary),
+            (&w.staff, format!("/consultations/{id}/manage"), format!("body-{pending_id}"), &text),
+            (&w.staff, format!("/consultations/{id}/answers"), format!("exp-{comment}"), &explanation),
+            (&w.members[0].1, format!("{page}?edit={comment}"), format!("edit-body-{comment}"), &body),
+            (&w.members[1].1, format!("{page}?on={section}"), format!("body-{section}"), &kept),
+        ] {
+            let (status, html) = w.page(who, &path).await;
+            assert_eq!(status, 200, "{path}");
+            let doc = crate::harness::html(&html);
+            let live = scraper::Selector::parse("[id^=pwned], meta[http-equiv]").expect("selector");
+            assert!(doc.select(&live).next().is_none(), "{path}: the text became markup");
+            let sel = scraper::Selector::parse(&format!("textarea[id=\"{field}\"]")).expect("selector");
+            let found = doc.select(&sel).next().unwrap_or_else(|| panic!("{path}: no textarea #{field}"));
+            assert_eq!(&found.text().collect::<String>(), want, "{path}: #{field} holds the text as typed");
+        }
+    }
+
     async fn an_anonymous_author_cannot_be_found(db) {
         let w = world(db).await;
         let id = w.open_consultation().await;

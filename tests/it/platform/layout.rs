@@ -146,3 +146,28 @@ fn the_layout_check_sees_a_wrong_import() {
         "the scan reads the consultations folder"
     );
 }
+
+#[test]
+fn every_textarea_goes_through_the_escaping_component() {
+    // Leptos 0.8 writes a textarea's children raw; only `components::forms::TextArea` escapes.
+    let app = workspace_root().join("app/src");
+    let mut seen_component = false;
+    let mut problems = Vec::new();
+    for file in rust_files(&app) {
+        let code = code_of(&file);
+        let name = file
+            .strip_prefix(&app)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        if name == "components/forms.rs" {
+            seen_component = code.contains("<textarea");
+        } else if code.contains("<textarea") {
+            problems.push(format!(
+                "{name} writes <textarea> itself; use forms::TextArea"
+            ));
+        }
+    }
+    assert!(seen_component, "the component itself is found by the scan");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

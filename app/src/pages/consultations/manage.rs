@@ -13,7 +13,7 @@ use crate::api::consultations::{
 };
 use crate::components::error::ActionError;
 use crate::components::error::LoadError;
-use crate::components::forms::PostForm;
+use crate::components::forms::{PostForm, TextArea};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::comment::{AnswerQueue, Decision};
 use crate::model::consultation::{ConsultationFields, ManageView, Phase, Visibility};
@@ -28,7 +28,7 @@ fn DetailsFields(fields: ConsultationFields, time_zone: String) -> impl IntoView
         <input id="title" name="fields[title]" required maxlength="300" value=fields.title/>
         <label for="summary">{t!(i18n, fields.summary)}</label>
         <p class="hint">{t!(i18n, manage.summary_hint)}</p>
-        <textarea id="summary" name="fields[summary]" rows="4">{fields.summary}</textarea>
+        <TextArea id="summary" name="fields[summary]" rows="4" text={fields.summary}/>
         <label for="languages">{t!(i18n, fields.languages)}</label>
         <input id="languages" name="fields[languages]" value=fields.languages placeholder="en,fr"/>
         <fieldset>
@@ -275,7 +275,7 @@ fn Manage(view: ManageView) -> impl IntoView {
                 <PostForm url=ImportPasted::url() class="stack">
                     <input type="hidden" name="id" value=id.to_string()/>
                     <label for="paste">{t!(i18n, manage.paste_label)}</label>
-                    <textarea id="paste" name="text" rows="8"></textarea>
+                    <TextArea id="paste" name="text" rows="8"/>
                     <label for="format">{t!(i18n, manage.format_label)}</label>
                     <select id="format" name="format">
                         <option value="markdown">"Markdown"</option>
@@ -327,7 +327,7 @@ fn Manage(view: ManageView) -> impl IntoView {
                                         <label for=format!("head-{sid}")>{t!(i18n, fields.heading)}</label>
                                         <input id=format!("head-{sid}") name="fields[heading]" value=s.heading.clone()/>
                                         <label for=format!("body-{sid}")>{t!(i18n, manage.text)}</label>
-                                        <textarea id=format!("body-{sid}") name="fields[body]" rows="4">{s.body.clone()}</textarea>
+                                        <TextArea id=format!("body-{sid}") name="fields[body]" rows="4" text={s.body.clone()}/>
                                         <label for=format!("note-{sid}")>{t!(i18n, fields.content_note)}</label>
                                         <p class="hint">{t!(i18n, manage.content_note_hint)}</p>
                                         <input id=format!("note-{sid}") name="fields[content_note]" value=s.content_note.clone().unwrap_or_default()/>
@@ -431,9 +431,7 @@ fn Answers(queue: AnswerQueue) -> impl IntoView {
                                 }).collect_view()}
                             </fieldset>
                             <label for=format!("exp-{cid}")>{t!(i18n, fields.explanation)}</label>
-                            <textarea id=format!("exp-{cid}") name="fields[explanation]" rows="3">
-                                {explanation}
-                            </textarea>
+                            <TextArea id=format!("exp-{cid}") name="fields[explanation]" rows="3" text={explanation}/>
                             <span class="choice">
                                 <input type="checkbox" id=format!("chg-{cid}") name="fields[changed]" value="on" checked=changed/>
                                 <label for=format!("chg-{cid}")>{t!(i18n, manage.changed_label)}</label>

@@ -12,7 +12,7 @@ use crate::api::consultations::{
 };
 use crate::components::error::ActionError;
 use crate::components::error::LoadError;
-use crate::components::forms::PostForm;
+use crate::components::forms::{PostForm, TextArea};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::AppError;
 use crate::model::comment::{
@@ -506,13 +506,11 @@ fn CommentForm(
                     <input id=format!("quote-{key}") name="fields[quote]" maxlength="1000" value=kept.quote.clone()/>
                     <label for=format!("proposal-{key}")>{t!(i18n, consultation.proposal_label)}</label>
                     <p class="hint">{t!(i18n, consultation.proposal_hint)}</p>
-                    <textarea id=format!("proposal-{key}") name="fields[proposal]" rows="4">
-                        {if kept.proposal.is_empty() && kind == CommentKind::Wording { section_text.clone() } else { kept.proposal.clone() }}
-                    </textarea>
+                    <TextArea id=format!("proposal-{key}") name="fields[proposal]" rows="4" text={if kept.proposal.is_empty() && kind == CommentKind::Wording { section_text.clone() } else { kept.proposal.clone() }}/>
                 })}
                 <label for=body_id.clone()>{label}</label>
                 <p class="hint">{t!(i18n, consultation.markdown_hint)}</p>
-                <textarea id=body_id name="fields[body]" rows="5" maxlength="10000">{kept.body.clone()}</textarea>
+                <TextArea id=body_id name="fields[body]" rows="5" maxlength="10000" text={kept.body.clone()}/>
                 <fieldset>
                     <legend>{t!(i18n, consultation.attribution_label)}</legend>
                     {Attribution::ALL.iter().map(|a| {
@@ -766,10 +764,10 @@ fn EditForm(
                 {restored.then(|| view! { <p class="notice" role="status">{t!(i18n, consultation.kept)}</p> })}
                 {(!reply_like).then(|| view! {
                     <label for=format!("edit-proposal-{comment}")>{t!(i18n, consultation.proposal_label)}</label>
-                    <textarea id=format!("edit-proposal-{comment}") name="fields[proposal]" rows="4">{fields.proposal.clone()}</textarea>
+                    <TextArea id=format!("edit-proposal-{comment}") name="fields[proposal]" rows="4" text={fields.proposal.clone()}/>
                 })}
                 <label for=format!("edit-body-{comment}")>{t!(i18n, consultation.comment_label)}</label>
-                <textarea id=format!("edit-body-{comment}") name="fields[body]" rows="5">{fields.body.clone()}</textarea>
+                <TextArea id=format!("edit-body-{comment}") name="fields[body]" rows="5" text={fields.body.clone()}/>
                 <p class="form-actions">
                     <button type="submit">{t!(i18n, consultation.save)}</button>
                     " "{cancel}
@@ -793,7 +791,7 @@ fn HideForm(comment: String, back: String) -> impl IntoView {
                     {HideReason::ALL.iter().map(|r| view! { <option value=r.code()><HideReasonLabel reason=*r/></option> }).collect_view()}
                 </select>
                 <label for=format!("note-{comment}")>{t!(i18n, consultation.hide_note)}</label>
-                <textarea id=format!("note-{comment}") name="note" rows="2"></textarea>
+                <TextArea id=format!("note-{comment}") name="note" rows="2"/>
                 <p class="form-actions">
                     <button type="submit">{t!(i18n, consultation.hide)}</button>
                     " "<a href=back.clone() rel="external">{t!(i18n, consultation.cancel)}</a>
