@@ -6,8 +6,9 @@ use std::collections::{HashMap, HashSet};
 use crate::model::comment::DiffPart;
 
 /// Renders the Markdown subset (emphasis, lists, quotes, code, links) to HTML and sanitizes
-/// it: no raw HTML, scripts, styles or attributes survive; links get `rel="nofollow noopener
-/// noreferrer"`.
+/// it: no raw HTML, scripts, styles or attributes survive; links go only to `http(s)` and
+/// `mailto` addresses with a scheme (no relative or protocol-relative links) and get
+/// `rel="nofollow noopener noreferrer"`.
 pub fn render_markdown(text: &str) -> String {
     use pulldown_cmark::{Event as Md, Options, Parser, html};
     // Raw HTML in the source is shown as text, never passed on.
@@ -39,6 +40,9 @@ pub fn render_markdown(text: &str) -> String {
         .generic_attributes(HashSet::new())
         .tag_attributes(HashMap::from([("a", ["href"].into_iter().collect())]))
         .url_schemes(["https", "http", "mailto"].into_iter().collect())
+        // Only absolute links with a scheme: `//evil.example` (protocol-relative) and paths
+        // would point wherever the page is served from, or anywhere, without saying so.
+        .url_relative(ammonia::UrlRelative::Deny)
         .link_rel(Some("nofollow noopener noreferrer"))
         .clean(&out)
         .to_string()
@@ -93,6 +97,29 @@ mod tests {
         assert!(html.contains("nofollow"), "{html}");
         // The script's text is shown as text, escaped.
         assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn markdown_links_only_to_absolute_web_and_mail_addresses() {
+        for bad in [
+            "//evil.example/x",
+            "/consultations",
+            "x/y",
+            "data:text/html,x",
+            "ftp://e.example",
+        ] {
+            let html = render_markdown(&format!("[link]({bad})"));
+            assert!(!html.contains("href"), "{bad}: {html}");
+            assert!(html.contains("link"), "the words stay: {html}");
+        }
+        for good in [
+            "https://example.org/a",
+            "http://example.org",
+            "mailto:a@example.org",
+        ] {
+            let html = render_markdown(&format!("[link]({good})"));
+            assert!(html.contains(&format!("href=\"{good}\"")), "{good}: {html}");
+        }
     }
 
     #[test]
