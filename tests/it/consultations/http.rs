@@ -1047,6 +1047,11 @@ db_tests! {
         // The author still sees it is theirs.
         let own = w.json(&w.members[2].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
         assert_eq!(own["comments"][0]["mine"], true);
+        // No id a reader sees says when its row was made (random, not time-ordered, UUIDs).
+        for (what, value) in [("comment", cid.as_str()), ("consultation", id.as_str()), ("section", section.as_str())] {
+            let parsed = Uuid::parse_str(value).expect("a uuid");
+            assert_eq!(parsed.get_version_num(), 4, "the {what} id {value} is random");
+        }
     }
 
     async fn bad_input_is_refused_and_nothing_is_lost(db) {

@@ -171,3 +171,25 @@ fn every_textarea_goes_through_the_escaping_component() {
     assert!(seen_component, "the component itself is found by the scan");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn ids_carry_no_time() {
+    // A v7 id dates its row to the millisecond; ids reach pages, links and exports.
+    let root = workspace_root();
+    let mut problems = Vec::new();
+    for dir in ["app/src", "server/src"] {
+        for file in rust_files(&root.join(dir)) {
+            if code_of(&file).contains("now_v7") {
+                problems.push(format!(
+                    "{} makes a time-ordered id; use db::new_id()",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(
+        rust_files(&root.join("server/src")).len() > 3,
+        "the scan reads the server"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

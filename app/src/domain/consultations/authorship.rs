@@ -5,7 +5,6 @@
 
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use uuid::Uuid;
 
 use super::entities::{comment, pseudonym};
 use crate::domain::platform::crypto::{self, Keyring, Purpose};
@@ -61,7 +60,7 @@ pub(super) async fn pseudonym_for(
         };
         let label = format!("Contributor {code}");
         let inserted = pseudonym::Entity::insert(pseudonym::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(crate::domain::platform::db::new_id()),
             consultation_id: Set(consultation),
             person_id: Set(person.0),
             label: Set(label),

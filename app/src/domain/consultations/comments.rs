@@ -7,7 +7,6 @@ use crate::domain::platform::db::Connection;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use uuid::Uuid;
 
 use super::access::{self, Access};
 use super::authorship::{author_tag, is_author, pseudonym_for};
@@ -118,7 +117,7 @@ pub async fn add(
         save_draft_row(db, person, ConsultationId(c.id), &slot, fields).await?;
         return Err(AppError::Closed);
     }
-    let id = Uuid::now_v7();
+    let id = crate::domain::platform::db::new_id();
     let now = Utc::now();
     // Outside the transaction: a lost race on the label must not abort it.
     let pseudonym = match input.attribution {

@@ -8,7 +8,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
-use uuid::Uuid;
 
 use super::access::{access, managed, phase_of};
 use super::entities::{consultation, participant};
@@ -79,7 +78,7 @@ pub async fn create(
         .closes_at
         .map(|t| to_utc("closes_at", t, &tz))
         .transpose()?;
-    let id = Uuid::now_v7();
+    let id = crate::domain::platform::db::new_id();
     let txn = db::begin_write(db).await?;
     consultation::Entity::insert(consultation::ActiveModel {
         id: Set(id),
@@ -202,7 +201,7 @@ pub async fn set_participant(
         .await?;
     if invited {
         participant::Entity::insert(participant::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(crate::domain::platform::db::new_id()),
             consultation_id: Set(c.id),
             person_id: Set(person.0),
         })

@@ -98,7 +98,7 @@ async fn replace_pending(
         draft_version::Entity::delete_by_id(old.id).exec(db).await?;
     }
     let number = next_number(db, c.id).await?;
-    let version_id = Uuid::now_v7();
+    let version_id = crate::domain::platform::db::new_id();
     draft_version::Entity::insert(draft_version::ActiveModel {
         id: Set(version_id),
         consultation_id: Set(c.id),
@@ -148,7 +148,7 @@ pub async fn import_file(
         .into_iter()
         .enumerate()
         .map(|(i, s)| section::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(crate::domain::platform::db::new_id()),
             version_id: Set(Uuid::nil()),
             position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
             depth: Set(s.depth),
@@ -194,7 +194,7 @@ pub async fn start_revision(
         .await?
         .into_iter()
         .map(|s| section::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(crate::domain::platform::db::new_id()),
             version_id: Set(Uuid::nil()),
             position: Set(s.position),
             depth: Set(s.depth),
@@ -435,7 +435,13 @@ pub async fn split(
     let anchor = (2..)
         .map(|n| format!("{}-{n}", s.anchor))
         .find(|a| !taken.contains(a))
-        .unwrap_or_else(|| format!("{}-{}", s.anchor, Uuid::now_v7().simple()));
+        .unwrap_or_else(|| {
+            format!(
+                "{}-{}",
+                s.anchor,
+                crate::domain::platform::db::new_id().simple()
+            )
+        });
     let txn = crate::domain::platform::db::begin_write(db).await?;
     shift_down(&txn, version.id, s.position + 1).await?;
     section::Entity::update_many()
@@ -447,7 +453,7 @@ pub async fn split(
         .exec(&txn)
         .await?;
     section::Entity::insert(section::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(crate::domain::platform::db::new_id()),
         version_id: Set(version.id),
         position: Set(s.position + 1),
         depth: Set(s.depth),

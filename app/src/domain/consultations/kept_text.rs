@@ -48,7 +48,7 @@ pub(super) async fn save_draft_row(
     }
     let json = serde_json::to_string(&kept).map_err(|_| AppError::Internal)?;
     comment_draft::Entity::insert(comment_draft::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(crate::domain::platform::db::new_id()),
         person_id: Set(person.0),
         consultation_id: Set(consultation.0),
         slot: Set(slot.to_owned()),

@@ -114,7 +114,7 @@ pub async fn answer(
         .await?
         .is_none();
     response::Entity::insert(response::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(crate::domain::platform::db::new_id()),
         comment_id: Set(c.id),
         consultation_id: Set(c.consultation_id),
         decision: Set(decision.code().to_owned()),
@@ -141,7 +141,7 @@ pub async fn answer(
         .await?;
     for anchor in changed.then(|| c.anchor.clone()).into_iter().chain(also) {
         comment_change::Entity::insert(comment_change::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(crate::domain::platform::db::new_id()),
             consultation_id: Set(c.consultation_id),
             comment_id: Set(c.id),
             anchor: Set(anchor),

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
-use uuid::Uuid;
 
 use super::entities::council;
 use super::{audit_log, invitations, members};
@@ -136,7 +135,7 @@ pub async fn create(
     if exists.is_some() {
         return Err(CouncilSetupError::Refused(CouncilRefusal::SlugTaken));
     }
-    let id = Uuid::now_v7();
+    let id = crate::domain::platform::db::new_id();
     council::Entity::insert(council::ActiveModel {
         id: Set(id),
         slug: Set(new.slug.clone()),

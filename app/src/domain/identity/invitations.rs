@@ -102,7 +102,7 @@ pub async fn issue(
     let token = crypto::new_token();
     let token_hash = crypto::token_hash(&token);
     let now = Utc::now();
-    let id = Uuid::now_v7();
+    let id = crate::domain::platform::db::new_id();
     invitation::Entity::insert(invitation::ActiveModel {
         id: Set(id),
         council_id: Set(council.0),
@@ -255,7 +255,7 @@ pub async fn accept(
         }
         None => {
             let name = DisplayName::parse("display_name", input.display_name)?;
-            let id = Uuid::now_v7();
+            let id = crate::domain::platform::db::new_id();
             person::Entity::insert(person::ActiveModel {
                 id: Set(id),
                 display_name: Set(name.as_str().to_owned()),
@@ -289,7 +289,7 @@ pub async fn accept(
         .await?;
     if already.is_none() {
         membership::Entity::insert(membership::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(crate::domain::platform::db::new_id()),
             council_id: Set(found.council_id),
             person_id: Set(person_id),
             role: Set(role.code().to_owned()),

@@ -131,7 +131,7 @@ pub async fn set_roles(
     let now = Utc::now();
     for role in &added {
         membership::Entity::insert(membership::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(crate::domain::platform::db::new_id()),
             council_id: Set(council.0),
             person_id: Set(person.0),
             role: Set((*role).to_owned()),

@@ -181,7 +181,7 @@ pub async fn confirm_enrolment(
     let codes: Vec<String> = (0..10).map(|_| new_recovery_code()).collect();
     for code in &codes {
         recovery_code::Entity::insert(recovery_code::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(crate::domain::platform::db::new_id()),
             person_id: Set(found.id),
             code_hash: Set(recovery_hash(state, code)),
             used_at: Set(None),

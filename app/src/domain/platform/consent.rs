@@ -71,7 +71,7 @@ pub async fn record(
     consent: Consent,
 ) -> Result<(), AppError> {
     consent_record::Entity::insert(consent_record::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(super::db::new_id()),
         council_id: Set(consent.council.0),
         person_id: Set(consent.named.then_some(consent.holder.0)),
         holder_tag: Set(holder_tag(keyring, consent.holder, consent.subject)),

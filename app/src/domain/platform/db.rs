@@ -89,6 +89,14 @@ fn sqlite_path(url: &str) -> Option<&Path> {
     (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
 }
 
+/// A new row id: random (UUID v4), so an id says nothing about when its row was made. Ids
+/// reach pages, links and exports; a time-ordered id (v7) would date an anonymous comment to
+/// the millisecond, next to its author's named one. Every id the platform makes comes from
+/// here (`tests/it/platform/layout.rs` checks).
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::new_v4()
+}
+
 /// What a domain function that writes takes: the pool, or a caller's transaction. Given a
 /// transaction, the function's own [`begin_write`] nests in it (a savepoint), so a capability
 /// composes several steps into one transaction. Functions that only read take

@@ -159,7 +159,7 @@ pub async fn enqueue(
     let params = serde_json::to_string(&mail.params).map_err(|_| AppError::Internal)?;
     let now = Utc::now();
     outbox::Entity::insert(outbox::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(super::db::new_id()),
         idempotency_key: Set(mail.key),
         council_id: Set(mail.council.map(|c| c.0)),
         template: Set(mail.template.code().to_owned()),
