@@ -121,6 +121,7 @@ async fn person(state: &AppState, council: CouncilId, n: usize, role: Role) -> P
         totp_ciphertext: Set(None),
         totp_enabled_at: Set(None),
         totp_last_step: Set(None),
+        totp_pending_ciphertext: Set(None),
     })
     .exec_without_returning(&state.db)
     .await

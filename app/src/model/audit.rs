@@ -21,6 +21,8 @@ code_enum!(
         CouncilSwitched = "auth.council_switched",
         /// A person set up the second factor.
         SecondFactorEnrolled = "auth.second_factor_enrolled",
+        /// A person replaced their second factor (new authenticator and recovery codes).
+        SecondFactorReplaced = "auth.second_factor_replaced",
         /// A session passed the second factor.
         SecondFactorPassed = "auth.second_factor_passed",
         /// The operator created a council.

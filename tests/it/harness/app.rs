@@ -487,7 +487,11 @@ impl TestApp {
                     // Only whole mails: the mailer writes `.<id>.eml.part`, then renames.
                     .filter(|p| p.extension().is_some_and(|e| e == "eml"))
                     .collect();
-                paths.sort();
+                // In the order they arrived: ids are random, so names say nothing of it.
+                paths.sort_by_cached_key(|p| {
+                    let at = std::fs::metadata(p).and_then(|m| m.modified()).ok();
+                    (at, p.clone())
+                });
                 for path in paths {
                     if let Ok(raw) = std::fs::read_to_string(&path) {
                         found.push(crate::harness::peers::ReceivedMail {
@@ -505,14 +509,17 @@ impl TestApp {
         }
     }
 
-    /// Asks for a sign-in link for `email` with `client`, waits for the mail (folder or
-    /// `smtp`), and returns the link's token.
-    pub async fn request_link_token(
-        &self,
-        client: &reqwest::Client,
-        email: &str,
-        already: usize,
-    ) -> String {
+    /// Asks for a sign-in link for `email` with `client`, waits for the new sign-in mail in
+    /// the mail folder, and returns its link's token. Other mails (notices) may arrive in
+    /// between, in any order; only sign-in mails are counted.
+    pub async fn request_link_token(&self, client: &reqwest::Client, email: &str) -> String {
+        let sign_in_mails = |mails: Vec<crate::harness::peers::ReceivedMail>| {
+            mails
+                .into_iter()
+                .filter(|m| m.raw.contains("/sign-in/link?token="))
+                .collect::<Vec<_>>()
+        };
+        let before = sign_in_mails(self.folder_mails(0, Duration::ZERO).await).len();
         let res = client
             .post(self.url("/fn/auth/request-link?return_to=/sign-in"))
             .header("accept", "text/html")
@@ -521,11 +528,19 @@ impl TestApp {
             .await
             .expect("POST");
         assert_eq!(res.status(), 302, "the request redirects");
-        let mails = self
-            .folder_mails(already + 1, Duration::from_secs(15))
-            .await;
-        assert_eq!(mails.len(), already + 1, "a sign-in mail arrived");
-        token_from(&mails[already])
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let mails = sign_in_mails(self.folder_mails(0, Duration::ZERO).await);
+            if mails.len() > before {
+                assert_eq!(mails.len(), before + 1, "one sign-in mail arrived");
+                return token_from(mails.last().expect("the new mail"));
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "a sign-in mail arrived"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
 

@@ -482,6 +482,10 @@ async fn second_factor(js: bool) {
         .collect();
     assert_eq!(codes.len(), 10, "ten recovery codes: {codes:?}");
     browser.finish(&app, &[]).await;
+    // The person is told, neutrally, that their sign-in changed.
+    let notice = inbox.next().await;
+    assert_eq!(notice.to, vec!["ana@example.org".to_owned()]);
+    assert_eq!(notice.subject(), "Your sign-in settings changed");
 
     // Next sign-in, elsewhere: a code is asked for.
     let browser = Browser::start(js).await;

@@ -9,7 +9,7 @@ use roundtable_app::domain::platform::entities::outbox;
 use roundtable_app::model::ids::{CouncilId, PersonId};
 use roundtable_app::model::viewer::Role;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::fixtures::{create_council, create_person};
 use crate::harness::peers::{OidcPeer, SmtpPeer};
@@ -121,7 +121,7 @@ db_tests! {
     async fn a_sign_in_link_works_once(db) {
         let app = TestApp::builder(db).spawn().await;
         council_and_person(&app, &[Role::Member]).await;
-        let token = app.request_link_token(&app.client, "ana@example.org", 0).await;
+        let token = app.request_link_token(&app.client, "ana@example.org").await;
         // Opening the link only shows a button; it does not use it.
         let (status, body) = app.page(&format!("/sign-in/link?token={token}")).await;
         assert_eq!(status, 200);
@@ -145,7 +145,7 @@ db_tests! {
     async fn expired_and_unknown_links_are_refused(db) {
         let app = TestApp::builder(db).spawn().await;
         council_and_person(&app, &[Role::Member]).await;
-        let token = app.request_link_token(&app.client, "ana@example.org", 0).await;
+        let token = app.request_link_token(&app.client, "ana@example.org").await;
         login_token::Entity::update_many()
             .col_expr(login_token::Column::ExpiresAt, Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)))
             .exec(&app.db).await.expect("expire");
@@ -220,7 +220,7 @@ db_tests! {
         let (status, _) = call(&app, &other, "/fn/invitations/accept", &[("token", &token), ("display_name", "X"), ("language", "en"), ("notify", "none")]).await;
         assert_eq!(status, 410);
         // The new person can sign in by link with the invited address.
-        let token = app.request_link_token(&other, "new.member@example.org", 1).await;
+        let token = app.request_link_token(&other, "new.member@example.org").await;
         assert_eq!(use_link(&app, &other, &token).await.status(), 302);
         assert_eq!(viewer(&app, &other).await.as_deref(), Some("Quiet River"));
         let actions: Vec<String> = audit_log::Entity::find().all(&app.db).await.expect("audit")
@@ -261,7 +261,7 @@ db_tests! {
     async fn staff_roles_wait_for_the_second_factor(db) {
         let app = TestApp::builder(db).spawn().await;
         council_and_person(&app, &[Role::Member, Role::CouncilAdmin]).await;
-        let token = app.request_link_token(&app.client, "ana@example.org", 0).await;
+        let token = app.request_link_token(&app.client, "ana@example.org").await;
         let res = use_link(&app, &app.client, &token).await;
         assert_eq!(location(&res), "/sign-in/second-factor");
         // Member role usable, admin role not yet.
@@ -295,7 +295,7 @@ db_tests! {
 
         // A new sign-in asks for a code; the code already used is refused (single use).
         let second = client(&app.base);
-        let token = app.request_link_token(&second, "ana@example.org", 1).await;
+        let token = app.request_link_token(&second, "ana@example.org").await;
         assert_eq!(location(&use_link(&app, &second, &token).await), "/sign-in/second-factor");
         let (status, body) = call(&app, &second, "/fn/auth/second-factor/verify", &[("code", &code)]).await;
         assert_eq!(status, 400, "a used code is refused");
@@ -307,10 +307,65 @@ db_tests! {
         assert_eq!(location(&res), "/");
         assert_eq!(call(&app, &second, "/fn/members/list", &[]).await.0, 200);
         let third = client(&app.base);
-        let token = app.request_link_token(&third, "ana@example.org", 2).await;
+        let token = app.request_link_token(&third, "ana@example.org").await;
         use_link(&app, &third, &token).await;
         assert_eq!(call(&app, &third, "/fn/auth/second-factor/verify", &[("code", &codes[0])]).await.0, 400);
         assert_eq!(call(&app, &third, "/fn/auth/second-factor/verify", &[("code", &codes[1])]).await.0, 200);
+    }
+
+    async fn replacing_the_second_factor_needs_a_code_from_the_current_one(db) {
+        let app = TestApp::builder(db).spawn().await;
+        council_and_person(&app, &[Role::Member, Role::CouncilAdmin]).await;
+        let token = app.request_link_token(&app.client, "ana@example.org").await;
+        use_link(&app, &app.client, &token).await;
+        let (_, enrolment) = call(&app, &app.client, "/fn/auth/second-factor/enrolment", &[]).await;
+        let first = enrolment["secret"].as_str().expect("secret").to_owned();
+        assert_eq!(call(&app, &app.client, "/fn/auth/second-factor/confirm", &[("code", &totp_code(&first, 0))]).await.0, 200);
+        let (_, codes) = call(&app, &app.client, "/fn/auth/second-factor/recovery-codes", &[]).await;
+        let old_codes: Vec<String> = codes.as_array().expect("codes").iter().map(|c| c.as_str().expect("code").to_owned()).collect();
+
+        // This session passed the factor (as a thief with it would have). Starting a new
+        // enrolment keeps the current factor on.
+        let (status, enrolment) = call(&app, &app.client, "/fn/auth/second-factor/enrolment", &[]).await;
+        assert_eq!(status, 200);
+        let second = enrolment["secret"].as_str().expect("secret").to_owned();
+        assert_ne!(second, first, "a new secret");
+        assert_eq!(call(&app, &app.client, "/fn/auth/second-factor/status", &[]).await.1, serde_json::json!(true), "still on");
+        let new_code = totp_code(&second, 0);
+        // Without a current code, or with a wrong one, nothing changes.
+        let (status, body) = call(&app, &app.client, "/fn/auth/second-factor/confirm", &[("code", &new_code)]).await;
+        assert_eq!((status, body["field"].as_str()), (400, Some("current")), "{body}");
+        let wrong = if totp_code(&first, 1) == "123456" { "654321" } else { "123456" };
+        let (status, body) = call(&app, &app.client, "/fn/auth/second-factor/confirm", &[("code", &new_code), ("current", wrong)]).await;
+        assert_eq!((status, body["problem"].as_str()), (400, Some("incorrect")), "{body}");
+        // The old recovery codes still work in another session: the factor was not replaced.
+        let other = client(&app.base);
+        let token = app.request_link_token(&other, "ana@example.org").await;
+        use_link(&app, &other, &token).await;
+        assert_eq!(call(&app, &other, "/fn/auth/second-factor/verify", &[("code", &old_codes[0])]).await.0, 200);
+
+        // With a code from the current authenticator the new one replaces it.
+        let (status, body) = call(&app, &app.client, "/fn/auth/second-factor/confirm", &[("code", &new_code), ("current", &totp_code(&first, 1))]).await;
+        assert_eq!(status, 200, "{body}");
+        let (_, codes) = call(&app, &app.client, "/fn/auth/second-factor/recovery-codes", &[]).await;
+        let new_codes: Vec<String> = codes.as_array().expect("codes").iter().map(|c| c.as_str().expect("code").to_owned()).collect();
+        assert_eq!(new_codes.len(), 10);
+        let third = client(&app.base);
+        let token = app.request_link_token(&third, "ana@example.org").await;
+        use_link(&app, &third, &token).await;
+        assert_eq!(call(&app, &third, "/fn/auth/second-factor/verify", &[("code", &old_codes[1])]).await.0, 400, "old recovery codes are gone");
+        assert_eq!(call(&app, &third, "/fn/auth/second-factor/verify", &[("code", &new_codes[0])]).await.0, 200);
+        // The same new code cannot be replayed, and the change is in the audit log.
+        assert_eq!(call(&app, &third, "/fn/auth/second-factor/verify", &[("code", &new_code)]).await.0, 400);
+        let replaced = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("auth.second_factor_replaced"))
+            .count(&app.db).await.expect("count");
+        assert_eq!(replaced, 1);
+        // Setting up and replacing were each mailed, neutrally (three sign-in links besides).
+        let mails = app.folder_mails(5, Duration::from_secs(15)).await;
+        let notices: Vec<_> = mails.iter().filter(|m| m.raw.contains("Subject: Your sign-in settings changed")).collect();
+        assert_eq!(notices.len(), 2, "one notice when set up, one when replaced");
+        assert!(notices.iter().all(|m| m.raw.contains("/account")), "the notice links the account page");
     }
 
     async fn logging_out_everywhere_ends_every_session(db) {
@@ -540,7 +595,7 @@ db_tests! {
         let (status, body) = call(&app, &app.client, "/fn/account/update", &[("display_name", "Calm Cedar 7"), ("notify", "email")]).await;
         assert_eq!(status, 401);
         assert_eq!(body["code"], "unauthenticated");
-        let token = app.request_link_token(&app.client, "ana@example.org", 0).await;
+        let token = app.request_link_token(&app.client, "ana@example.org").await;
         let res = use_link(&app, &app.client, &token).await;
         assert_eq!(location(&res), "/account", "back to the form");
         let (status, page) = call(&app, &app.client, "/fn/account/get", &[]).await;
@@ -555,7 +610,7 @@ db_tests! {
     async fn a_mail_is_claimed_by_one_worker_only(db) {
         let app = TestApp::builder(db).spawn().await;
         council_and_person(&app, &[Role::Member]).await;
-        app.request_link_token(&app.client, "ana@example.org", 0).await;
+        app.request_link_token(&app.client, "ana@example.org").await;
         let row = outbox::Entity::find().one(&app.db).await.expect("query").expect("row");
         assert_eq!(row.status, "sent");
         // Make it due again and race two claims for it.

@@ -119,16 +119,17 @@ pub async fn second_factor_status() -> Result<bool, AppError> {
 
 /// Confirms enrolment with a code, then shows the recovery codes (once) on their page.
 #[server(prefix = "/fn", endpoint = "auth/second-factor/confirm")]
-pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
+pub async fn confirm_second_factor(code: String, current: Option<String>) -> Result<(), AppError> {
     use crate::api::context::{auth, client_ip, request, save_auth};
     let (state, session, actor) = request().await?;
-    let current = auth(&session).await.ok_or(AppError::Unauthenticated)?;
+    let signed_in = auth(&session).await.ok_or(AppError::Unauthenticated)?;
     let (next, codes) = crate::domain::identity::second_factor::confirm_enrolment(
         &state,
         client_ip().await,
         &actor,
-        current,
+        signed_in,
         &code,
+        current.as_deref().unwrap_or_default(),
     )
     .await?;
     session.cycle_id().await.map_err(|_| AppError::Internal)?;

@@ -275,6 +275,7 @@ pub async fn accept(
                 totp_ciphertext: Set(None),
                 totp_enabled_at: Set(None),
                 totp_last_step: Set(None),
+                totp_pending_ciphertext: Set(None),
             })
             .exec_without_returning(&txn)
             .await?;

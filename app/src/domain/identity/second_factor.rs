@@ -1,7 +1,9 @@
 //! The second factor (TOTP, RFC 6238) that finance and council admin roles require.
 //!
-//! Enrolment stores a new secret (encrypted) and turns it on only once the person proves it
-//! with a code. Each code is accepted once: the accepted 30-second step is stored and a code
+//! Enrolment stores a new secret (encrypted) as pending and turns it on only once the person
+//! proves it with a code. A pending secret waits beside an active one and never switches it
+//! off; replacing an active factor also needs a code from it (or a recovery code), so a
+//! stolen session cannot swap the authenticator for the thief's own. Each code is accepted once: the accepted 30-second step is stored and a code
 //! of that step or an earlier one is refused. Ten single-use recovery codes are issued at
 //! enrolment and shown once; they are stored as keyed hashes.
 
@@ -57,7 +59,8 @@ fn signed_in(actor: &Actor) -> Result<&super::actor::PersonActor, AppError> {
 }
 
 /// Starts (or continues) enrolment: returns the pending secret, creating one if needed.
-/// Someone already enrolled must pass the second factor in this session to re-enrol.
+/// Someone already enrolled must pass the second factor in this session to start a
+/// replacement; their active factor stays on until [`confirm_enrolment`] switches it.
 pub async fn enrolment(state: &AppState, actor: &Actor) -> Result<TotpEnrolment, AppError> {
     let p = signed_in(actor)?;
     let found = person::Entity::find_by_id(p.person_id.0)
@@ -67,9 +70,9 @@ pub async fn enrolment(state: &AppState, actor: &Actor) -> Result<TotpEnrolment,
     if found.totp_enabled_at.is_some() && !p.second_factor {
         return Err(AppError::Forbidden);
     }
-    let sealed = match (&found.totp_ciphertext, found.totp_enabled_at) {
-        (Some(sealed), None) => sealed.clone(),
-        _ => {
+    let sealed = match &found.totp_pending_ciphertext {
+        Some(sealed) => sealed.clone(),
+        None => {
             let Secret::Encoded(encoded) = Secret::generate_secret().to_encoded() else {
                 return Err(AppError::Internal);
             };
@@ -77,23 +80,18 @@ pub async fn enrolment(state: &AppState, actor: &Actor) -> Result<TotpEnrolment,
             // Only if nothing is pending: of two simultaneous calls (one page render may ask
             // more than once) exactly one stores its secret, and both show the stored one.
             person::Entity::update_many()
-                .col_expr(person::Column::TotpCiphertext, Expr::value(Some(sealed)))
                 .col_expr(
-                    person::Column::TotpEnabledAt,
-                    Expr::value(Option::<chrono::DateTime<Utc>>::None),
+                    person::Column::TotpPendingCiphertext,
+                    Expr::value(Some(sealed)),
                 )
                 .filter(person::Column::Id.eq(p.person_id.0))
-                .filter(
-                    Condition::any()
-                        .add(person::Column::TotpCiphertext.is_null())
-                        .add(person::Column::TotpEnabledAt.is_not_null()),
-                )
+                .filter(person::Column::TotpPendingCiphertext.is_null())
                 .exec(&state.db)
                 .await?;
             person::Entity::find_by_id(p.person_id.0)
                 .one(&state.db)
                 .await?
-                .and_then(|f| f.totp_ciphertext)
+                .and_then(|f| f.totp_pending_ciphertext)
                 .ok_or(AppError::Internal)?
         }
     };
@@ -141,14 +139,17 @@ fn now_secs() -> u64 {
     u64::try_from(Utc::now().timestamp()).unwrap_or_default()
 }
 
-/// Finishes enrolment with a code from the app. Returns the recovery codes (shown once) and
-/// marks this session as having passed the second factor.
+/// Finishes enrolment with a code from the new authenticator. Returns the recovery codes
+/// (shown once) and marks this session as having passed the second factor. When a factor is
+/// already on, `current` must be a code from it (or one of its recovery codes): only then does
+/// the new one replace it, with new recovery codes.
 pub async fn confirm_enrolment(
     state: &AppState,
     ip: IpAddr,
     actor: &Actor,
     auth: SessionAuth,
     code_input: &str,
+    current_input: &str,
 ) -> Result<(SessionAuth, Vec<String>), AppError> {
     let p = signed_in(actor)?;
     state.limits.second_factor(ip, &p.person_id.0.to_string())?;
@@ -159,21 +160,62 @@ pub async fn confirm_enrolment(
         .one(&state.db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let (Some(sealed), None) = (&found.totp_ciphertext, found.totp_enabled_at) else {
+    let Some(pending) = &found.totp_pending_ciphertext else {
         return Err(AppError::Conflict);
     };
-    let totp = totp(secret_of(state, sealed)?, &state.settings.sender_name)?;
-    let step = matching_step(&totp, &code, now_secs())
+    let active = match (&found.totp_ciphertext, found.totp_enabled_at) {
+        (Some(sealed), Some(_)) => Some(sealed),
+        _ => None,
+    };
+    if active.is_some() && !p.second_factor {
+        return Err(AppError::Forbidden);
+    }
+    let current = match active {
+        Some(_) => Some(SecondFactorCode::parse("current", current_input)?),
+        None => None,
+    };
+    let fresh = totp(secret_of(state, pending)?, &state.settings.sender_name)?;
+    let step = matching_step(&fresh, &code, now_secs())
         .ok_or_else(|| AppError::invalid("code", InputProblem::Incorrect))?;
     let txn = crate::domain::platform::db::begin_write(&state.db).await?;
-    if !use_step(&txn, found.id, step).await? {
-        return Err(AppError::invalid("code", InputProblem::Incorrect));
+    let last_step = match (active, current) {
+        (Some(sealed), Some(current)) => {
+            let (_, used) = spend(&txn, state, found.id, sealed, current, "current").await?;
+            // The new secret's codes were never used; the guard moves forward only.
+            Some(
+                step.max(used.unwrap_or(step))
+                    .max(found.totp_last_step.unwrap_or(step)),
+            )
+        }
+        _ => {
+            if !use_step(&txn, found.id, step).await? {
+                return Err(AppError::invalid("code", InputProblem::Incorrect));
+            }
+            None
+        }
+    };
+    let mut switch = person::Entity::update_many()
+        .col_expr(
+            person::Column::TotpCiphertext,
+            Expr::value(Some(pending.clone())),
+        )
+        .col_expr(
+            person::Column::TotpPendingCiphertext,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(person::Column::TotpEnabledAt, Expr::value(Some(Utc::now())));
+    if let Some(last) = last_step {
+        switch = switch.col_expr(person::Column::TotpLastStep, Expr::value(Some(last)));
     }
-    person::Entity::update_many()
-        .col_expr(person::Column::TotpEnabledAt, Expr::value(Some(Utc::now())))
+    // Only the secret the code was checked against: a newer pending one waits its turn.
+    let switched = switch
         .filter(person::Column::Id.eq(found.id))
+        .filter(person::Column::TotpPendingCiphertext.eq(pending.clone()))
         .exec(&txn)
         .await?;
+    if switched.rows_affected != 1 {
+        return Err(AppError::Conflict);
+    }
     recovery_code::Entity::delete_many()
         .filter(recovery_code::Column::PersonId.eq(found.id))
         .exec(&txn)
@@ -189,13 +231,19 @@ pub async fn confirm_enrolment(
         .exec_without_returning(&txn)
         .await?;
     }
+    let action = if active.is_some() {
+        AuditAction::SecondFactorReplaced
+    } else {
+        AuditAction::SecondFactorEnrolled
+    };
     audit::record(
         &txn,
-        Event::new(AuditAction::SecondFactorEnrolled)
+        Event::new(action)
             .council(p.council_id)
             .by(PersonId(found.id)),
     )
     .await?;
+    tell_of_change(&txn, state, &found).await?;
     txn.commit().await?;
     Ok((
         SessionAuth {
@@ -204,6 +252,81 @@ pub async fn confirm_enrolment(
         },
         codes,
     ))
+}
+
+/// Mails the person that their sign-in changed, whatever their mail preference: if it was
+/// not them, this is how they learn of it. The key is random (no person id in it).
+async fn tell_of_change(
+    txn: &sea_orm::DatabaseTransaction,
+    state: &AppState,
+    found: &person::Model,
+) -> Result<(), AppError> {
+    use crate::domain::platform::mail::{self, Outgoing, Params, Template};
+    let Some(sealed) = &found.email_ciphertext else {
+        return Ok(());
+    };
+    let address = state.keyring.open(Purpose::PersonEmail, sealed)?;
+    let Ok(to) = crate::model::identity::EmailAddress::parse("email", &address) else {
+        return Ok(());
+    };
+    let locale = if found.preferred_language.is_empty() {
+        "en"
+    } else {
+        found.preferred_language.as_str()
+    };
+    mail::enqueue(
+        txn,
+        &state.keyring,
+        Outgoing {
+            key: format!("security:{}", crate::domain::platform::db::new_id()),
+            council: None,
+            template: Template::SecurityChanged,
+            locale,
+            to: &to,
+            params: Params {
+                link: format!("{}/account", state.settings.base_url),
+                discreet: false,
+            },
+        },
+    )
+    .await
+}
+
+/// Spends a code of the active factor once: a TOTP code of a step not used before, or an
+/// unused recovery code. Returns how it was proven and the TOTP step; a wrong code is
+/// refused as `field`.
+async fn spend(
+    txn: &sea_orm::DatabaseTransaction,
+    state: &AppState,
+    person: Uuid,
+    sealed: &str,
+    code: SecondFactorCode,
+    field: &str,
+) -> Result<(&'static str, Option<i64>), AppError> {
+    let wrong = || AppError::invalid(field, InputProblem::Incorrect);
+    match code {
+        SecondFactorCode::Totp(code) => {
+            let totp = totp(secret_of(state, sealed)?, &state.settings.sender_name)?;
+            let step = matching_step(&totp, &code, now_secs()).ok_or_else(wrong)?;
+            if !use_step(txn, person, step).await? {
+                return Err(wrong());
+            }
+            Ok(("totp", Some(step)))
+        }
+        SecondFactorCode::Recovery(code) => {
+            let used = recovery_code::Entity::update_many()
+                .col_expr(recovery_code::Column::UsedAt, Expr::value(Some(Utc::now())))
+                .filter(recovery_code::Column::PersonId.eq(person))
+                .filter(recovery_code::Column::CodeHash.eq(recovery_hash(state, &code)))
+                .filter(recovery_code::Column::UsedAt.is_null())
+                .exec(txn)
+                .await?;
+            if used.rows_affected != 1 {
+                return Err(wrong());
+            }
+            Ok(("recovery_code", None))
+        }
+    }
 }
 
 /// Passes the second factor at sign-in with a TOTP code or a recovery code.
@@ -224,31 +347,8 @@ pub async fn verify(
     let (Some(sealed), Some(_)) = (&found.totp_ciphertext, found.totp_enabled_at) else {
         return Err(AppError::Conflict);
     };
-    let wrong = || AppError::invalid("code", InputProblem::Incorrect);
     let txn = crate::domain::platform::db::begin_write(&state.db).await?;
-    let method = match code {
-        SecondFactorCode::Totp(code) => {
-            let totp = totp(secret_of(state, sealed)?, &state.settings.sender_name)?;
-            let step = matching_step(&totp, &code, now_secs()).ok_or_else(wrong)?;
-            if !use_step(&txn, found.id, step).await? {
-                return Err(wrong());
-            }
-            "totp"
-        }
-        SecondFactorCode::Recovery(code) => {
-            let used = recovery_code::Entity::update_many()
-                .col_expr(recovery_code::Column::UsedAt, Expr::value(Some(Utc::now())))
-                .filter(recovery_code::Column::PersonId.eq(found.id))
-                .filter(recovery_code::Column::CodeHash.eq(recovery_hash(state, &code)))
-                .filter(recovery_code::Column::UsedAt.is_null())
-                .exec(&txn)
-                .await?;
-            if used.rows_affected != 1 {
-                return Err(wrong());
-            }
-            "recovery_code"
-        }
-    };
+    let (method, _) = spend(&txn, state, found.id, sealed, code, "code").await?;
     audit::record(
         &txn,
         Event::new(AuditAction::SecondFactorPassed)

@@ -38,17 +38,21 @@ pub enum Template {
     CommentAnswered,
     /// A new draft version was published.
     NewVersion,
+    /// The person's sign-in settings changed (second factor set up or replaced). Sent
+    /// whatever the person's mail preference: it is how they learn of a takeover.
+    SecurityChanged,
 }
 
 impl Template {
     /// Every template (the snapshot tests render them all).
-    pub const ALL: [Template; 6] = [
+    pub const ALL: [Template; 7] = [
         Template::SignInLink,
         Template::Invitation,
         Template::ConsultationOpened,
         Template::ClosingSoon,
         Template::CommentAnswered,
         Template::NewVersion,
+        Template::SecurityChanged,
     ];
 
     /// The stable code stored in the outbox.
@@ -60,6 +64,7 @@ impl Template {
             Self::ClosingSoon => "closing_soon",
             Self::CommentAnswered => "comment_answered",
             Self::NewVersion => "new_version",
+            Self::SecurityChanged => "security_changed",
         }
     }
 
@@ -93,7 +98,11 @@ pub fn render(template: Template, locale: &str, params: &Params, sender: &str) -
     use leptos_i18n::td_string;
     let locale: Locale = locale.parse().unwrap_or_default();
     let greeting = td_string!(locale, mail.greeting).to_string();
-    let ignore = td_string!(locale, mail.ignore).to_string();
+    // A change to how someone signs in must not be waved away as ignorable.
+    let ignore = match template {
+        Template::SecurityChanged => td_string!(locale, mail.security_closing).to_string(),
+        _ => td_string!(locale, mail.ignore).to_string(),
+    };
     let (subject, lead) = match template {
         Template::SignInLink => (
             td_string!(locale, mail.sign_in_subject).to_string(),
@@ -102,6 +111,11 @@ pub fn render(template: Template, locale: &str, params: &Params, sender: &str) -
         Template::Invitation => (
             td_string!(locale, mail.invitation_subject).to_string(),
             td_string!(locale, mail.invitation_body).to_string(),
+        ),
+        // Already neutral: it names no topic, only the person's own sign-in.
+        Template::SecurityChanged => (
+            td_string!(locale, mail.security_subject).to_string(),
+            td_string!(locale, mail.security_body).to_string(),
         ),
         _ if params.discreet => (
             td_string!(locale, mail.news_subject).to_string(),
@@ -407,8 +421,10 @@ mod tests {
                     template.code()
                 );
                 let name = if discreet
-                    && !matches!(template, Template::SignInLink | Template::Invitation)
-                {
+                    && !matches!(
+                        template,
+                        Template::SignInLink | Template::Invitation | Template::SecurityChanged
+                    ) {
                     format!("{}_discreet_{locale}", template.code())
                 } else {
                     format!("{}_{locale}", template.code())

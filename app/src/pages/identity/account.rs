@@ -76,7 +76,10 @@ fn AccountView(data: AccountData) -> impl IntoView {
 
         <h2>{t!(i18n, second_factor.heading)}</h2>
         {if account.second_factor_enrolled {
-            view! { <p>{t!(i18n, account.second_factor_on)}</p> }.into_any()
+            view! {
+                <p>{t!(i18n, account.second_factor_on)}</p>
+                <p><a href="/sign-in/second-factor?replace=1">{t!(i18n, account.replace)}</a></p>
+            }.into_any()
         } else {
             view! { <p>{t!(i18n, account.second_factor_off)}</p> }.into_any()
         }}

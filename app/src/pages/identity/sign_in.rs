@@ -111,13 +111,16 @@ pub fn SignInLinkPage() -> impl IntoView {
 pub fn SecondFactorPage() -> impl IntoView {
     let i18n = use_i18n();
     let status = Resource::new(|| (), |_| second_factor_status());
+    // `?replace=1` (from the account page): set up a new app while the current one stays on.
+    let replace = use_query_map().with_untracked(|q| q.get("replace").is_some());
     view! {
         <Title text=t_string!(i18n, titles.second_factor).to_string()/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match status.await {
+                    Ok(true) if replace => view! { <EnrolForm replacing=true/> }.into_any(),
                     Ok(true) => view! { <VerifyForm/> }.into_any(),
-                    Ok(false) => view! { <EnrolForm/> }.into_any(),
+                    Ok(false) => view! { <EnrolForm replacing=false/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -140,14 +143,24 @@ fn VerifyForm() -> impl IntoView {
     }
 }
 
+/// Sets up an authenticator app; `replacing` when one is on already (its code is asked too).
 #[component]
-fn EnrolForm() -> impl IntoView {
+fn EnrolForm(replacing: bool) -> impl IntoView {
     let i18n = use_i18n();
     let enrolment = Resource::new(|| (), |_| second_factor_enrolment());
     let confirm = ServerAction::<ConfirmSecondFactor>::new();
     view! {
-        <h1>{t!(i18n, second_factor.enrol_heading)}</h1>
-        <p>{t!(i18n, second_factor.enrol_intro)}</p>
+        {if replacing {
+            view! {
+                <h1>{t!(i18n, second_factor.replace_heading)}</h1>
+                <p>{t!(i18n, second_factor.replace_intro)}</p>
+            }.into_any()
+        } else {
+            view! {
+                <h1>{t!(i18n, second_factor.enrol_heading)}</h1>
+                <p>{t!(i18n, second_factor.enrol_intro)}</p>
+            }.into_any()
+        }}
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match enrolment.await {
@@ -164,8 +177,22 @@ fn EnrolForm() -> impl IntoView {
         </Suspense>
         <ActionError action=confirm/>
         <PostForm url=ConfirmSecondFactor::url() class="stack">
-            <CodeField/>
-            <button type="submit">{t!(i18n, second_factor.confirm_button)}</button>
+            {if replacing {
+                view! {
+                    <label for="code">{t!(i18n, second_factor.new_code_label)}</label>
+                    <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                        required maxlength="20"/>
+                    <label for="current">{t!(i18n, second_factor.current_code_label)}</label>
+                    <input id="current" name="current" type="text" autocomplete="one-time-code"
+                        required maxlength="20"/>
+                    <button type="submit">{t!(i18n, second_factor.replace_button)}</button>
+                }.into_any()
+            } else {
+                view! {
+                    <CodeField/>
+                    <button type="submit">{t!(i18n, second_factor.confirm_button)}</button>
+                }.into_any()
+            }}
         </PostForm>
     }
 }

@@ -22,6 +22,9 @@ pub struct Model {
     pub totp_ciphertext: Option<String>,
     pub totp_enabled_at: Option<DateTimeUtc>,
     pub totp_last_step: Option<i64>,
+    /// An authenticator being enrolled (encrypted): it waits here, beside the active one in
+    /// `totp_ciphertext`, until a code from it is confirmed.
+    pub totp_pending_ciphertext: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
