@@ -522,6 +522,28 @@ async fn second_factor(js: bool) {
     browser
         .check(!waiting, "no role waits for the second factor any more")
         .await;
+    // A new phone: the account page leads to a replacement, which asks for the current factor
+    // too (here a recovery code) and keeps the old one on until the switch.
+    browser
+        .click("main a[href=\"/sign-in/second-factor?replace=1\"]")
+        .await;
+    browser.arrive("/sign-in/second-factor", "#current").await;
+    let fresh = browser.text("#totp-secret").await;
+    assert_ne!(fresh.trim(), secret.trim(), "a new key for the new app");
+    browser.fill("#code", &totp_now(fresh.trim(), 0)).await;
+    browser.fill("#current", &codes[1]).await;
+    browser
+        .click("form:has(#current) button[type=submit]")
+        .await;
+    browser
+        .arrive("/sign-in/recovery-codes", "#recovery-codes")
+        .await;
+    let notice = inbox.next().await;
+    assert_eq!(
+        notice.subject(),
+        "Your sign-in settings changed",
+        "told again"
+    );
     browser.finish(&app, &[]).await;
 }
 
