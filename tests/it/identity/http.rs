@@ -203,6 +203,11 @@ db_tests! {
         let (status, body) = app.page(&format!("/invitation?token={token}")).await;
         assert_eq!(status, 200);
         assert!(body.contains("accept-invitation"));
+        // Looking at the link spends nothing: more views than the link-use allowance (30 a
+        // quarter hour per address), and accepting still works.
+        for _ in 0..35 {
+            assert_eq!(app.page(&format!("/invitation?token={token}")).await.0, 200);
+        }
         assert!(!body.to_lowercase().contains("legal name\""), "no legal-name field");
         let res = app.post_form(
             &format!("/fn/invitations/accept?return_to=/invitation%3Ftoken%3D{token}"),

@@ -8,9 +8,9 @@ use crate::model::identity::{InvitationPreview, PendingInvitation};
 /// What an invitation link offers (before accepting).
 #[server(prefix = "/fn", endpoint = "invitations/preview")]
 pub async fn preview_invitation(token: String) -> Result<InvitationPreview, AppError> {
-    use crate::api::context::{client_ip, state};
+    use crate::api::context::state;
     let state = state()?;
-    crate::domain::identity::invitations::preview(&state, client_ip().await, &token).await
+    crate::domain::identity::invitations::preview(&state, &token).await
 }
 
 /// Accepts an invitation and signs the person in.

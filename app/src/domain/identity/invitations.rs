@@ -176,13 +176,10 @@ pub fn suggest_name() -> String {
     )
 }
 
-/// What the invitee sees before accepting.
-pub async fn preview(
-    state: &AppState,
-    ip: std::net::IpAddr,
-    token: &str,
-) -> Result<InvitationPreview, AppError> {
-    state.limits.link_use_from(ip)?;
+/// What the invitee sees before accepting. Viewing spends no rate allowance (a mail client
+/// or a reload may open the link many times); the token is unguessable, and accepting is
+/// limited.
+pub async fn preview(state: &AppState, token: &str) -> Result<InvitationPreview, AppError> {
     let found = open_invitation(&state.db, token).await?;
     let council = council::Entity::find_by_id(found.council_id)
         .one(&state.db)
