@@ -373,6 +373,31 @@ db_tests! {
         assert!(notices.iter().all(|m| m.raw.contains("/account")), "the notice links the account page");
     }
 
+    async fn a_request_in_flight_cannot_bring_an_ended_session_back(db) {
+        use roundtable_app::domain::identity::entities::session;
+        use roundtable_app::domain::identity::sessions::DbSessionStore;
+        use sea_orm::PaginatorTrait;
+        use tower_sessions::SessionStore as _;
+        let app = TestApp::builder(db).spawn().await;
+        let (council, person) = council_and_person(&app, &[Role::Member]).await;
+        let id = crate::harness::stored_session(&app, roundtable_app::domain::SessionAuth::new(person, council)).await;
+        let phone = crate::harness::client_with_cookie(&app.base, &format!("rt_session={id}"));
+        let laptop = signed_in_client(&app, person, council, false).await;
+        assert!(viewer(&app, &phone).await.is_some(), "the phone is signed in");
+        // A request on the phone has loaded its session, as the session layer does when a
+        // request starts ...
+        let store = DbSessionStore::new(app.db.clone());
+        let sid: tower_sessions::session::Id = id.parse().expect("a session id");
+        let in_flight = store.load(&sid).await.expect("loads").expect("the session");
+        // ... when the laptop signs out everywhere; then the phone's request ends and saves
+        // what it loaded.
+        assert_eq!(call(&app, &laptop, "/fn/session/sign-out-everywhere", &[]).await.0, 200);
+        store.save(&in_flight).await.expect("saves");
+        let rows = session::Entity::find().filter(session::Column::PersonId.eq(person.0)).count(&app.db).await.expect("count");
+        assert_eq!(rows, 0, "no session of the person came back");
+        assert!(viewer(&app, &phone).await.is_none(), "the phone stays signed out");
+    }
+
     async fn logging_out_everywhere_ends_every_session(db) {
         let app = TestApp::builder(db).spawn().await;
         let (council, person) = council_and_person(&app, &[Role::Member]).await;

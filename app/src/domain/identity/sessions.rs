@@ -59,25 +59,51 @@ fn person_of(record: &Record) -> Option<Uuid> {
 
 #[async_trait]
 impl SessionStore for DbSessionStore {
+    /// A new session: inserted, never overwriting another (a clashing id gets a new one).
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        for _ in 0..4 {
+            let row = session::ActiveModel {
+                id_hash: Set(id_hash(&record.id)),
+                person_id: Set(person_of(record)),
+                data: Set(data.clone()),
+                expires_at: Set(to_utc(record.expiry_date)),
+            };
+            let inserted = session::Entity::insert(row)
+                .on_conflict(
+                    OnConflict::column(session::Column::IdHash)
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(&self.db)
+                .await
+                .map_err(backend)?;
+            if inserted == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+        Err(backend("no free session id"))
+    }
+
+    /// An existing session: updated only. A session that was ended meanwhile (sign-out
+    /// everywhere, a role change, a suspension) stays ended, even when a request that loaded
+    /// it before the end saves it afterwards.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let row = session::ActiveModel {
-            id_hash: Set(id_hash(&record.id)),
-            person_id: Set(person_of(record)),
-            data: Set(data),
-            expires_at: Set(to_utc(record.expiry_date)),
-        };
-        session::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(session::Column::IdHash)
-                    .update_columns([
-                        session::Column::PersonId,
-                        session::Column::Data,
-                        session::Column::ExpiresAt,
-                    ])
-                    .to_owned(),
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::PersonId,
+                sea_orm::sea_query::Expr::value(person_of(record)),
             )
+            .col_expr(session::Column::Data, sea_orm::sea_query::Expr::value(data))
+            .col_expr(
+                session::Column::ExpiresAt,
+                sea_orm::sea_query::Expr::value(to_utc(record.expiry_date)),
+            )
+            .filter(session::Column::IdHash.eq(id_hash(&record.id)))
             .exec(&self.db)
             .await
             .map_err(backend)?;
