@@ -22,6 +22,7 @@ pub fn ErrorText(error: AppError) -> impl IntoView {
                 InputProblem::TooLong => t!(i18n, errors.too_long).into_any(),
                 InputProblem::Malformed => t!(i18n, errors.invalid_input).into_any(),
                 InputProblem::Incorrect => t!(i18n, errors.incorrect).into_any(),
+                InputProblem::Reserved => t!(i18n, errors.reserved_name).into_any(),
             };
             view! { <FieldName field/>{problem} }.into_any()
         }

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::error::{AppError, InputProblem};
 use super::ids::{CommentId, ConsultationId, SectionId};
 
+/// The word every pseudonym starts with (`Contributor K7QM`); display names may not.
+pub const PSEUDONYM_PREFIX: &str = "Contributor";
+
 code_enum!(
     /// What kind of contribution a comment is.
     CommentKind {

@@ -19,6 +19,9 @@ pub enum InputProblem {
     Malformed,
     /// The value is well-formed but wrong (e.g. a second-factor code).
     Incorrect,
+    /// The value imitates something the product itself shows (e.g. a display name that
+    /// reads like the anonymous label or a pseudonym).
+    Reserved,
 }
 
 /// Every error the application reports, as a stable code.

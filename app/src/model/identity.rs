@@ -71,8 +71,14 @@ impl DisplayName {
         if text.chars().count() > Self::MAX_CHARS {
             return Err(AppError::invalid(field, InputProblem::TooLong));
         }
-        if text.chars().any(|c| c.is_control() || c == '<' || c == '>') {
+        if text
+            .chars()
+            .any(|c| c.is_control() || c == '<' || c == '>' || is_bidi_control(c))
+        {
             return Err(AppError::invalid(field, InputProblem::Malformed));
+        }
+        if imitates_a_label(&text) {
+            return Err(AppError::invalid(field, InputProblem::Reserved));
         }
         Ok(Self(text))
     }
@@ -81,6 +87,25 @@ impl DisplayName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Characters that reorder the text around them: a name holding one can display as
+/// something else (e.g. another person's name, reversed).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether a name reads like a label the product shows beside comments: the anonymous label
+/// in any language the app speaks, or a pseudonym (`Contributor XXXX`).
+fn imitates_a_label(text: &str) -> bool {
+    use crate::i18n::Locale;
+    use leptos_i18n::Locale as _;
+    let lower = text.to_lowercase();
+    let first_word = lower.split(' ').next().unwrap_or_default();
+    let anonymous = Locale::get_all()
+        .iter()
+        .any(|l| leptos_i18n::td_string!(*l, consultation.anonymous).to_lowercase() == first_word);
+    anonymous || first_word == crate::model::comment::PSEUDONYM_PREFIX.to_lowercase()
 }
 
 /// How a person wants to be told about news.
@@ -255,6 +280,40 @@ pub struct AuditPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_names_may_not_imitate_the_products_labels() {
+        for name in [
+            "Anonymous",
+            "anonymous 2",
+            "ANONYME",
+            "Contributor K7QM",
+            "contributor",
+        ] {
+            assert_eq!(
+                DisplayName::parse("display_name", name),
+                Err(AppError::invalid("display_name", InputProblem::Reserved)),
+                "{name}"
+            );
+        }
+        // Bidi controls could show the name as another one.
+        for name in ["Ana\u{202E}xoF", "\u{2067}Ana", "Ana\u{200F}"] {
+            assert_eq!(
+                DisplayName::parse("display_name", name),
+                Err(AppError::invalid("display_name", InputProblem::Malformed)),
+                "{name:?}"
+            );
+        }
+        for name in [
+            "Ana",
+            "Anon Ymous",
+            "Contributors' friend",
+            "Ayşe Demir",
+            "علي",
+        ] {
+            assert!(DisplayName::parse("display_name", name).is_ok(), "{name}");
+        }
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

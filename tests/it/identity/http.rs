@@ -182,6 +182,13 @@ db_tests! {
         assert_eq!(body["field"], "role");
         let (status, _) = call(&app, &staff, "/fn/account/update", &[("display_name", &"n".repeat(61)), ("notify", "email")]).await;
         assert_eq!(status, 400);
+        // A name that reads like the anonymous label or a pseudonym is refused, and says why.
+        for name in ["Anonymous", "Contributor K7QM", "Ana\u{202E}xoF"] {
+            let (status, body) = call(&app, &staff, "/fn/account/update", &[("display_name", name), ("notify", "email")]).await;
+            assert_eq!((status, body["field"].as_str()), (400, Some("display_name")), "{name:?}: {body}");
+        }
+        let (status, body) = call(&app, &staff, "/fn/account/update", &[("display_name", "Anonyme"), ("notify", "email")]).await;
+        assert_eq!(body["problem"], "reserved", "{status} {body}");
         let (status, _) = call(&app, &staff, "/fn/account/update", &[("display_name", "Fine"), ("notify", "pigeon")]).await;
         assert_eq!(status, 400);
     }

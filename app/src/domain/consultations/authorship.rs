@@ -58,7 +58,7 @@ pub(super) async fn pseudonym_for(
                 .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
                 .collect()
         };
-        let label = format!("Contributor {code}");
+        let label = format!("{} {code}", crate::model::comment::PSEUDONYM_PREFIX);
         let inserted = pseudonym::Entity::insert(pseudonym::ActiveModel {
             id: Set(crate::domain::platform::db::new_id()),
             consultation_id: Set(consultation),
