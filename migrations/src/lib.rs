@@ -12,6 +12,7 @@ mod m20261128_000004_identity;
 mod m20261128_000005_comments;
 mod m20261129_000006_revision;
 mod m20261201_000007_second_factor_pending;
+mod m20261201_000008_unlinkable_authors;
 
 /// Runs every Roundtable migration in order.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_comments::Migration),
             Box::new(m20261129_000006_revision::Migration),
             Box::new(m20261201_000007_second_factor_pending::Migration),
+            Box::new(m20261201_000008_unlinkable_authors::Migration),
         ]
     }
 }

@@ -86,6 +86,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The OpenID Connect provider, if sign-in through one is offered.
     pub oidc: Option<OidcConfig>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (rate limits count the client).
+    pub trusted_proxies: roundtable_app::domain::platform::client::TrustedProxies,
 }
 
 /// An OpenID Connect provider (authorization code flow with PKCE).
@@ -174,6 +176,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "run the mail worker and timed jobs in this process (false: web only)",
     ),
     ("ROUNDTABLE_LOG_FORMAT", "text", "text or json"),
+    (
+        "ROUNDTABLE_TRUSTED_PROXIES",
+        "(none)",
+        "reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client",
+    ),
     (
         "ROUNDTABLE_OIDC_ISSUER",
         "(none: no OpenID Connect sign-in)",
@@ -379,8 +386,13 @@ impl Config {
                 })
             }
         };
+        let trusted_proxies = roundtable_app::domain::platform::client::TrustedProxies::parse(
+            sources.get("ROUNDTABLE_TRUSTED_PROXIES").unwrap_or(""),
+        )
+        .map_err(|message| ConfigError::new("ROUNDTABLE_TRUSTED_PROXIES", message))?;
         Ok(Self {
             oidc,
+            trusted_proxies,
             database_url,
             listen,
             base_url,

@@ -135,11 +135,19 @@ pub(crate) async fn public_outcome_csv(
 }
 
 /// `GET /go/{id}`: the neutral link in mails, on to the page it stands for.
-pub(crate) async fn go(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub(crate) async fn go(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match roundtable_app::domain::consultations::notify::target(&state.db, id).await {
+    let actor = match actor(&state, &session).await {
+        Ok(a) => a,
+        Err(e) => return status(&e).into_response(),
+    };
+    match roundtable_app::domain::consultations::notify::target(&state.db, &actor, id).await {
         Ok(Some(path)) => Redirect::to(&path).into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => status(&e).into_response(),

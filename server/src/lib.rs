@@ -46,6 +46,9 @@ pub enum StartError {
     /// Migrations failed.
     #[error("database migration failed: {0}")]
     Migrate(sea_orm::DbErr),
+    /// A data change that needs the deployment key failed.
+    #[error("upgrading stored data with the deployment key failed")]
+    Upgrade,
     /// Seeding the demo data failed.
     #[error("seeding the demo data failed")]
     Seed,
@@ -143,6 +146,11 @@ impl Server {
             })?,
         };
         let state = app_state(&config, db.clone(), &keys, demo, &base_url);
+        // Data changes that need the deployment key (pseudonyms kept by person id move to
+        // keyed tags); nothing to do once done.
+        domain::consultations::authorship::upgrade(&state.db, &state.keyring)
+            .await
+            .map_err(|_| StartError::Upgrade)?;
         if demo {
             domain::demo::seed_if_empty(&state)
                 .await
@@ -270,6 +278,7 @@ pub fn app_state(
             base_url: base_url.as_str().trim_end_matches('/').to_owned(),
             sender_name: config.sender_name(),
             oidc_label: config.oidc.as_ref().map(|o| o.label.clone()),
+            trusted_proxies: config.trusted_proxies.clone(),
         }),
         keyring: Arc::new(domain::platform::crypto::Keyring::new(&raw)),
         limits: Arc::new(domain::platform::limits::Limits::default()),

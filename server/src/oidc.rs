@@ -106,13 +106,14 @@ pub(crate) struct Start {
 pub(crate) async fn start(
     State((state, oidc)): State<(AppState, Option<Oidc>)>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     session: Session,
     Query(start): Query<Start>,
 ) -> Response {
     let Some(oidc) = oidc else {
         return AppErrorResponse(AppError::NotFound).into_response();
     };
-    if let Err(e) = state.limits.oidc_from(peer.ip()) {
+    if let Err(e) = state.limits.oidc_from(client(&state, peer, &headers)) {
         return back_to_sign_in(&e);
     }
     let (client, _) = match oidc.client().await {
@@ -156,12 +157,14 @@ pub(crate) struct Callback {
 pub(crate) async fn callback(
     State((state, oidc)): State<(AppState, Option<Oidc>)>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     session: Session,
     Query(answer): Query<Callback>,
 ) -> Response {
     let Some(oidc) = oidc else {
         return AppErrorResponse(AppError::NotFound).into_response();
     };
+    let peer = client(&state, peer, &headers);
     match finish(&state, &oidc, peer, &session, answer).await {
         Ok(auth) => {
             if session.cycle_id().await.is_err()
@@ -178,14 +181,26 @@ pub(crate) async fn callback(
     }
 }
 
+/// The client's address (behind a trusted proxy, the one it forwarded).
+fn client(state: &AppState, peer: SocketAddr, headers: &axum::http::HeaderMap) -> std::net::IpAddr {
+    roundtable_app::domain::platform::client::client_address(
+        peer.ip(),
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+        &state.settings.trusted_proxies,
+    )
+}
+
 async fn finish(
     state: &AppState,
     oidc: &Oidc,
-    peer: SocketAddr,
+    peer: std::net::IpAddr,
     session: &Session,
     answer: Callback,
 ) -> Result<SessionAuth, AppError> {
-    state.limits.oidc_from(peer.ip())?;
+    state.limits.oidc_from(peer)?;
     // Single use: the pending state leaves the session whatever happens next.
     let pending: Pending = session
         .remove(PENDING_KEY)

@@ -16,7 +16,7 @@ use crate::model::ids::{CommentId, ConsultationId, PersonId, SectionId};
 pub async fn list_consultations() -> Result<ConsultationList, AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::consultations::details::list(&state.db, &actor).await
+    crate::domain::consultations::details::list(&state.db, &state.keyring, &actor).await
 }
 
 /// One consultation with its current draft.
@@ -50,6 +50,7 @@ pub async fn get_chapter(id: ConsultationId, anchor: String) -> Result<ChapterVi
     {
         crate::domain::consultations::kept_text::save_draft(
             &state.db,
+            &state.keyring,
             &actor,
             kept.consultation,
             &kept.slot,
@@ -75,6 +76,7 @@ async fn keep_typed(
         // Best effort: the post's own error is what the person needs to see.
         let _ = crate::domain::consultations::kept_text::save_draft(
             &state.db,
+            &state.keyring,
             actor,
             consultation,
             &slot,
@@ -87,8 +89,8 @@ async fn keep_typed(
             COMMENT_STASH,
             &StashedComment {
                 consultation,
-                slot,
-                fields: fields.clone(),
+                slot: slot.chars().take(80).collect(),
+                fields: fields.kept(),
             },
         )
         .await;
@@ -198,6 +200,7 @@ pub async fn save_comment_draft(
     }
     crate::domain::consultations::kept_text::save_draft(
         &state.db,
+        &state.keyring,
         &actor,
         consultation,
         &slot,
@@ -214,8 +217,14 @@ pub async fn discard_comment_draft(
 ) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::consultations::kept_text::discard_draft(&state.db, &actor, consultation, &slot)
-        .await
+    crate::domain::consultations::kept_text::discard_draft(
+        &state.db,
+        &state.keyring,
+        &actor,
+        consultation,
+        &slot,
+    )
+    .await
 }
 
 /// The secretariat answers a comment.

@@ -53,7 +53,7 @@ pub(crate) async fn actor(state: &AppState, session: &Session) -> Result<Actor, 
         *memo = Some((auth, actor.clone()));
     }
     if actor != Actor::Anonymous {
-        keep_alive(session).await;
+        session_actor::keep_alive(session).await;
     }
     Ok(actor)
 }
@@ -67,25 +67,6 @@ pub struct RequestActor(std::sync::Arc<tokio::sync::Mutex<Option<LoadedActor>>>)
 /// The sign-in an actor was loaded for, and the actor.
 type LoadedActor = (Option<SessionAuth>, Actor);
 
-/// The session key holding when a signed-in session was last kept alive (Unix seconds).
-const SEEN_KEY: &str = "seen";
-
-/// How often an active session's row is written to push its idle timeout back.
-const KEEP_ALIVE_EVERY: i64 = 60;
-
-/// Keeps a signed-in session alive while it is used. The session layer saves a session (and
-/// so moves its idle expiry) only when its data changes; reading pages changes nothing, so
-/// without this a person reading for half an hour would be signed out. The row is written
-/// at most once a minute, not on every request, so the idle timeout counts from the last
-/// request give or take a minute.
-async fn keep_alive(session: &Session) {
-    let now = chrono::Utc::now().timestamp();
-    let seen = session.get::<i64>(SEEN_KEY).await.ok().flatten();
-    if seen.is_none_or(|at| now - at >= KEEP_ALIVE_EVERY) {
-        let _ = session.insert(SEEN_KEY, now).await;
-    }
-}
-
 /// State, session and actor in one call.
 pub(crate) async fn request() -> Result<(AppState, Session, Actor), AppError> {
     let state = state()?;
@@ -94,12 +75,27 @@ pub(crate) async fn request() -> Result<(AppState, Session, Actor), AppError> {
     Ok((state, session, actor))
 }
 
-/// The client's address (the TCP peer; a reverse proxy's address when behind one).
+/// The client's address: the TCP peer, or the address a trusted proxy forwarded (see
+/// `platform::client`).
 pub(crate) async fn client_ip() -> IpAddr {
-    leptos_axum::extract::<axum::extract::ConnectInfo<SocketAddr>>()
+    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<SocketAddr>>()
         .await
         .map(|info| info.0.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let Ok(state) = state() else {
+        return peer;
+    };
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .unwrap_or_default();
+    crate::domain::platform::client::client_address(
+        peer,
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+        &state.settings.trusted_proxies,
+    )
 }
 
 /// Stores a fresh sign-in in the session under a new id, so an id seen before sign-in is
@@ -127,10 +123,28 @@ pub(crate) async fn after_sign_in(state: &AppState, session: &Session) -> Result
     session_actor::after_sign_in(&state.db, session).await
 }
 
+/// The most a signed-out visitor's stash may hold (serialized); callers cut their fields to
+/// their sizes first, so this only stops what should not happen.
+const MAX_STASH_BYTES: usize = 256 * 1024;
+
 /// Keeps what someone typed into a form when their session had ended, so the form can give
-/// it back after they sign in again.
+/// it back after they sign in again. A visitor creates server-side state here, so it is
+/// bounded: one stash per form and session, of bounded size, and at most a few new ones an
+/// hour per address (beyond that nothing is kept).
 pub(crate) async fn stash_form<T: serde::Serialize>(session: &Session, form: &str, fields: &T) {
-    let _ = session.insert(&format!("stash:{form}"), fields).await;
+    let Ok(value) = serde_json::to_value(fields) else {
+        return;
+    };
+    if value.to_string().len() > MAX_STASH_BYTES {
+        return;
+    }
+    let Ok(state) = state() else {
+        return;
+    };
+    if state.limits.visitor_state_from(client_ip().await).is_err() {
+        return;
+    }
+    let _ = session.insert_value(&format!("stash:{form}"), value).await;
 }
 
 /// Takes (once) what [`stash_form`] kept for `form`.

@@ -40,6 +40,8 @@ pub struct Settings {
     pub sender_name: String,
     /// The label of the OpenID Connect sign-in button, when a provider is configured.
     pub oidc_label: Option<String>,
+    /// The reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: platform::client::TrustedProxies,
 }
 
 /// Shared state: the database and the settings. Cheap to clone.

@@ -138,6 +138,29 @@ pub struct CommentFields {
     pub consent: Option<String>,
 }
 
+impl CommentFields {
+    /// What is kept of typed text that could not be posted (saved as a draft, or in a
+    /// signed-out visitor's session): every text cut to twice its field's largest size (room
+    /// to shorten an over-long text oneself), the codes to a few characters, so an oversized
+    /// paste is shortened rather than refused and never makes kept state large.
+    pub fn kept(&self) -> Self {
+        fn cut(text: &str, max: usize) -> String {
+            match text.char_indices().nth(max) {
+                Some((i, _)) => text[..i].to_owned(),
+                None => text.to_owned(),
+            }
+        }
+        Self {
+            kind: cut(&self.kind, 32),
+            body: cut(&self.body, 2 * MAX_TEXT_CHARS),
+            quote: cut(&self.quote, 2 * MAX_QUOTE_CHARS),
+            proposal: cut(&self.proposal, 2 * MAX_TEXT_CHARS),
+            attribution: cut(&self.attribution, 32),
+            consent: self.consent.as_deref().map(|c| cut(c, 8)),
+        }
+    }
+}
+
 /// A comment as parsed from [`CommentFields`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentInput {
@@ -224,6 +247,20 @@ pub enum DiffPart {
     Added(String),
     /// Text only in the older text.
     Removed(String),
+}
+
+/// One of the reader's own comments that has an answer (the start page lists them, for their
+/// author only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnAnswer {
+    /// The comment.
+    pub comment: CommentId,
+    /// The consultation's title.
+    pub consultation_title: String,
+    /// The decision.
+    pub decision: Decision,
+    /// When it was answered, in the council's time zone.
+    pub answered_local: String,
 }
 
 /// The secretariat's answer as readers see it.

@@ -124,6 +124,10 @@ pub struct ConsultationList {
     pub council: Option<CouncilSummary>,
     /// The consultations, newest first.
     pub consultations: Vec<ConsultationSummary>,
+    /// Whether the reader is signed in (a visitor is only invited to sign in).
+    pub signed_in: bool,
+    /// The reader's own comments that have an answer, newest first.
+    pub answers: Vec<super::comment::OwnAnswer>,
 }
 
 /// One section of a draft, in reading order.

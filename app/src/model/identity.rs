@@ -273,6 +273,9 @@ pub struct AuditRow {
 pub struct AuditPage {
     /// The rows, newest first.
     pub rows: Vec<AuditRow>,
+    /// The council's unattributed rows (no actor, `at` is the day, `seq` their own), newest
+    /// first.
+    pub unattributed: Vec<AuditRow>,
     /// Every action code that occurs, for the filter.
     pub actions: Vec<String>,
 }

@@ -29,6 +29,15 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn ConsultationListView(list: ConsultationList) -> impl IntoView {
     let i18n = use_i18n();
+    if !list.signed_in {
+        // Names no council and lists nothing: the visitor may be anyone.
+        return view! {
+            <h1>{t!(i18n, app_name)}</h1>
+            <p class="lead">{t!(i18n, home.signed_out)}</p>
+            <p><a class="button" href="/sign-in">{t!(i18n, home.sign_in)}</a></p>
+        }
+        .into_any();
+    }
     if list.council.is_none() {
         return view! {
             <h1>{t!(i18n, home.heading)}</h1>
@@ -37,9 +46,29 @@ fn ConsultationListView(list: ConsultationList) -> impl IntoView {
         .into_any();
     }
     let empty = list.consultations.is_empty();
+    let answers = list.answers;
     view! {
         <h1>{t!(i18n, home.heading)}</h1>
         <p class="lead">{t!(i18n, home.intro)}</p>
+        {(!answers.is_empty()).then(|| view! {
+            <section id="your-answers" aria-labelledby="your-answers-heading">
+                <h2 id="your-answers-heading">{t!(i18n, home.answers_heading)}</h2>
+                <p>{t!(i18n, home.answers_intro)}</p>
+                <ul>
+                    {answers.into_iter().map(|a| {
+                        let href = format!("/go/{}", a.comment);
+                        let when = a.answered_local.clone();
+                        view! {
+                            <li>
+                                <a href=href>{a.consultation_title}</a>
+                                " — "<crate::pages::consultations::reading::DecisionLabel decision=a.decision/>
+                                " "<span class="muted">{when}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {if empty {
             view! { <p>{t!(i18n, home.empty)}</p> }.into_any()
         } else {

@@ -288,9 +288,12 @@ pub(super) const ROWS: &[Row] = &[
         target: "/outcome/{public_consultation}/csv",
         ..plain("/outcome/{id}/csv", EVERYONE)
     },
-    // The neutral link in mails: on to the page, which decides who may read it.
-    Row {
-        target: "/go/{consultation}",
-        ..plain("/go/{id}", EVERYONE_SENT_AWAY)
-    },
+    // The neutral link in mails: on to the page for its readers only; a signed-out visitor
+    // is asked to sign in whatever the id.
+    plain_named(
+        "/go/{id}",
+        Via::Plain,
+        "/go/{consultation}",
+        READERS_SENT_ON,
+    ),
 ];

@@ -232,6 +232,15 @@ const SIGNED_IN_NOTHING_WAITING: Who = Who {
 };
 /// Everybody, sent on elsewhere (303).
 const EVERYONE_SENT_AWAY: Who = Who::all(Allow(303));
+/// The neutral mail link: readers are sent on to the page (303), a signed-out visitor to the
+/// sign-in page (303, nothing looked up), everybody else finds nothing (404).
+const READERS_SENT_ON: Who = Who {
+    anonymous: Deny(303),
+    member: Allow(303),
+    secretariat: Allow(303),
+    council_admin: Allow(303),
+    ..READERS
+};
 
 /// How a row is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -325,6 +325,35 @@ impl World {
 }
 
 impl World {
+    /// Sends every queued mail now, also the ones held for the day's fixed hour, and waits
+    /// (bounded) until the outbox has sent them all.
+    async fn release_held_mail(&self) {
+        use roundtable_app::domain::platform::entities::outbox;
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::NextAttemptAt, Expr::value(Utc::now()))
+            .exec(&self.app.db)
+            .await
+            .expect("due now");
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            self.app.state.mail_wakeup.notify_one();
+            let pending = outbox::Entity::find()
+                .filter(outbox::Column::Status.ne("sent"))
+                .all(&self.app.db)
+                .await
+                .expect("rows");
+            if pending.is_empty() {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} mails were not sent",
+                pending.len()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The SQL statements one GET of `path` runs (the background jobs are off).
     async fn queries_for(&self, client: &reqwest::Client, path: &str) -> usize {
         use std::sync::atomic::Ordering;
@@ -365,8 +394,7 @@ fn comment_ids(chapter: &Value) -> Vec<String> {
 db_tests! {
     async fn members_see_council_consultations_but_not_drafts(db) {
         let app = TestApp::builder(db).demo().spawn().await;
-        let demo = roundtable_app::domain::identity::councils::current(&app.db, &roundtable_app::domain::Actor::Anonymous)
-            .await.expect("query").expect("demo council").id;
+        let demo = council::Entity::find().one(&app.db).await.expect("query").expect("demo council").id;
         add_consultation(&app, demo, "open", "council").await;
         add_consultation(&app, demo, "draft", "council").await;
         assert!(titles(&app).await.is_empty(), "anonymous visitors see no consultations");
@@ -378,8 +406,7 @@ db_tests! {
 
     async fn secretariat_sees_drafts(db) {
         let app = TestApp::builder(db).demo().spawn().await;
-        let demo = roundtable_app::domain::identity::councils::current(&app.db, &roundtable_app::domain::Actor::Anonymous)
-            .await.expect("query").expect("demo council").id;
+        let demo = council::Entity::find().one(&app.db).await.expect("query").expect("demo council").id;
         let draft = add_consultation(&app, demo, "draft", "council").await;
         app.sign_in_as("secretariat").await;
         assert!(titles(&app).await.contains(&"Canary draft council".to_owned()));
@@ -544,23 +571,33 @@ db_tests! {
             assert_eq!(res.status(), 200);
         }
         assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "responded")]).await.status(), 200);
-        // The anonymous author gets the "answered" mail; it names nobody.
-        let mails = w.app.folder_mails(8, Duration::from_secs(20)).await;
-        assert!(mails.len() >= 8, "opened ×3 and answered ×5 (got {})", mails.len());
+        // Every author is told; no mail names anybody. Named comments' notices go at once and
+        // link the comment; the others wait for the day's fixed hour and link nothing.
+        w.release_held_mail().await;
+        let mails = w.app.folder_mails(0, Duration::ZERO).await;
         assert!(mails.iter().any(|m| m.raw.contains("zephyrine@example.org")), "the anonymous author is told");
+        assert!(mails.iter().any(|m| m.raw.contains("pia@example.org") && !m.raw.contains("/go/")), "the pseudonymous author is told");
         for m in &mails {
             assert!(!m.raw.contains(CANARY) && !m.raw.contains("Amira"), "no names in mails");
             assert!(!m.raw.to_lowercase().contains("consultation"), "no topic word, not even in the link");
+            assert!(!m.raw.contains(&anonymous_id) && !m.raw.contains(&wording_id), "no mail points at an unattributed comment");
         }
-        // The neutral link leads to the answered comment.
-        let answered = mails.iter().find(|m| m.raw.contains(&format!("/go/{anonymous_id}"))).expect("the answered mail");
-        assert!(answered.raw.contains("zephyrine@example.org"), "it goes to the anonymous author");
+        // The neutral link of a named comment's notice leads to it.
+        let named_id = comments.iter().find(|c| c["body_html"].as_str().unwrap_or("").contains("women-only")).expect("named")["id"].as_str().expect("id").to_owned();
+        let answered = mails.iter().find(|m| m.raw.contains(&format!("/go/{named_id}"))).expect("the named comment's answered mail");
+        assert!(answered.raw.contains("amira@example.org"), "it goes to its author");
         let link = answered.raw.split_whitespace().find(|w| w.contains("/go/")).expect("a /go/ link");
         let path = &link[link.find("/go/").expect("path")..];
-        let res = w.members[2].1.get(w.app.url(path)).send().await.expect("GET");
+        let res = w.members[0].1.get(w.app.url(path)).send().await.expect("GET");
         assert_eq!(res.status(), 303);
         let to = res.headers()["location"].to_str().expect("location");
-        assert!(to.contains(&format!("/consultations/{id}/part/")) && to.ends_with(&format!("#comment-{anonymous_id}")), "{to}");
+        assert!(to.contains(&format!("/consultations/{id}/part/")) && to.ends_with(&format!("#comment-{named_id}")), "{to}");
+        // Signed out, the same link only asks to sign in.
+        let res = crate::harness::client(&w.app.base).get(w.app.url(path)).send().await.expect("GET");
+        assert_eq!(res.headers()["location"].to_str().expect("location"), format!("/sign-in?next={path}"));
+        // The anonymous author finds the answer on their start page.
+        let home = w.json(&w.members[2].1, "/fn/consultations/list", &[]).await;
+        assert_eq!(home["answers"][0]["comment"], anonymous_id.as_str());
 
         // Version 2: the secretariat edits the paragraph the wording comment was about.
         assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
@@ -608,10 +645,17 @@ db_tests! {
         // The consented comment, and the changed section (whose comment did not consent).
         assert_eq!(public_csv.lines().count(), 3, "{public_csv}");
         assert!(public_csv.contains("three weeks") && !public_csv.contains("women-only") && !public_csv.contains("Contributor"), "{public_csv}");
-        // Withdrawing consent removes it at once.
-        assert_eq!(w.call(&w.members[2].1, "/fn/comments/consent", &[("comment", &anonymous_id), ("given", "false")]).await.status(), 200);
+        // Consent given and withdrawn takes effect at once (a named comment's author).
+        let named_id = comments.iter().find(|c| c["body_html"].as_str().unwrap_or("").contains("women-only")).expect("named")["id"].as_str().expect("id").to_owned();
+        assert_eq!(w.call(&w.members[0].1, "/fn/comments/consent", &[("comment", &named_id), ("given", "true")]).await.status(), 200);
         let (_, html) = w.page(&public, &format!("/outcome/{id}")).await;
-        assert!(!html.contains("three weeks"), "withdrawn consent takes effect at once");
+        assert!(html.contains("women-only"), "given consent takes effect at once");
+        assert_eq!(w.call(&w.members[0].1, "/fn/comments/consent", &[("comment", &named_id), ("given", "false")]).await.status(), 200);
+        let (_, html) = w.page(&public, &format!("/outcome/{id}")).await;
+        assert!(!html.contains("women-only"), "withdrawn consent takes effect at once");
+        // The anonymous comment's author is forgotten once the outcome is published: nobody
+        // can act for them any more (the comment form says so before they post).
+        assert_eq!(w.call(&w.members[2].1, "/fn/comments/consent", &[("comment", &anonymous_id), ("given", "false")]).await.status(), 403);
     }
 
     async fn an_answer_links_a_change_in_another_section(db) {
@@ -1044,14 +1088,330 @@ db_tests! {
         for a in actors {
             assert_ne!(a.actor_id, Some(w.members[2].0 .0), "audit row {} names the author", a.action);
         }
-        // The author still sees it is theirs.
+        // Once the outcome is published even the platform no longer knows whose it is.
         let own = w.json(&w.members[2].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
-        assert_eq!(own["comments"][0]["mine"], true);
+        assert_eq!(own["comments"][0]["mine"], false, "the link to the author is gone");
         // No id a reader sees says when its row was made (random, not time-ordered, UUIDs).
         for (what, value) in [("comment", cid.as_str()), ("consultation", id.as_str()), ("section", section.as_str())] {
             let parsed = Uuid::parse_str(value).expect("a uuid");
             assert_eq!(parsed.get_version_num(), 4, "the {what} id {value} is random");
         }
+    }
+
+    async fn three_comments_within_a_second_cannot_be_linked_to_their_author(db) {
+        use roundtable_app::domain::consultations::authorship;
+        use roundtable_app::domain::consultations::entities::{author_pseudonym, comment_draft};
+        use roundtable_app::domain::identity::entities::person;
+        use roundtable_app::domain::platform::crypto::Purpose;
+        use roundtable_app::domain::platform::entities::{audit_unattributed, consent_record, outbox};
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        let author = w.members[2].0;
+        // One after the other, as fast as the server answers: named, pseudonymous, anonymous;
+        // and another member's anonymous comment, so there is more than one candidate.
+        for (kind, text, attribution) in [
+            ("comment", "Canary named text.", "named"),
+            ("concern", "Canary pseudonymous text.", "pseudonym"),
+            ("question", "Canary anonymous text.", "anonymous"),
+        ] {
+            assert_eq!(w.post(2, &id, &section, kind, text, attribution, &[("fields[consent]", "on")]).await.status(), 200);
+        }
+        assert_eq!(w.post(0, &id, &section, "comment", "Another anonymous text.", "anonymous", &[]).await.status(), 200);
+        // The author keeps an edit of their anonymous comment as a draft.
+        let own = w.json(&w.members[2].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        let find = |view: &Value, text: &str| -> Value {
+            view["comments"].as_array().expect("comments").iter()
+                .find(|c| c["body_html"].as_str().is_some_and(|b| b.contains(text)))
+                .cloned().unwrap_or_else(|| panic!("no comment with {text}"))
+        };
+        let named = find(&own, "Canary named")["id"].as_str().expect("id").to_owned();
+        let pseudo = find(&own, "Canary pseudonymous")["id"].as_str().expect("id").to_owned();
+        let anon = find(&own, "Canary anonymous")["id"].as_str().expect("id").to_owned();
+        let other = find(&own, "Another anonymous")["id"].as_str().expect("id").to_owned();
+        assert_eq!(find(&own, "Canary anonymous")["mine"], true, "the author sees it is theirs");
+        assert_eq!(find(&own, "Another anonymous")["mine"], false);
+        assert_eq!(w.call(&w.members[2].1, "/fn/comments/draft", &[("consultation", &id), ("slot", &format!("edit:{anon}")), ("fields[body]", "Canary edit in progress.")]).await.status(), 200);
+        let own = w.json(&w.members[2].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert!(own["drafts"].to_string().contains(&format!("edit:{anon}")), "the kept edit comes back to its author");
+        let hidden = [anon.clone(), pseudo.clone(), other.clone()];
+        for value in [&named, &pseudo, &anon, &other] {
+            assert_eq!(Uuid::parse_str(value).expect("uuid").get_version_num(), 4, "ids carry no time");
+        }
+
+        // What every other role sees.
+        let readers = [("other member", &w.members[0].1), ("secretariat", &w.staff), ("auditor", &w.auditor), ("council admin", &w.admin)];
+        for (who, client) in readers {
+            let res = w.call(client, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+            // The auditor and the council admin do not read consultations (404).
+            let view: Value = if res.status() == 200 { res.json().await.expect("json") } else { Value::Null };
+            for c in [&anon, &pseudo] {
+                let Some(shown) = view["comments"].as_array().and_then(|list| list.iter().find(|x| x["id"] == c.as_str())) else {
+                    continue;
+                };
+                let text = shown.to_string();
+                assert!(!text.contains(CANARY) && !text.contains(&author.0.to_string()), "{who}: the comment names its author");
+                // Times to the hour only: they cannot be matched with the named comment's.
+                let when = shown["created_local"].as_str().expect("a time");
+                assert!(when.contains(":00 ("), "{who}: {when} is finer than the hour");
+            }
+            let audit = w.call(client, "/fn/audit/list", &[("action", ""), ("from", ""), ("to", "")]).await;
+            if audit.status() == 200 {
+                let audit: Value = audit.json().await.expect("json");
+                for row in audit["rows"].as_array().expect("rows") {
+                    let text = row.to_string();
+                    assert!(hidden.iter().all(|h| !text.contains(h.as_str())), "{who}: an attributed audit row is about an anonymous or pseudonymous comment: {text}");
+                }
+                let unattributed = audit["unattributed"].as_array().expect("unattributed rows");
+                assert!(unattributed.len() >= 3, "{who}: the three posts are in the unattributed chain");
+                for row in unattributed {
+                    assert_eq!(row["actor"], Value::Null);
+                    assert_eq!(row["at"].as_str().expect("day").len(), 10, "{who}: the day only");
+                }
+                let (_, page) = w.page(client, "/council/audit").await;
+                assert!(page.contains("audit-unattributed"), "{who}: the page shows the unattributed chain");
+            }
+        }
+        // In the database, too, nothing about them names the author.
+        let rows = audit_unattributed::Entity::find().all(&w.app.db).await.expect("rows");
+        assert!(rows.iter().any(|r| r.subject_id.as_deref() == Some(anon.as_str())));
+        assert!(rows.iter().any(|r| r.subject_id.as_deref() == Some(pseudo.as_str())));
+        let attributed = audit_log::Entity::find().all(&w.app.db).await.expect("rows");
+        for r in &attributed {
+            if r.subject_id.as_deref().is_some_and(|s| hidden.iter().any(|h| h == s)) {
+                assert_ne!(r.actor_id, Some(author.0), "audit row {} names the author", r.action);
+            }
+        }
+        assert!(attributed.iter().any(|r| r.subject_id.as_deref() == Some(named.as_str()) && r.actor_id == Some(author.0)), "the named comment is attributed");
+        for c in [&anon, &pseudo] {
+            let row = comment::Entity::find_by_id(Uuid::parse_str(c).expect("uuid")).one(&w.app.db).await.expect("query").expect("row");
+            assert_eq!(row.author_id, None, "no author id kept in clear");
+        }
+        let pseudonyms = author_pseudonym::Entity::find().all(&w.app.db).await.expect("rows");
+        assert_eq!(pseudonyms.len(), 1);
+        assert!(!pseudonyms[0].person_tag.contains(&author.0.to_string()));
+        for d in comment_draft::Entity::find().all(&w.app.db).await.expect("rows") {
+            assert!(!d.slot.contains(&anon), "a kept edit names the comment beside the person: {}", d.slot);
+        }
+
+        // Answers; each author learns of them.
+        for c in [&named, &pseudo, &anon, &other] {
+            assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", c), ("fields[decision]", "noted"), ("fields[explanation]", "Noted.")]).await.status(), 200);
+        }
+        let home = w.json(&w.members[2].1, "/fn/consultations/list", &[]).await;
+        let answered: Vec<&str> = home["answers"].as_array().expect("answers").iter().map(|a| a["comment"].as_str().expect("id")).collect();
+        for c in [&named, &pseudo, &anon] {
+            assert!(answered.contains(&c.as_str()), "the author's start page lists the answer to {c}");
+        }
+        assert!(!answered.contains(&other.as_str()));
+        let others_home = w.json(&w.members[0].1, "/fn/consultations/list", &[]).await;
+        assert_eq!(others_home["answers"].as_array().expect("answers").len(), 1, "only their own");
+        // The named comment's notice goes now; the others wait for the day's fixed hour, one
+        // per person, with nothing that points at a comment.
+        let held: Vec<outbox::Model> = outbox::Entity::find()
+            .filter(outbox::Column::Template.eq("comment_answered"))
+            .filter(outbox::Column::NextAttemptAt.gt(Utc::now() + chrono::Duration::seconds(5)))
+            .all(&w.app.db).await.expect("rows");
+        assert_eq!(held.len(), 2, "one held notice for each person with unattributed answers");
+        for row in outbox::Entity::find().all(&w.app.db).await.expect("rows") {
+            let params = w.app.state.keyring.open(Purpose::OutboxParams, &row.params_ciphertext).expect("opens");
+            for h in &hidden {
+                assert!(!params.contains(h.as_str()), "a queued mail links an unattributed comment");
+            }
+            assert!(!row.idempotency_key.contains(&author.0.to_string()));
+        }
+        w.release_held_mail().await;
+        let notices = outbox::Entity::find().filter(outbox::Column::Template.eq("comment_answered")).all(&w.app.db).await.expect("rows");
+        assert_eq!(notices.len(), 3, "named, and one held notice for each of two people");
+        assert!(notices.iter().all(|n| n.status == "sent"));
+        let mails = w.app.folder_mails(0, Duration::ZERO).await;
+        for m in &mails {
+            for h in &hidden {
+                assert!(!m.raw.contains(h.as_str()), "a mail names an unattributed comment");
+            }
+            assert!(!m.raw.contains(&author.0.to_string()), "a mail carries the author's id");
+        }
+        assert!(mails.iter().any(|m| m.raw.contains(&format!("/go/{named}"))), "the named comment's notice links it");
+
+        // Close, publish: the link between the unattributed comments and their authors goes.
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "outcome"), ("public", "on")]).await.status(), 200);
+        let keyring = &w.app.state.keyring;
+        let people = person::Entity::find().all(&w.app.db).await.expect("people");
+        let outbox_keys: Vec<String> = outbox::Entity::find().all(&w.app.db).await.expect("rows").into_iter().map(|r| r.idempotency_key).collect();
+        let consents = consent_record::Entity::find().all(&w.app.db).await.expect("rows");
+        for c in [&anon, &pseudo, &other] {
+            let row = comment::Entity::find_by_id(Uuid::parse_str(c).expect("uuid")).one(&w.app.db).await.expect("query").expect("row");
+            assert_eq!((row.author_sealed.as_str(), row.author_tag.as_str()), ("", ""), "sealed author and tag destroyed");
+            for p in &people {
+                let who = PersonId(p.id);
+                assert!(!authorship::is_author(keyring, who, &row), "with the database and the key, {c} still points at a person");
+                for key in [format!("answered:{c}:{}", p.id), format!("answered:{c}")] {
+                    assert!(!outbox_keys.contains(&keyring.lookup_hash(Purpose::OutboxKey, &key)), "an outbox key points at the comment");
+                }
+                for r in consents.iter().filter(|r| r.subject_id == Some(row.id)) {
+                    assert_eq!(r.person_id, None);
+                    assert!(!keyring.lookup_hashes(Purpose::ConsentHolder, &format!("{who}:{c}")).contains(&r.holder_tag), "a consent record still recognises its holder");
+                }
+            }
+        }
+        assert_eq!(author_pseudonym::Entity::find().all(&w.app.db).await.expect("rows").len(), 0, "pseudonym rows are gone");
+        assert!(comment_draft::Entity::find().all(&w.app.db).await.expect("rows").iter().all(|d| !d.slot.starts_with("edit:")));
+        let own = w.json(&w.members[2].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
+        assert_eq!(find(&own, "Canary anonymous")["mine"], false, "forgotten, even for the author");
+        assert_eq!(find(&own, "Canary named")["mine"], true, "a named comment stays its author's");
+        let (_, public) = w.page(&crate::harness::client(&w.app.base), &format!("/outcome/{id}")).await;
+        assert!(public.contains("Canary anonymous text."), "consent survives the forgetting");
+        roundtable_app::domain::platform::audit::verify(&w.app.db).await.expect("both audit chains verify");
+    }
+
+    async fn every_text_field_keeps_every_payload_as_text(db) {
+        use crate::fixtures::xss::PAYLOADS;
+        use crate::harness::markup::live_markup;
+        let w = world(db).await;
+        let n = PAYLOADS.len();
+        let ok = |status: u16, what: &str| assert!(status == 200 || (400..500).contains(&status), "{what}: {status}");
+        // Titles and summaries: one consultation per payload.
+        for (i, p) in PAYLOADS.iter().enumerate() {
+            let res = w.call(&w.staff, "/fn/consultations/create", &[
+                ("fields[title]", p), ("fields[summary]", PAYLOADS[(i + 1) % n]),
+                ("fields[languages]", "en"), ("fields[visibility]", "council"),
+                ("fields[opens_at]", ""), ("fields[closes_at]", ""),
+            ]).await;
+            ok(res.status().as_u16(), "create");
+        }
+        // Section texts: a draft holding every payload (but NUL, which makes a file binary).
+        let id = w.create("Payload Act", "council").await;
+        let mut draft = String::from("Preamble.\n\n");
+        for (i, p) in PAYLOADS.iter().enumerate().filter(|(_, p)| !p.contains('\0')) {
+            if i % 20 == 0 {
+                draft.push_str(&format!("## Chapter {}\n\n", i / 20 + 1));
+            }
+            draft.push_str(&format!("### Article {}\n\n1. {}\n\n", i + 1, p.replace('\n', " ")));
+        }
+        assert_eq!(w.upload(&w.staff, &id, "payloads.md", draft.into_bytes()).await.status(), 303);
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", PAYLOADS[7])]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "open")]).await.status(), 200);
+        let detail = w.json(&w.staff, "/fn/consultations/get", &[("id", &id)]).await;
+        let sections: Vec<(String, String)> = detail["sections"].as_array().expect("sections").iter()
+            .filter(|s| s["number"] == "1.")
+            .map(|s| (s["id"].as_str().expect("id").to_owned(), s["chapter"].as_str().expect("chapter").to_owned()))
+            .collect();
+        assert!(sections.len() >= 100, "{} sections", sections.len());
+        // Comments (body, quote, proposed wording), kept text, answers, hide notes.
+        let attributions = ["named", "pseudonym", "anonymous"];
+        for (i, p) in PAYLOADS.iter().enumerate() {
+            let (section, _) = &sections[i % sections.len()];
+            let res = w.post(0, &id, section, "wording", p, attributions[i % 3], &[
+                ("fields[quote]", PAYLOADS[(i + 2) % n]), ("fields[proposal]", PAYLOADS[(i + 3) % n]),
+            ]).await;
+            ok(res.status().as_u16(), "post");
+            let res = w.call(&w.members[1].1, "/fn/comments/draft", &[
+                ("consultation", &id), ("slot", &format!("section:{section}")), ("fields[body]", PAYLOADS[(i + 4) % n]),
+            ]).await;
+            ok(res.status().as_u16(), "draft");
+        }
+        let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
+        let comments: Vec<String> = queue["items"].as_array().expect("items").iter()
+            .map(|i| i["comment"]["id"].as_str().expect("id").to_owned()).collect();
+        assert!(comments.len() >= n / 2, "most payload comments were accepted ({})", comments.len());
+        for (i, c) in comments.iter().enumerate() {
+            let res = w.call(&w.staff, "/fn/comments/answer", &[("comment", c), ("fields[decision]", "noted"), ("fields[explanation]", PAYLOADS[(i + 5) % n])]).await;
+            ok(res.status().as_u16(), "answer");
+            if res.status() != 200 {
+                // A refused explanation: every comment still needs its answer.
+                assert_eq!(w.call(&w.staff, "/fn/comments/answer", &[("comment", c), ("fields[decision]", "noted"), ("fields[explanation]", "Noted.")]).await.status(), 200);
+            }
+        }
+        for (i, c) in comments.iter().take(12).enumerate() {
+            let res = w.call(&w.staff, "/fn/comments/hide", &[("comment", c), ("reason", "other"), ("note", PAYLOADS[(i * 13) % n])]).await;
+            ok(res.status().as_u16(), "hide");
+        }
+        // A display name, tried with every payload (refused ones get a 4xx).
+        let mut names = 0;
+        for p in PAYLOADS {
+            let res = w.call(&w.members[2].1, "/fn/account/update", &[("display_name", p), ("notify", "discreet")]).await;
+            ok(res.status().as_u16(), "display name");
+            if res.status() == 200 {
+                names += 1;
+                let (_, page) = w.page(&w.admin, "/council/members").await;
+                let live = live_markup(&page);
+                assert!(live.is_empty(), "members page with display name {p:?}: {live:?}");
+            }
+        }
+        assert!(names > 0, "some payloads are acceptable display names");
+
+        let mut pages: Vec<(&reqwest::Client, String)> = vec![
+            // The secretariat's start page lists every draft consultation's title and summary.
+            (&w.staff, "/".to_owned()),
+            (&w.members[0].1, format!("/consultations/{id}")),
+            (&w.staff, format!("/consultations/{id}/answers")),
+            (&w.staff, format!("/consultations/{id}/manage")),
+            (&w.admin, "/council/audit".to_owned()),
+        ];
+        let chapters: std::collections::BTreeSet<&String> = sections.iter().map(|(_, c)| c).collect();
+        for chapter in &chapters {
+            for who in [&w.members[0].1, &w.members[1].1, &w.staff] {
+                pages.push((who, format!("/consultations/{id}/part/{chapter}")));
+            }
+        }
+        // Edit forms of own comments, and the hide form.
+        pages.push((&w.members[0].1, format!("/consultations/{id}/part/{}?edit={}", sections[0].1, comments[0])));
+        pages.push((&w.staff, format!("/consultations/{id}/part/{}?hide={}", sections[0].1, comments[0])));
+        // A second version edited with payloads: the manage page's editors and the changes page.
+        assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        let pending: Vec<String> = manage["pending"][1].as_array().expect("pending").iter()
+            .map(|s| s["section"]["id"].as_str().expect("id").to_owned()).collect();
+        for (i, s) in pending.iter().take(40).enumerate() {
+            let res = w.call(&w.staff, "/fn/drafts/section", &[
+                ("id", &id), ("section", s), ("fields[number]", "1."), ("fields[heading]", PAYLOADS[(i + 6) % n]),
+                ("fields[body]", PAYLOADS[(i + 7) % n]), ("fields[content_note]", PAYLOADS[(i + 8) % n]),
+            ]).await;
+            ok(res.status().as_u16(), "section edit");
+        }
+        let (_, manage_page) = w.page(&w.staff, &format!("/consultations/{id}/manage")).await;
+        assert!(live_markup(&manage_page).is_empty(), "manage page with pending edits: {:?}", live_markup(&manage_page));
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", PAYLOADS[9])]).await.status(), 200);
+        pages.push((&w.members[0].1, format!("/consultations/{id}/changes?from=1&to=2")));
+        // Close and publish the outcome (every comment is answered).
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
+        let res = w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "outcome"), ("public", "on")]).await;
+        let status = res.status();
+        assert_eq!(status, 200, "outcome published: {}", res.text().await.unwrap_or_default());
+        let public = crate::harness::client(&w.app.base);
+        for path in [format!("/consultations/{id}/outcome"), format!("/consultations/{id}/outcome/print")] {
+            pages.push((&w.members[0].1, path));
+        }
+        for path in [format!("/outcome/{id}"), format!("/outcome/{id}/print")] {
+            pages.push((&public, path));
+        }
+        for (who, path) in &pages {
+            let (status, html) = w.page(who, path).await;
+            assert_eq!(status, 200, "{path}");
+            let live = live_markup(&html);
+            assert!(live.is_empty(), "{path}: payload markup became live: {live:?}");
+            // (The audit page holds ids and codes only.)
+            assert!(path == "/council/audit" || html.contains("pwned"), "{path}: the payloads are shown (as text)");
+        }
+        // Exports: CSV cells never start a formula.
+        for (who, path) in [(&w.members[0].1, format!("/consultations/{id}/outcome.csv")), (&public, format!("/outcome/{id}/csv"))] {
+            let res = who.get(w.app.url(&path)).send().await.expect("GET");
+            assert_eq!(res.status(), 200, "{path}");
+            let body = res.text().await.expect("body");
+            let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(body.as_bytes());
+            let mut cells = 0;
+            for record in reader.records() {
+                for cell in record.expect("a CSV record").iter() {
+                    cells += 1;
+                    assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{path}: the cell {cell:?} starts a formula");
+                }
+            }
+            assert!(cells > 0 && body.contains("pwned"), "{path} holds the payloads");
+        }
+        // Server function answers are JSON, never HTML.
+        let res = w.call(&w.members[0].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", sections[0].1.as_str())]).await;
+        assert!(res.headers()["content-type"].to_str().expect("type").starts_with("application/json"));
     }
 
     async fn bad_input_is_refused_and_nothing_is_lost(db) {

@@ -5,6 +5,7 @@
 
 mod app;
 pub mod browser;
+pub mod markup;
 pub mod peers;
 
 pub use app::*;

@@ -405,6 +405,58 @@ db_tests! {
         assert!(viewer(&app, &phone).await.is_none(), "the phone stays signed out");
     }
 
+    async fn a_request_held_open_across_sign_out_everywhere_stays_signed_out(db) {
+        // A real HTTP request: an upload whose body arrives slowly. The server loads the
+        // session and the actor (and marks the session to be kept alive) when the request
+        // starts; the person signs out everywhere on another device while the body is still
+        // coming; when the upload ends the session layer saves what it loaded. That save
+        // must not bring the session back.
+        use roundtable_app::domain::identity::entities::session;
+        use std::sync::atomic::Ordering;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let app = TestApp::builder(db).count_queries().spawn().await;
+        let council = create_council(&app, "at").await;
+        let staff = create_person(&app, council, "Sec", "sec@example.org", &[Role::Secretariat]).await;
+        let consultation = crate::fixtures::ConsultationBuilder::new(council).title("Held open").insert(&app).await;
+        let id = crate::harness::stored_session(&app, roundtable_app::domain::SessionAuth::new(staff, council)).await;
+        let laptop = signed_in_client(&app, staff, council, false).await;
+        let boundary = "heldopenboundary";
+        let first = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"draft.md\"\r\nContent-Type: text/markdown\r\n\r\n"
+        );
+        let rest = format!("# Held open\n\n## 1. Scope\n\nThis Act applies.\n\r\n--{boundary}--\r\n");
+        let addr = format!("127.0.0.1:{}", app.base.port().expect("port"));
+        let mut phone = tokio::net::TcpStream::connect(&addr).await.expect("connects");
+        let before = app.queries.load(Ordering::SeqCst);
+        let head = format!(
+            "POST /consultations/{consultation}/import HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nCookie: rt_session={id}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}",
+            first.len() + rest.len()
+        );
+        phone.write_all(head.as_bytes()).await.expect("sends the start");
+        // Wait (bounded) until the server has read the session and the actor for it.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while app.queries.load(Ordering::SeqCst) < before + 2 {
+            assert!(std::time::Instant::now() < deadline, "the held request never loaded its session");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(call(&app, &laptop, "/fn/session/sign-out-everywhere", &[]).await.0, 200);
+        let rows = || async {
+            session::Entity::find().filter(session::Column::PersonId.eq(staff.0)).count(&app.db).await.expect("count")
+        };
+        assert_eq!(rows().await, 0, "signed out everywhere");
+        // Now the upload ends and its response is read to the end.
+        phone.write_all(rest.as_bytes()).await.expect("sends the rest");
+        let mut answer = String::new();
+        tokio::time::timeout(Duration::from_secs(30), phone.read_to_string(&mut answer))
+            .await
+            .expect("answered in time")
+            .expect("reads the answer");
+        assert!(answer.starts_with("HTTP/1.1 3"), "the upload was answered: {}", answer.lines().next().unwrap_or(""));
+        assert_eq!(rows().await, 0, "the held request did not bring the session back");
+        let old = crate::harness::client_with_cookie(&app.base, &format!("rt_session={id}"));
+        assert!(viewer(&app, &old).await.is_none(), "the old cookie stays signed out");
+    }
+
     async fn logging_out_everywhere_ends_every_session(db) {
         let app = TestApp::builder(db).spawn().await;
         let (council, person) = council_and_person(&app, &[Role::Member]).await;
@@ -521,6 +573,40 @@ db_tests! {
         let (status, body) = call(&app, &app.client, "/fn/auth/request-link", &[("email", "nobody@example.org")]).await;
         assert_eq!(status, 429);
         assert_eq!(body["code"], "rate_limited");
+    }
+
+    async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(db) {
+        let request = |app: &TestApp, forwarded: &str| {
+            let res = app.client.post(app.url("/fn/auth/request-link"))
+                .header("accept", "application/json")
+                .header("x-forwarded-for", forwarded)
+                .form(&[("email", "nobody@example.org")])
+                .send();
+            async move { res.await.expect("POST").status().as_u16() }
+        };
+        // The test client is the proxy (127.0.0.1), forwarding for two people.
+        let app = TestApp::builder(db).setting("ROUNDTABLE_TRUSTED_PROXIES", "127.0.0.1/32, ::1").spawn().await;
+        for _ in 0..20 {
+            assert_eq!(request(&app, "198.51.100.1").await, 200);
+        }
+        assert_eq!(request(&app, "198.51.100.1").await, 429, "the first client used up its allowance");
+        assert_eq!(request(&app, "198.51.100.2").await, 200, "the second client has its own");
+        // A client cannot escape its allowance by adding addresses in front: the nearest
+        // hop the proxy saw is what counts.
+        assert_eq!(request(&app, "203.0.113.7, 198.51.100.1").await, 429);
+        // IPv6 clients count by /64: another address of the same network shares the limit.
+        for _ in 0..20 {
+            assert_eq!(request(&app, "2001:db8:0:1::1").await, 200);
+        }
+        assert_eq!(request(&app, "2001:db8:0:1:ffff::9").await, 429, "same /64");
+        assert_eq!(request(&app, "2001:db8:0:2::1").await, 200, "another /64");
+
+        // Without a configured proxy the header is nobody's word: one allowance for the peer.
+        let direct = TestApp::builder(db).spawn().await;
+        for i in 0..20 {
+            assert_eq!(request(&direct, &format!("198.51.100.{i}")).await, 200);
+        }
+        assert_eq!(request(&direct, "198.51.100.99").await, 429, "a forged header changes nothing");
     }
 
     async fn account_mail_is_capped_without_locking_anyone_out(db) {

@@ -15,12 +15,19 @@ use crate::harness::{TestApp, client, db_tests, signed_in_client};
 /// Of each kind of audited action, how many run at once.
 const EACH: usize = 50;
 
+/// Rows of `action` in both chains (attributed, and the councils' unattributed ones).
 async fn rows_of(app: &TestApp, action: AuditAction) -> u64 {
+    use roundtable_app::domain::platform::entities::audit_unattributed;
     audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq(action.code()))
         .count(&app.db)
         .await
         .expect("counts")
+        + audit_unattributed::Entity::find()
+            .filter(audit_unattributed::Column::Action.eq(action.code()))
+            .count(&app.db)
+            .await
+            .expect("counts")
 }
 
 db_tests! {
@@ -81,6 +88,9 @@ db_tests! {
                 ("consultation", consultation.clone()),
                 ("section", section.clone()),
                 ("fields[body]", format!("Concurrent comment {i}.")),
+                // Both chains at once: named posts go to the main chain, the others to the
+                // council's unattributed one.
+                ("fields[attribution]", ["named", "pseudonym", "anonymous"][i % 3].to_owned()),
             ]));
         }
         let results = calls.join_all().await;
@@ -97,5 +107,20 @@ db_tests! {
         assert_eq!(after, before.map(|n| n + each), "one audit row per action (sign-in, sign-out, switch, post)");
         let rows = audit::verify(&app.db).await.expect("the chain is whole");
         assert!(rows >= 4 * EACH as i64, "{rows} rows verified");
+        // The unattributed chain is checked too: an edited row is found.
+        use roundtable_app::domain::platform::entities::audit_unattributed;
+        use sea_orm::sea_query::Expr;
+        let first = audit_unattributed::Entity::find()
+            .filter(audit_unattributed::Column::Seq.eq(1))
+            .one(&app.db).await.expect("query").expect("an unattributed row");
+        assert_eq!(first.day.len(), 10, "the day only");
+        audit_unattributed::Entity::update_many()
+            .col_expr(audit_unattributed::Column::Details, Expr::value("{\"edited\":true}"))
+            .filter(audit_unattributed::Column::Seq.eq(1))
+            .exec(&app.db).await.expect("tampers");
+        assert_eq!(
+            audit::verify(&app.db).await,
+            Err(audit::ChainBreak::Unattributed { council: first.council_id, seq: 1 })
+        );
     }
 }

@@ -27,11 +27,26 @@ db_tests! {
         assert_eq!(texts(&body, "title"), vec!["Consultations – Roundtable"]);
     }
 
-    async fn empty_database_says_no_council_yet(db) {
-        let app = TestApp::builder(db).spawn().await;
+    async fn signed_out_pages_name_no_council_and_invite_to_sign_in(db) {
+        // Whoever opens the site may be anyone: before sign-in no page says whose it is.
+        let app = TestApp::builder(db).seeded().spawn().await;
+        use sea_orm::EntityTrait;
+        let council_name: String = roundtable_app::domain::identity::entities::council::Entity::find()
+            .one(&app.db).await.expect("query").expect("the demo council").name;
+        for path in ["/", "/sign-in", "/no/such/page"] {
+            let (_, body) = app.page(path).await;
+            assert!(!body.contains(&council_name), "{path} names the council");
+            assert!(!body.contains("There are no consultations yet"), "{path}");
+        }
         let (status, body) = app.page("/").await;
         assert_eq!(status, 200);
-        assert!(body.contains("No council has been set up yet"), "{body}");
+        assert!(body.contains("Sign in to read and comment"), "{body}");
+        assert!(body.contains("href=\"/sign-in\""));
+        // The same on a database without any council.
+        let empty = TestApp::builder(db).spawn().await;
+        let (status, body) = empty.page("/").await;
+        assert_eq!(status, 200);
+        assert!(body.contains("Sign in to read and comment"), "{body}");
     }
 
     async fn unknown_path_is_a_404_page(db) {
@@ -87,7 +102,7 @@ db_tests! {
         let (status, body) = app.page("/").await;
         assert_eq!(status, 200);
         assert!(body.contains("<html lang=\"fr\""), "french html lang");
-        assert_eq!(texts(&body, ".lead"), vec!["Les projets que le conseil est invité à examiner. Ouvrez-en un pour le lire."]);
+        assert_eq!(texts(&body, ".lead"), vec!["Connectez-vous pour lire et commenter les consultations de votre conseil."]);
         assert_eq!(texts(&body, "a.quick-exit"), vec!["Sortie rapide"]);
     }
 

@@ -138,3 +138,53 @@ db_tests! {
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+db_tests! {
+    async fn signed_out_posts_leave_bounded_state(db) {
+        use roundtable_app::domain::identity::entities::session;
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        let app = TestApp::builder(db).spawn().await;
+        let file_size = || app.sqlite_file.as_ref().map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0));
+        let before = file_size();
+        let huge = "x".repeat(1024 * 1024);
+        let consultation = uuid::Uuid::new_v4().to_string();
+        let slot = format!("section:{}", uuid::Uuid::new_v4());
+        // Each request comes without a cookie: a new visitor every time.
+        for (i, path) in ["/fn/comments/draft", "/fn/comments/post"].iter().cycle().take(40).enumerate() {
+            let res = crate::harness::client(&app.base)
+                .post(app.url(path))
+                .header("accept", "application/json")
+                .form(&[
+                    ("consultation", consultation.as_str()),
+                    ("section", slot.trim_start_matches("section:")),
+                    ("slot", slot.as_str()),
+                    ("fields[kind]", "comment"),
+                    ("fields[body]", huge.as_str()),
+                    ("fields[proposal]", huge.as_str()),
+                    ("fields[attribution]", huge.as_str()),
+                ])
+                .send()
+                .await
+                .expect("POST");
+            let status = res.status().as_u16();
+            assert!((400..500).contains(&status), "request {i} to {path}: {status}, a clear refusal");
+        }
+        let sessions = session::Entity::find().all(&app.db).await.expect("sessions");
+        assert!(sessions.len() <= 10, "at most 10 visitor sessions an hour from one address, not {}", sessions.len());
+        for s in &sessions {
+            assert!(s.data.len() <= 256 * 1024, "a visitor's session holds {} bytes", s.data.len());
+        }
+        assert!(session::Entity::find().count(&app.db).await.expect("count") <= 10);
+        if let (Some(before), Some(after)) = (before, file_size()) {
+            assert!(after.saturating_sub(before) < 8 * 1024 * 1024, "the database grew by {} bytes", after - before);
+        }
+        // What a visitor keeps is cut like a signed-in person's kept text.
+        if let Some(s) = sessions.first() {
+            let data: serde_json::Value = serde_json::from_str(&s.data).expect("json");
+            let stash = data.get("stash:comment").expect("the typed text is kept for after sign-in");
+            let body = stash["fields"]["body"].as_str().expect("body");
+            assert_eq!(body.chars().count(), 2 * roundtable_app::model::comment::MAX_TEXT_CHARS);
+            assert!(stash["fields"]["attribution"].as_str().expect("code").len() <= 32);
+        }
+    }
+}

@@ -11,7 +11,7 @@ use crate::model::viewer::{DemoPerson, PageContext};
 pub async fn get_page_context() -> Result<PageContext, AppError> {
     use crate::api::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::identity::councils::page_context(&state.db, &actor, state.settings.demo).await
+    crate::domain::identity::councils::page_context(&actor, state.settings.demo)
 }
 
 /// The people the demo sign-in page offers (404 outside demo mode).

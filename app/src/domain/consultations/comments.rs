@@ -1,7 +1,9 @@
 //! Comments: posting, editing, withdrawing, consent to the public report, and moderation.
 //!
-//! Anonymous means anonymous (see [`super::authorship`]): audit rows of anonymous comments
-//! name no actor, and consent records of anonymous comments name no person.
+//! Anonymous means anonymous (see [`super::authorship`]): the actions on anonymous and
+//! pseudonymous comments are audited unattributed (no actor, the day only, a sequence of
+//! their own), their times are kept to the hour only, and their consent records name no
+//! person.
 
 use crate::domain::platform::db::Connection;
 use chrono::Utc;
@@ -10,8 +12,8 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use super::access::{self, Access};
 use super::authorship::{author_tag, is_author, pseudonym_for};
-use super::entities::{comment, comment_draft, consultation, section};
-use super::kept_text::{save_draft_row, slot};
+use super::entities::{comment, consultation, section};
+use super::kept_text::{clear_draft_row, save_draft_row, slot};
 use super::store;
 use crate::domain::platform::audit::{self, Event};
 use crate::domain::platform::consent::{self, Consent, ConsentPurpose};
@@ -27,6 +29,29 @@ use crate::model::comment::{
 };
 use crate::model::ids::{CommentId, ConsultationId, CouncilId, PersonId, SectionId};
 use crate::model::viewer::Role;
+
+/// The time kept for a comment: exact for a named one, the hour for any other, so that the
+/// order and times of comments cannot place an anonymous one beside its author's other acts.
+fn kept_time(attribution: Attribution, now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+    use chrono::DurationRound as _;
+    if attribution == Attribution::Named {
+        now
+    } else {
+        now.duration_trunc(chrono::TimeDelta::hours(1))
+            .unwrap_or(now)
+    }
+}
+
+/// The audit event for an action by the author of `attribution`'s comment: attributed only
+/// for a named comment.
+fn author_event(action: AuditAction, attribution: Attribution, actor: &Actor) -> Event {
+    let event = Event::new(action);
+    if attribution == Attribution::Named {
+        event.by_actor(actor)
+    } else {
+        event.unattributed()
+    }
+}
 
 /// Appends a public-report consent record for comment `c` (never updates one).
 async fn record_consent(
@@ -114,14 +139,24 @@ pub async fn add(
     .ok_or(AppError::NotFound)?;
     let slot = slot(section_id, parent, None);
     if !access::accepts_comments(&c, Utc::now()) {
-        save_draft_row(db, person, ConsultationId(c.id), &slot, fields).await?;
+        save_draft_row(
+            db,
+            &state.keyring,
+            person,
+            ConsultationId(c.id),
+            &slot,
+            fields,
+        )
+        .await?;
         return Err(AppError::Closed);
     }
     let id = crate::domain::platform::db::new_id();
-    let now = Utc::now();
+    let now = kept_time(input.attribution, Utc::now());
     // Outside the transaction: a lost race on the label must not abort it.
     let pseudonym = match input.attribution {
-        Attribution::Pseudonym => Some(pseudonym_for(db, ConsultationId(c.id), person).await?),
+        Attribution::Pseudonym => {
+            Some(pseudonym_for(db, &state.keyring, ConsultationId(c.id), person).await?)
+        }
         _ => None,
     };
     let txn = db::begin_write(db).await?;
@@ -140,7 +175,7 @@ pub async fn add(
         quote: Set(input.quote),
         proposal: Set(input.proposal),
         attribution: Set(input.attribution.code().to_owned()),
-        author_id: Set((input.attribution != Attribution::Anonymous).then_some(person.0)),
+        author_id: Set((input.attribution == Attribution::Named).then_some(person.0)),
         author_sealed: Set(state
             .keyring
             .seal(Purpose::CommentAuthor, &person.to_string())),
@@ -172,18 +207,14 @@ pub async fn add(
         )
         .await?;
     }
-    let mut event = Event::new(AuditAction::CommentPosted)
-        .council(CouncilId(c.council_id))
-        .subject("comment", id);
-    if input.attribution != Attribution::Anonymous {
-        event = event.by_actor(actor);
-    }
-    audit::record(&txn, event).await?;
-    comment_draft::Entity::delete_many()
-        .filter(comment_draft::Column::PersonId.eq(person.0))
-        .filter(comment_draft::Column::Slot.eq(&slot))
-        .exec(&txn)
-        .await?;
+    audit::record(
+        &txn,
+        author_event(AuditAction::CommentPosted, input.attribution, actor)
+            .council(CouncilId(c.council_id))
+            .subject("comment", id),
+    )
+    .await?;
+    clear_draft_row(&txn, &state.keyring, person, &slot).await?;
     txn.commit().await?;
     Ok(CommentId(id))
 }
@@ -209,6 +240,7 @@ pub async fn edit(
     if !access::accepts_comments(&consultation, Utc::now()) {
         save_draft_row(
             db,
+            &state.keyring,
             person,
             ConsultationId(consultation.id),
             &slot(None, None, Some(id)),
@@ -217,8 +249,8 @@ pub async fn edit(
         .await?;
         return Err(AppError::Closed);
     }
-    if input.attribution != Attribution::from_code(&c.attribution).unwrap_or(Attribution::Anonymous)
-    {
+    let attribution = Attribution::from_code(&c.attribution).unwrap_or(Attribution::Anonymous);
+    if input.attribution != attribution {
         // Changing who is shown would link an anonymous comment to a name (or the reverse)
         // in the history; withdraw and post again instead.
         return Err(AppError::invalid(
@@ -240,15 +272,14 @@ pub async fn edit(
             comment::Column::Status,
             Expr::value(CommentStatus::Visible.code()),
         )
-        .col_expr(comment::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(
+            comment::Column::UpdatedAt,
+            Expr::value(kept_time(attribution, Utc::now())),
+        )
         .filter(comment::Column::Id.eq(c.id))
         .exec(&txn)
         .await?;
-    comment_draft::Entity::delete_many()
-        .filter(comment_draft::Column::PersonId.eq(person.0))
-        .filter(comment_draft::Column::Slot.eq(slot(None, None, Some(id))))
-        .exec(&txn)
-        .await?;
+    clear_draft_row(&txn, &state.keyring, person, &slot(None, None, Some(id))).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -262,6 +293,7 @@ pub async fn withdraw(state: &AppState, actor: &Actor, id: CommentId) -> Result<
     if !is_author(&state.keyring, person, &c) {
         return Err(AppError::Forbidden);
     }
+    let attribution = Attribution::from_code(&c.attribution).unwrap_or(Attribution::Anonymous);
     let txn = db::begin_write(db).await?;
     comment::Entity::update_many()
         .col_expr(
@@ -275,7 +307,10 @@ pub async fn withdraw(state: &AppState, actor: &Actor, id: CommentId) -> Result<
             comment::Column::Proposal,
             Expr::value(Option::<String>::None),
         )
-        .col_expr(comment::Column::WithdrawnAt, Expr::value(Some(Utc::now())))
+        .col_expr(
+            comment::Column::WithdrawnAt,
+            Expr::value(Some(kept_time(attribution, Utc::now()))),
+        )
         .filter(comment::Column::Id.eq(c.id))
         .exec(&txn)
         .await?;
@@ -290,7 +325,7 @@ pub async fn withdraw(state: &AppState, actor: &Actor, id: CommentId) -> Result<
     .await?;
     audit::record(
         &txn,
-        Event::new(AuditAction::CommentWithdrawn)
+        author_event(AuditAction::CommentWithdrawn, attribution, actor)
             .council(CouncilId(consultation.council_id))
             .subject("comment", c.id),
     )

@@ -24,11 +24,18 @@ use crate::model::ids::{ConsultationId, PersonId};
 use crate::model::viewer::Role;
 
 /// The consultations of the current council that the actor may see, newest first.
-pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<ConsultationList, AppError> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    keyring: &crate::domain::platform::crypto::Keyring,
+    actor: &Actor,
+) -> Result<ConsultationList, AppError> {
+    let signed_in = actor.person().is_some();
     let Some(council) = councils::current(db, actor).await? else {
         return Ok(ConsultationList {
             council: None,
             consultations: Vec::new(),
+            signed_in,
+            answers: Vec::new(),
         });
     };
     let all = consultation::Entity::find()
@@ -43,9 +50,17 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Consultati
             consultations.push(summary(&c, &council.time_zone));
         }
     }
+    let readable: Vec<(ConsultationId, String)> = consultations
+        .iter()
+        .map(|c| (c.id, c.title.clone()))
+        .collect();
+    let answers =
+        super::responses::own_answered(db, keyring, actor, &readable, &council.time_zone).await?;
     Ok(ConsultationList {
         council: Some(councils::summary(&council)),
         consultations,
+        signed_in,
+        answers,
     })
 }
 

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::access;
 use super::entities::comment_draft;
 use crate::domain::Actor;
+use crate::domain::platform::crypto::{Keyring, Purpose};
 use crate::model::AppError;
 use crate::model::comment::CommentFields;
 use crate::model::ids::{CommentId, ConsultationId, PersonId, SectionId};
@@ -27,31 +28,43 @@ pub fn slot(
     }
 }
 
+/// How a slot is stored: the edit of a comment by a keyed tag of the comment, so that the row
+/// (which names the person) does not say whose comment it is to anyone without the key.
+fn stored_slot(keyring: &Keyring, slot: &str) -> String {
+    match slot.strip_prefix("edit:") {
+        Some(id) => format!("edit:{}", edit_tags(keyring, id)[0]),
+        None => slot.to_owned(),
+    }
+}
+
+fn edit_tags(keyring: &Keyring, comment: &str) -> Vec<String> {
+    keyring
+        .lookup_hashes(Purpose::DraftSlot, comment)
+        .into_iter()
+        .map(|mut t| {
+            t.truncate(32);
+            t
+        })
+        .collect()
+}
+
 /// Saves what someone is typing (replacing the previous save of the same box).
 pub(super) async fn save_draft_row(
     db: &impl ConnectionTrait,
+    keyring: &Keyring,
     person: PersonId,
     consultation: ConsultationId,
     slot: &str,
     fields: &CommentFields,
 ) -> Result<(), AppError> {
-    let mut kept = fields.clone();
     // Keep what fits; an oversized paste is cut rather than refused, so typing never fails.
-    for text in [&mut kept.body, &mut kept.proposal, &mut kept.quote] {
-        if text.len() > 4 * crate::model::comment::MAX_TEXT_CHARS {
-            let cut = text
-                .char_indices()
-                .nth(crate::model::comment::MAX_TEXT_CHARS)
-                .map_or(text.len(), |(i, _)| i);
-            text.truncate(cut);
-        }
-    }
+    let kept = fields.kept();
     let json = serde_json::to_string(&kept).map_err(|_| AppError::Internal)?;
     comment_draft::Entity::insert(comment_draft::ActiveModel {
         id: Set(crate::domain::platform::db::new_id()),
         person_id: Set(person.0),
         consultation_id: Set(consultation.0),
-        slot: Set(slot.to_owned()),
+        slot: Set(stored_slot(keyring, slot)),
         fields: Set(json),
         updated_at: Set(Utc::now()),
     })
@@ -71,6 +84,7 @@ pub(super) async fn save_draft_row(
 /// Saves a comment box's text as it is typed (any phase: text is never refused here).
 pub async fn save_draft(
     db: &impl ConnectionTrait,
+    keyring: &Keyring,
     actor: &Actor,
     consultation: ConsultationId,
     slot: &str,
@@ -87,12 +101,13 @@ pub async fn save_draft(
             crate::model::InputProblem::Malformed,
         ));
     }
-    save_draft_row(db, person, ConsultationId(c.id), slot, fields).await
+    save_draft_row(db, keyring, person, ConsultationId(c.id), slot, fields).await
 }
 
 /// Throws away the person's kept text of one box. Unknown slots are fine (nothing to do).
 pub async fn discard_draft(
     db: &impl ConnectionTrait,
+    keyring: &Keyring,
     actor: &Actor,
     consultation: ConsultationId,
     slot: &str,
@@ -102,24 +117,57 @@ pub async fn discard_draft(
     comment_draft::Entity::delete_many()
         .filter(comment_draft::Column::PersonId.eq(person.0))
         .filter(comment_draft::Column::ConsultationId.eq(c.id))
-        .filter(comment_draft::Column::Slot.eq(slot))
+        .filter(comment_draft::Column::Slot.eq(stored_slot(keyring, slot)))
         .exec(db)
         .await?;
     Ok(())
 }
 
-/// The person's saved comment boxes in a consultation.
+/// Deletes the person's kept text of one box (inside the change that used it).
+pub(super) async fn clear_draft_row(
+    db: &impl ConnectionTrait,
+    keyring: &Keyring,
+    person: PersonId,
+    slot: &str,
+) -> Result<(), AppError> {
+    comment_draft::Entity::delete_many()
+        .filter(comment_draft::Column::PersonId.eq(person.0))
+        .filter(comment_draft::Column::Slot.eq(stored_slot(keyring, slot)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The person's saved comment boxes in a consultation; kept edits are recognised among the
+/// person's own comments `own`.
 pub async fn drafts_of(
     db: &impl ConnectionTrait,
+    keyring: &Keyring,
     person: PersonId,
     consultation: ConsultationId,
+    own: &[CommentId],
 ) -> Result<Vec<(String, CommentFields)>, AppError> {
+    let edits: std::collections::HashMap<String, CommentId> = own
+        .iter()
+        .flat_map(|id| {
+            edit_tags(keyring, &id.to_string())
+                .into_iter()
+                .map(move |t| (format!("edit:{t}"), *id))
+        })
+        .collect();
     Ok(comment_draft::Entity::find()
         .filter(comment_draft::Column::PersonId.eq(person.0))
         .filter(comment_draft::Column::ConsultationId.eq(consultation.0))
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|d| serde_json::from_str(&d.fields).ok().map(|f| (d.slot, f)))
+        .filter_map(|d| {
+            let slot = if d.slot.starts_with("edit:") {
+                format!("edit:{}", edits.get(&d.slot)?)
+            } else {
+                d.slot
+            };
+            serde_json::from_str(&d.fields).ok().map(|f| (slot, f))
+        })
         .collect())
 }

@@ -19,7 +19,7 @@
 //!    reader in [`chapter_cache`]: the top.
 
 pub mod access;
-pub(crate) mod authorship;
+pub mod authorship;
 pub mod chapter_cache;
 pub mod comments;
 pub mod details;

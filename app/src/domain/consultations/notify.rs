@@ -24,22 +24,47 @@ pub fn link(id: ConsultationId) -> String {
     format!("/go/{id}")
 }
 
-/// Where a mail's `/go/<id>` leads: a consultation, or the chapter holding a comment. The
-/// page there decides who may read it.
-pub async fn target(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<String>, AppError> {
+/// The neutral path to a named comment (never used for anonymous or pseudonymous ones: a mail
+/// must not tie their author to them).
+pub fn link_to_comment(id: crate::model::ids::CommentId) -> String {
+    format!("/go/{id}")
+}
+
+/// Where a mail's `/go/<id>` leads: a consultation, or the chapter holding a comment, for a
+/// reader who may read it (`None` otherwise, the same as for an unknown id). A signed-out
+/// visitor is sent to sign in first, whatever the id: nothing is looked up for them, so the
+/// link tells a stranger nothing.
+pub async fn target(
+    db: &impl ConnectionTrait,
+    actor: &crate::domain::Actor,
+    id: Uuid,
+) -> Result<Option<String>, AppError> {
     use super::entities::comment;
     use super::entities::section;
     use sea_orm::QueryOrder;
+    if actor.person().is_none() {
+        return Ok(Some(format!("/sign-in?next=/go/{id}")));
+    }
+    let readable = |consultation: Uuid| async move {
+        match super::access::readable(db, actor, ConsultationId(consultation)).await {
+            Ok(_) => Ok(true),
+            Err(AppError::NotFound | AppError::Forbidden) => Ok(false),
+            Err(e) => Err(e),
+        }
+    };
     if consultation::Entity::find_by_id(id)
         .one(db)
         .await?
         .is_some()
     {
-        return Ok(Some(format!("/consultations/{id}")));
+        return Ok(readable(id).await?.then(|| format!("/consultations/{id}")));
     }
     let Some(c) = comment::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
+    if !readable(c.consultation_id).await? {
+        return Ok(None);
+    }
     let chapter = match section::Entity::find_by_id(c.section_id).one(db).await? {
         Some(s) => section::Entity::find()
             .filter(section::Column::VersionId.eq(s.version_id))
@@ -57,7 +82,9 @@ pub async fn target(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<String
     )))
 }
 
-/// Queues one mail to one person, unless they chose no mail, have no address, or are disabled.
+/// Queues one mail to one person, sent at `due` or soon after, unless they chose no mail,
+/// have no address, or are disabled.
+#[allow(clippy::too_many_arguments)]
 pub async fn person(
     db: &impl ConnectionTrait,
     state: &AppState,
@@ -66,13 +93,15 @@ pub async fn person(
     template: Template,
     key: &str,
     path: &str,
+    due: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
     let Some(p) = person::Entity::find_by_id(who.0).one(db).await? else {
         return Ok(());
     };
-    queue(db, state, council, &p, template, key, path).await
+    queue(db, state, council, &p, template, key, path, due).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn queue(
     db: &impl ConnectionTrait,
     state: &AppState,
@@ -81,6 +110,7 @@ async fn queue(
     template: Template,
     key: &str,
     path: &str,
+    due: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
     let preference = NotifyPreference::from_code(&p.notify).unwrap_or(NotifyPreference::Discreet);
     if preference == NotifyPreference::None || p.disabled_at.is_some() {
@@ -98,6 +128,7 @@ async fn queue(
         &state.keyring,
         Outgoing {
             key: format!("{key}:{}", p.id),
+            due,
             council: Some(council),
             template,
             locale: &p.preferred_language,
@@ -150,7 +181,17 @@ pub async fn consultation_readers(
         .all(db)
         .await?
     {
-        queue(db, state, CouncilId(c.council_id), &p, template, key, &path).await?;
+        queue(
+            db,
+            state,
+            CouncilId(c.council_id),
+            &p,
+            template,
+            key,
+            &path,
+            chrono::Utc::now(),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -193,13 +193,17 @@ pub async fn publish_outcome(
         .filter(consultation::Column::Id.eq(c.id))
         .exec(&txn)
         .await?;
+    // Nobody can edit any more: what ties anonymous and pseudonymous comments to their
+    // authors is destroyed in the same transaction.
+    let forgotten = super::authorship::forget_authors(&txn, ConsultationId(c.id)).await?;
     audit::record(
         &txn,
         Event::new(AuditAction::OutcomePublished)
             .council(CouncilId(c.council_id))
             .by_actor(actor)
             .subject("consultation", c.id)
-            .detail("public", public),
+            .detail("public", public)
+            .detail("authors_forgotten", forgotten),
     )
     .await?;
     txn.commit().await?;

@@ -22,7 +22,8 @@ use crate::domain::AppState;
 use crate::domain::platform::audit::{self, Event};
 use crate::model::audit::AuditAction;
 use crate::model::comment::{
-    AnswerQueue, CommentStatus, Decision, MAX_NOTE_CHARS, QueueItem, ResponseFields, required_text,
+    AnswerQueue, Attribution, CommentStatus, Decision, MAX_NOTE_CHARS, QueueItem, ResponseFields,
+    required_text,
 };
 use crate::model::consultation::Phase;
 use crate::model::ids::{CommentId, ConsultationId, CouncilId};
@@ -160,20 +161,129 @@ pub async fn answer(
     .await?;
     if first {
         let author = super::authorship::sealed_author(&state.keyring, &c)?;
-        super::notify::person(
-            &txn,
-            state,
-            CouncilId(consultation.council_id),
-            author,
-            crate::domain::platform::mail::Template::CommentAnswered,
-            &format!("answered:{}", c.id),
-            &super::notify::link(ConsultationId(c.id)),
-        )
-        .await?;
+        let council = CouncilId(consultation.council_id);
+        let template = crate::domain::platform::mail::Template::CommentAnswered;
+        if c.attribution == Attribution::Named.code() {
+            super::notify::person(
+                &txn,
+                state,
+                council,
+                author,
+                template,
+                &format!("answered:{}", c.id),
+                &super::notify::link_to_comment(CommentId(c.id)),
+                now,
+            )
+            .await?;
+        } else {
+            // Nothing in the mail, its link, headers, key or time may point at the comment:
+            // one notice per person and day, sent at the day's fixed hour, linking to the
+            // start page where the author (signed in) finds their answers.
+            let tz = store::time_zone(&txn, council).await?;
+            super::notify::person(
+                &txn,
+                state,
+                council,
+                author,
+                template,
+                &format!("answers:{}", now.format("%Y-%m-%d")),
+                "/",
+                unattributed_notice_time(now, &tz),
+            )
+            .await?;
+        }
     }
     txn.commit().await?;
     state.mail_wakeup.notify_one();
     Ok(())
+}
+
+/// The hour (council time) at which the day's answer notices of anonymous and pseudonymous
+/// comments go out together.
+pub const UNATTRIBUTED_NOTICE_HOUR: u32 = 17;
+
+/// When a notice queued at `now` about an anonymous or pseudonymous comment is sent: the next
+/// [`UNATTRIBUTED_NOTICE_HOUR`] o'clock in the council's time zone, so that its sending time
+/// says nothing about when the comment was answered.
+pub fn unattributed_notice_time(
+    now: chrono::DateTime<Utc>,
+    time_zone: &str,
+) -> chrono::DateTime<Utc> {
+    use chrono::{Days, NaiveTime, TimeZone as _};
+    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let local = now.with_timezone(&tz);
+    let at = NaiveTime::from_hms_opt(UNATTRIBUTED_NOTICE_HOUR, 0, 0).unwrap_or_default();
+    for day in [
+        local.date_naive(),
+        local.date_naive() + Days::new(1),
+        local.date_naive() + Days::new(2),
+    ] {
+        if let Some(due) = tz.from_local_datetime(&day.and_time(at)).earliest()
+            && due > now
+        {
+            return due.with_timezone(&Utc);
+        }
+    }
+    now + chrono::Duration::days(1)
+}
+
+/// The reader's own comments that have an answer, newest answer first (at most 20), among
+/// `consultations` (the ones the reader may read). Anonymous and pseudonymous comments are
+/// recognised by their keyed author tag, so only the author ever sees them listed.
+pub async fn own_answered(
+    db: &impl ConnectionTrait,
+    keyring: &crate::domain::platform::crypto::Keyring,
+    actor: &Actor,
+    consultations: &[(ConsultationId, String)],
+    time_zone: &str,
+) -> Result<Vec<crate::model::comment::OwnAnswer>, AppError> {
+    let Some(person) = actor.person() else {
+        return Ok(Vec::new());
+    };
+    if consultations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let titles: std::collections::HashMap<Uuid, &str> = consultations
+        .iter()
+        .map(|(id, t)| (id.0, t.as_str()))
+        .collect();
+    let answers = response::Entity::find()
+        .filter(response::Column::ConsultationId.is_in(titles.keys().copied()))
+        .order_by_desc(response::Column::AnsweredAt)
+        .all(db)
+        .await?;
+    if answers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let comments: std::collections::HashMap<Uuid, comment::Model> = comment::Entity::find()
+        .filter(comment::Column::Id.is_in(answers.iter().map(|a| a.comment_id)))
+        .filter(comment::Column::Status.ne(CommentStatus::Withdrawn.code()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    Ok(answers
+        .iter()
+        .filter_map(|a| {
+            let c = comments.get(&a.comment_id)?;
+            super::authorship::is_author(keyring, person, c).then(|| {
+                crate::model::comment::OwnAnswer {
+                    comment: CommentId(c.id),
+                    consultation_title: titles
+                        .get(&c.consultation_id)
+                        .map(|t| (*t).to_owned())
+                        .unwrap_or_default(),
+                    decision: Decision::from_code(&a.decision).unwrap_or(Decision::Noted),
+                    answered_local: crate::domain::identity::councils::local_time(
+                        a.answered_at,
+                        time_zone,
+                    ),
+                }
+            })
+        })
+        .take(20)
+        .collect())
 }
 
 /// Every comment of a consultation for the secretariat, unanswered first, in reading order.
@@ -259,4 +369,45 @@ async fn section_anchors(
         .filter(|s| seen.insert(s.anchor.clone()))
         .map(|s| (s.anchor.clone(), store::section_title(s)))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    #[test]
+    fn unattributed_notices_wait_for_the_days_fixed_hour() {
+        let at = |h, m| {
+            Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0)
+                .single()
+                .expect("time")
+        };
+        // Vienna is UTC+1 in December: 17:00 there is 16:00 UTC.
+        assert_eq!(
+            unattributed_notice_time(at(9, 30), "Europe/Vienna"),
+            at(16, 0)
+        );
+        assert_eq!(
+            unattributed_notice_time(at(15, 59), "Europe/Vienna"),
+            at(16, 0)
+        );
+        // At or after the hour: the next day's.
+        let next = Utc
+            .with_ymd_and_hms(2026, 12, 2, 16, 0, 0)
+            .single()
+            .expect("time");
+        assert_eq!(unattributed_notice_time(at(16, 0), "Europe/Vienna"), next);
+        assert_eq!(unattributed_notice_time(at(23, 50), "Europe/Vienna"), next);
+        // Every answer of one day leaves at the same moment, whatever its own time.
+        let day: std::collections::HashSet<_> = (0..16)
+            .map(|h| unattributed_notice_time(at(h, 7), "Europe/Vienna"))
+            .collect();
+        assert_eq!(day.len(), 1);
+        // An unknown zone counts as UTC.
+        assert_eq!(
+            unattributed_notice_time(at(9, 0), "Nowhere/Else"),
+            at(17, 0)
+        );
+    }
 }

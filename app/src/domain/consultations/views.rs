@@ -85,7 +85,13 @@ pub async fn chapter(
     // Most readers keep no text; the consultation's statement said so, so they need no query.
     let drafts = match actor.person() {
         Some(person) if keeps_text => {
-            kept_text::drafts_of(db, person, ConsultationId(c.id)).await?
+            let own: Vec<crate::model::ids::CommentId> = view
+                .comments
+                .iter()
+                .filter(|c| c.mine)
+                .map(|c| c.id)
+                .collect();
+            kept_text::drafts_of(db, &state.keyring, person, ConsultationId(c.id), &own).await?
         }
         _ => Vec::new(),
     };

@@ -3,9 +3,7 @@
 
 use crate::domain::platform::db::Connection;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::entities::council;
 use super::{audit_log, invitations, members};
@@ -200,37 +198,27 @@ pub async fn invite_admin(
     Ok(())
 }
 
-/// The council a request is about: the one the actor acts in, otherwise the deployment's
-/// first council (what an anonymous visitor of a one-council deployment expects).
+/// The council a request is about: the one the actor acts in. A signed-out visitor has none:
+/// no page names a council to somebody who has not signed in.
 pub async fn current(
     db: &impl ConnectionTrait,
     actor: &Actor,
 ) -> Result<Option<council::Model>, AppError> {
-    if let Some(id) = actor.council()
-        && let Some(found) = council::Entity::find_by_id(id.0).one(db).await?
-    {
-        return Ok(Some(found));
+    match actor.council() {
+        Some(id) => Ok(council::Entity::find_by_id(id.0).one(db).await?),
+        None => Ok(None),
     }
-    Ok(council::Entity::find()
-        .order_by_asc(council::Column::CreatedAt)
-        .order_by_asc(council::Column::Id)
-        .one(db)
-        .await?)
 }
 
-/// What the page chrome shows: council name and the signed-in person.
-pub async fn page_context(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    demo: bool,
-) -> Result<PageContext, AppError> {
-    // The actor already carries their council's name; only visitors need a query.
+/// What the page chrome shows: council name and the signed-in person (a visitor is shown no
+/// council). The actor already carries what it needs, so this runs no query.
+pub fn page_context(actor: &Actor, demo: bool) -> Result<PageContext, AppError> {
     let council = match actor {
         Actor::Person(p) => Some(CouncilSummary {
             id: p.council_id,
             name: p.council_name.clone(),
         }),
-        Actor::Anonymous => current(db, actor).await?.map(|c| summary(&c)),
+        Actor::Anonymous => None,
     };
     let viewer = match actor {
         Actor::Anonymous => None,

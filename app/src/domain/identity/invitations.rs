@@ -125,6 +125,7 @@ pub async fn issue(
         db,
         &state.keyring,
         Outgoing {
+            due: chrono::Utc::now(),
             key: format!("invitation:{id}"),
             council: Some(council),
             template: Template::Invitation,

@@ -278,6 +278,7 @@ async fn tell_of_change(
         txn,
         &state.keyring,
         Outgoing {
+            due: chrono::Utc::now(),
             key: format!("security:{}", crate::domain::platform::db::new_id()),
             council: None,
             template: Template::SecurityChanged,

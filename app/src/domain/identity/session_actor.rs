@@ -37,9 +37,34 @@ pub async fn actor_for(
     Ok(actor)
 }
 
-/// The acting user of a session: [`sign_in_of`], then [`actor_for`].
+/// The acting user of a session: [`sign_in_of`], then [`actor_for`]; a signed-in session is
+/// kept alive ([`keep_alive`]).
 pub async fn actor_of(db: &impl ConnectionTrait, session: &Session) -> Result<Actor, AppError> {
-    actor_for(db, session, sign_in_of(session).await).await
+    let actor = actor_for(db, session, sign_in_of(session).await).await?;
+    if actor != Actor::Anonymous {
+        keep_alive(session).await;
+    }
+    Ok(actor)
+}
+
+/// The session key holding when a signed-in session was last kept alive (Unix seconds).
+const SEEN_KEY: &str = "seen";
+
+/// How often an active session's row is written to push its idle timeout back.
+const KEEP_ALIVE_EVERY: i64 = 60;
+
+/// Keeps a signed-in session alive while it is used. The session layer saves a session (and
+/// so moves its idle expiry) only when its data changes; reading pages changes nothing, so
+/// without this a person reading for half an hour would be signed out. The row is written
+/// at most once a minute, not on every request, so the idle timeout counts from the last
+/// request give or take a minute. A request still running when the session is ended writes
+/// nothing back: the store's save only updates a row that still exists.
+pub async fn keep_alive(session: &Session) {
+    let now = chrono::Utc::now().timestamp();
+    let seen = session.get::<i64>(SEEN_KEY).await.ok().flatten();
+    if seen.is_none_or(|at| now - at >= KEEP_ALIVE_EVERY) {
+        let _ = session.insert(SEEN_KEY, now).await;
+    }
 }
 
 /// Remembers where to go after signing in (a local path only). An empty `next` (a sign-in

@@ -3,6 +3,10 @@
 //! Each row's hash covers its own fields and the previous row's hash, so editing or deleting
 //! any row breaks the chain at that row; `roundtable audit verify` walks it. Rows hold ids,
 //! role and action codes only — never names, addresses or free text a person typed.
+//!
+//! Actions whose actor must stay unknown (anonymous and pseudonymous comments) are recorded
+//! *unattributed*: in a second chain per council, with no actor, the day only and a sequence
+//! of their own, so that no row can be placed beside its author's other rows by time or order.
 
 use chrono::{SecondsFormat, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
@@ -16,10 +20,12 @@ use uuid::Uuid;
 
 use super::entities::audit_head;
 use super::entities::audit_log;
+use super::entities::{audit_unattributed, audit_unattributed_head};
 use crate::model::audit::AuditAction;
 use crate::model::identity::{AuditPage, AuditRow};
 use crate::model::ids::{CouncilId, PersonId};
 use crate::model::{AppError, InputProblem};
+use sea_orm::sea_query::OnConflict;
 
 /// Whoever acts in a request (identity's `Actor`): the person, or nobody.
 pub trait ActingPerson {
@@ -42,6 +48,8 @@ pub struct Event {
     pub subject_id: Option<String>,
     /// More facts, as JSON: ids and codes only.
     pub details: serde_json::Value,
+    /// Recorded in the council's unattributed chain (no actor, the day only).
+    pub unattributed: bool,
 }
 
 impl Event {
@@ -54,7 +62,16 @@ impl Event {
             subject_kind: None,
             subject_id: None,
             details: serde_json::Value::Object(serde_json::Map::new()),
+            unattributed: false,
         }
+    }
+
+    /// Records the event in the council's unattributed chain: the actor is never kept (any
+    /// set before or after is dropped), and the time is the day only.
+    pub fn unattributed(mut self) -> Self {
+        self.unattributed = true;
+        self.actor = None;
+        self
     }
 
     /// Sets the council.
@@ -65,13 +82,15 @@ impl Event {
 
     /// Sets the acting person.
     pub fn by(mut self, person: PersonId) -> Self {
-        self.actor = Some(person.0);
+        if !self.unattributed {
+            self.actor = Some(person.0);
+        }
         self
     }
 
     /// Sets the acting person from an actor (nothing for anonymous).
     pub fn by_actor(mut self, actor: &impl ActingPerson) -> Self {
-        if let Some(person) = actor.acting_person() {
+        if let Some(person) = actor.acting_person().filter(|_| !self.unattributed) {
             self.actor = Some(person.0);
         }
         self
@@ -114,6 +133,40 @@ impl Hashed<'_> {
     }
 }
 
+/// The fields an unattributed row's hash covers.
+#[derive(Serialize)]
+struct HashedUnattributed<'a> {
+    council_id: Uuid,
+    seq: i64,
+    day: &'a str,
+    action: &'a str,
+    subject_kind: Option<&'a str>,
+    subject_id: Option<&'a str>,
+    details: &'a str,
+    prev_hash: &'a str,
+}
+
+impl HashedUnattributed<'_> {
+    fn hash(&self) -> String {
+        let json = serde_json::to_vec(self).expect("plain fields serialise");
+        super::crypto::hex(&Sha256::digest(json))
+    }
+}
+
+fn unattributed_hash(row: &audit_unattributed::Model) -> String {
+    HashedUnattributed {
+        council_id: row.council_id,
+        seq: row.seq,
+        day: &row.day,
+        action: &row.action,
+        subject_kind: row.subject_kind.as_deref(),
+        subject_id: row.subject_id.as_deref(),
+        details: &row.details,
+        prev_hash: &row.prev_hash,
+    }
+    .hash()
+}
+
 fn row_hash(row: &audit_log::Model) -> String {
     Hashed {
         seq: row.seq,
@@ -134,6 +187,9 @@ fn row_hash(row: &audit_log::Model) -> String {
 /// holds its lock only until the statement's transaction ends, and two appends outside one
 /// would read the same head and collide on `seq`.
 pub async fn record(txn: &DatabaseTransaction, event: Event) -> Result<(), AppError> {
+    if event.unattributed {
+        return record_unattributed(txn, event).await;
+    }
     let db = txn;
     // Claim the head first: the UPDATE locks it until commit, so appends never fork.
     audit_head::Entity::update_many()
@@ -187,6 +243,72 @@ pub async fn record(txn: &DatabaseTransaction, event: Event) -> Result<(), AppEr
     Ok(())
 }
 
+/// Appends to the event's council's unattributed chain (its head row is created on first
+/// use, then locked by the UPDATE like the main head).
+async fn record_unattributed(txn: &DatabaseTransaction, event: Event) -> Result<(), AppError> {
+    let Some(council) = event.council else {
+        tracing::error!("an unattributed audit event needs a council");
+        return Err(AppError::Internal);
+    };
+    audit_unattributed_head::Entity::insert(audit_unattributed_head::ActiveModel {
+        council_id: Set(council.0),
+        seq: Set(0),
+        hash: Set("0".repeat(64)),
+    })
+    .on_conflict(
+        OnConflict::column(audit_unattributed_head::Column::CouncilId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .try_insert()
+    .exec_without_returning(txn)
+    .await?;
+    audit_unattributed_head::Entity::update_many()
+        .col_expr(
+            audit_unattributed_head::Column::Seq,
+            Expr::col(audit_unattributed_head::Column::Seq).add(1),
+        )
+        .filter(audit_unattributed_head::Column::CouncilId.eq(council.0))
+        .exec(txn)
+        .await?;
+    let head = audit_unattributed_head::Entity::find_by_id(council.0)
+        .one(txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let day = Utc::now().format("%Y-%m-%d").to_string();
+    let details = event.details.to_string();
+    let hash = HashedUnattributed {
+        council_id: council.0,
+        seq: head.seq,
+        day: &day,
+        action: event.action.code(),
+        subject_kind: event.subject_kind,
+        subject_id: event.subject_id.as_deref(),
+        details: &details,
+        prev_hash: &head.hash,
+    }
+    .hash();
+    audit_unattributed::Entity::insert(audit_unattributed::ActiveModel {
+        council_id: Set(council.0),
+        seq: Set(head.seq),
+        day: Set(day),
+        action: Set(event.action.code().to_owned()),
+        subject_kind: Set(event.subject_kind.map(str::to_owned)),
+        subject_id: Set(event.subject_id),
+        details: Set(details),
+        prev_hash: Set(head.hash),
+        hash: Set(hash.clone()),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    audit_unattributed_head::Entity::update_many()
+        .col_expr(audit_unattributed_head::Column::Hash, Expr::value(hash))
+        .filter(audit_unattributed_head::Column::CouncilId.eq(council.0))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// Where the chain is broken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
@@ -211,13 +333,97 @@ pub enum ChainBreak {
         /// The last row the head names.
         expected: i64,
     },
+    /// A council's unattributed chain is broken (edited, unlinked, missing or truncated).
+    #[error(
+        "council {council}: unattributed audit row {seq} is edited, missing or out of its chain"
+    )]
+    Unattributed {
+        /// The council whose chain it is.
+        council: Uuid,
+        /// The first row that does not verify.
+        seq: i64,
+    },
     /// The database could not be read.
     #[error("the audit log could not be read")]
     Unreadable,
 }
 
-/// Checks the whole chain; returns the number of rows when intact.
+/// Checks the main chain and every council's unattributed chain; returns the number of rows
+/// when all are intact.
 pub async fn verify(db: &impl ConnectionTrait) -> Result<i64, ChainBreak> {
+    let main = verify_main(db).await?;
+    let heads = audit_unattributed_head::Entity::find()
+        .all(db)
+        .await
+        .map_err(|_| ChainBreak::Unreadable)?;
+    let mut total = main;
+    for head in heads {
+        total += verify_unattributed(db, &head).await?;
+    }
+    // Rows of a council with no head are outside every chain.
+    let orphans = audit_unattributed::Entity::find()
+        .filter(
+            audit_unattributed::Column::CouncilId.not_in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(audit_unattributed_head::Column::CouncilId)
+                    .from(audit_unattributed_head::Entity)
+                    .to_owned(),
+            ),
+        )
+        .one(db)
+        .await
+        .map_err(|_| ChainBreak::Unreadable)?;
+    if let Some(row) = orphans {
+        return Err(ChainBreak::Unattributed {
+            council: row.council_id,
+            seq: row.seq,
+        });
+    }
+    Ok(total)
+}
+
+async fn verify_unattributed(
+    db: &impl ConnectionTrait,
+    head: &audit_unattributed_head::Model,
+) -> Result<i64, ChainBreak> {
+    const BATCH: u64 = 1000;
+    let broken = |seq| ChainBreak::Unattributed {
+        council: head.council_id,
+        seq,
+    };
+    let mut expected_seq = 1i64;
+    let mut prev_hash = "0".repeat(64);
+    loop {
+        let rows = audit_unattributed::Entity::find()
+            .filter(audit_unattributed::Column::CouncilId.eq(head.council_id))
+            .filter(audit_unattributed::Column::Seq.gte(expected_seq))
+            .order_by_asc(audit_unattributed::Column::Seq)
+            .limit(BATCH)
+            .all(db)
+            .await
+            .map_err(|_| ChainBreak::Unreadable)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            if row.seq != expected_seq
+                || row.prev_hash != prev_hash
+                || unattributed_hash(row) != row.hash
+            {
+                return Err(broken(expected_seq));
+            }
+            prev_hash = row.hash.clone();
+            expected_seq += 1;
+        }
+    }
+    let last = expected_seq - 1;
+    if head.seq != last || head.hash != prev_hash {
+        return Err(broken(last + 1));
+    }
+    Ok(last)
+}
+
+async fn verify_main(db: &impl ConnectionTrait) -> Result<i64, ChainBreak> {
     const BATCH: u64 = 1000;
     let mut expected_seq = 1i64;
     let mut prev_hash = "0".repeat(64);
@@ -325,15 +531,41 @@ pub async fn list(
         .limit(200)
         .all(db)
         .await?;
-    let actions: Vec<String> = audit_log::Entity::find()
+    let mut unattributed = audit_unattributed::Entity::find()
+        .filter(audit_unattributed::Column::CouncilId.eq(council.0));
+    if let Some(action) = filter.action {
+        unattributed = unattributed.filter(audit_unattributed::Column::Action.eq(action.code()));
+    }
+    if let Some(from) = filter.from {
+        unattributed = unattributed.filter(audit_unattributed::Column::Day.gte(from.to_string()));
+    }
+    if let Some(to) = filter.to {
+        unattributed = unattributed.filter(audit_unattributed::Column::Day.lte(to.to_string()));
+    }
+    let unattributed = unattributed
+        .order_by_desc(audit_unattributed::Column::Seq)
+        .limit(200)
+        .all(db)
+        .await?;
+    let mut actions: Vec<String> = audit_log::Entity::find()
         .select_only()
         .column(audit_log::Column::Action)
         .distinct()
         .filter(audit_log::Column::CouncilId.eq(council.0))
-        .order_by_asc(audit_log::Column::Action)
         .into_tuple()
         .all(db)
         .await?;
+    let more: Vec<String> = audit_unattributed::Entity::find()
+        .select_only()
+        .column(audit_unattributed::Column::Action)
+        .distinct()
+        .filter(audit_unattributed::Column::CouncilId.eq(council.0))
+        .into_tuple()
+        .all(db)
+        .await?;
+    actions.extend(more);
+    actions.sort();
+    actions.dedup();
     Ok(AuditPage {
         rows: rows
             .into_iter()
@@ -347,11 +579,24 @@ pub async fn list(
                 details: r.details,
             })
             .collect(),
+        unattributed: unattributed
+            .into_iter()
+            .map(|r| AuditRow {
+                seq: r.seq,
+                at: r.day,
+                action: r.action,
+                actor: None,
+                subject_kind: r.subject_kind,
+                subject_id: r.subject_id,
+                details: r.details,
+            })
+            .collect(),
         actions,
     })
 }
 
-/// How many rows the log holds (for tests and the CLI).
+/// How many rows the log holds, both chains (for tests and the CLI).
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
-    Ok(audit_log::Entity::find().count(db).await?)
+    Ok(audit_log::Entity::find().count(db).await?
+        + audit_unattributed::Entity::find().count(db).await?)
 }

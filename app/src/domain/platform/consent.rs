@@ -86,6 +86,19 @@ pub async fn record(
     Ok(())
 }
 
+/// Destroys the holder tags of the records about `subjects` (their anonymous authors are
+/// being forgotten): the records still say what was consented to and when, not by whom.
+pub async fn forget_holders(db: &impl ConnectionTrait, subjects: &[Uuid]) -> Result<(), AppError> {
+    use sea_orm::sea_query::Expr;
+    consent_record::Entity::update_many()
+        .col_expr(consent_record::Column::HolderTag, Expr::value(""))
+        .filter(consent_record::Column::SubjectId.is_in(subjects.to_vec()))
+        .filter(consent_record::Column::PersonId.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The subjects among `ids` whose newest consent for `purpose` is "given".
 pub async fn given(
     db: &impl ConnectionTrait,

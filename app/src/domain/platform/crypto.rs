@@ -39,6 +39,12 @@ pub enum Purpose {
     CommentAuthor,
     /// Who holds a consent (keyed tag of person and subject).
     ConsentHolder,
+    /// Whose pseudonym a label is (keyed tag of person and consultation).
+    Pseudonym,
+    /// An outbox mail's idempotency key (kept only as a keyed hash).
+    OutboxKey,
+    /// The kept text of a comment being edited (keyed tag of the comment).
+    DraftSlot,
 }
 
 impl Purpose {
@@ -52,6 +58,9 @@ impl Purpose {
             Self::RecoveryCode => b"person.recovery_code",
             Self::CommentAuthor => b"comment.author",
             Self::ConsentHolder => b"consent.holder",
+            Self::Pseudonym => b"comment.pseudonym",
+            Self::OutboxKey => b"outbox.key",
+            Self::DraftSlot => b"comment.draft_slot",
         }
     }
 }

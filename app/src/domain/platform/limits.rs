@@ -1,4 +1,6 @@
-//! Rate limits on the sign-in paths, per client address and per account.
+//! Rate limits on the sign-in paths and on what signed-out visitors may leave on the server,
+//! per client address (an IPv6 client by its /64 network, see [`super::client`]) and per
+//! account.
 //!
 //! Per-address limits answer 429. Per-account limits never lock the real person out: too many
 //! link requests for one address only stop *new* mails (the answer stays the same, so nobody
@@ -15,6 +17,7 @@ use std::time::Duration;
 
 use governor::{DefaultKeyedRateLimiter, Quota};
 
+use super::client::limit_key;
 use crate::model::AppError;
 
 /// The limiters of one server process.
@@ -26,6 +29,7 @@ pub struct Limits {
     oidc_ip: DefaultKeyedRateLimiter<IpAddr>,
     second_factor_ip: DefaultKeyedRateLimiter<IpAddr>,
     second_factor_account: DefaultKeyedRateLimiter<String>,
+    visitor_state_ip: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn quota(burst: u32, per: Duration) -> Quota {
@@ -46,6 +50,7 @@ impl Default for Limits {
             oidc_ip: DefaultKeyedRateLimiter::keyed(quota(30, quarter)),
             second_factor_ip: DefaultKeyedRateLimiter::keyed(quota(30, quarter)),
             second_factor_account: DefaultKeyedRateLimiter::keyed(quota(10, quarter)),
+            visitor_state_ip: DefaultKeyedRateLimiter::keyed(quota(10, hour)),
         }
     }
 }
@@ -60,7 +65,7 @@ fn check<K: std::hash::Hash + Eq + Clone>(
 impl Limits {
     /// A sign-in link request from `ip`.
     pub fn link_request_from(&self, ip: IpAddr) -> Result<(), AppError> {
-        check(&self.link_request_ip, &ip)
+        check(&self.link_request_ip, &limit_key(ip))
     }
 
     /// Whether another mail may go to this account now (false: send nothing, answer alike).
@@ -72,18 +77,25 @@ impl Limits {
 
     /// An attempt to use a sign-in or invitation link from `ip`.
     pub fn link_use_from(&self, ip: IpAddr) -> Result<(), AppError> {
-        check(&self.link_use_ip, &ip)
+        check(&self.link_use_ip, &limit_key(ip))
     }
 
     /// An OpenID Connect start or callback from `ip`.
     pub fn oidc_from(&self, ip: IpAddr) -> Result<(), AppError> {
-        check(&self.oidc_ip, &ip)
+        check(&self.oidc_ip, &limit_key(ip))
     }
 
     /// A second-factor attempt from `ip` for `account`.
     pub fn second_factor(&self, ip: IpAddr, account: &str) -> Result<(), AppError> {
-        check(&self.second_factor_ip, &ip)?;
+        check(&self.second_factor_ip, &limit_key(ip))?;
         check(&self.second_factor_account, &account.to_owned())
+    }
+
+    /// A signed-out visitor's request that would keep something in a session (typed text
+    /// kept for after sign-in): at most 10 an hour per address, so sessions created by
+    /// visitors stay bounded.
+    pub fn visitor_state_from(&self, ip: IpAddr) -> Result<(), AppError> {
+        check(&self.visitor_state_ip, &limit_key(ip))
     }
 
     /// Forgets counters that have fully recovered (called now and then to bound memory).
@@ -94,6 +106,7 @@ impl Limits {
         self.oidc_ip.retain_recent();
         self.second_factor_ip.retain_recent();
         self.second_factor_account.retain_recent();
+        self.visitor_state_ip.retain_recent();
     }
 }
 
@@ -118,5 +131,15 @@ mod tests {
         }
         assert!(!limits.link_mail_allowed("acct"));
         assert!(limits.link_mail_allowed("other"));
+        // IPv6 addresses of one /64 share one allowance.
+        for i in 0..20u16 {
+            let ip: IpAddr = std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 1, i, 0, 0, 1).into();
+            limits.link_request_from(ip).expect("within the limit");
+        }
+        let rotated: IpAddr = std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 1, 99, 9, 9, 9).into();
+        assert_eq!(
+            limits.link_request_from(rotated),
+            Err(AppError::RateLimited)
+        );
     }
 }

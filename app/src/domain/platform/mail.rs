@@ -150,8 +150,11 @@ pub fn render(template: Template, locale: &str, params: &Params, sender: &str) -
 /// A mail to queue.
 #[derive(Debug, Clone)]
 pub struct Outgoing<'a> {
-    /// Unique per logical mail: queueing the same key twice queues one mail.
+    /// Unique per logical mail: queueing the same key twice queues one mail. Only a keyed hash
+    /// of it is stored (and shown as the Message-ID), so it may name what it is about.
     pub key: String,
+    /// Not sent before this time.
+    pub due: DateTime<Utc>,
     /// The council it concerns, if any.
     pub council: Option<CouncilId>,
     /// Which template.
@@ -174,7 +177,7 @@ pub async fn enqueue(
     let now = Utc::now();
     outbox::Entity::insert(outbox::ActiveModel {
         id: Set(super::db::new_id()),
-        idempotency_key: Set(mail.key),
+        idempotency_key: Set(keyring.lookup_hash(Purpose::OutboxKey, &mail.key)),
         council_id: Set(mail.council.map(|c| c.0)),
         template: Set(mail.template.code().to_owned()),
         locale: Set(mail.locale.to_owned()),
@@ -182,7 +185,7 @@ pub async fn enqueue(
         params_ciphertext: Set(keyring.seal(Purpose::OutboxParams, &params)),
         status: Set(STATUS_PENDING.to_owned()),
         attempts: Set(0),
-        next_attempt_at: Set(now),
+        next_attempt_at: Set(std::cmp::max(mail.due, now)),
         locked_until: Set(None),
         lock_owner: Set(None),
         last_error: Set(None),

@@ -251,5 +251,35 @@ fn AuditView(
                 </div>
             }.into_any()
         }}
+        <h2>{t!(i18n, audit.unattributed_heading)}</h2>
+        <p>{t!(i18n, audit.unattributed_intro)}</p>
+        {if page.unattributed.is_empty() {
+            view! { <p>{t!(i18n, audit.empty)}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll">
+                    <table id="audit-unattributed">
+                        <thead><tr>
+                            <th scope="col">{t!(i18n, audit.seq)}</th>
+                            <th scope="col">{t!(i18n, audit.day)}</th>
+                            <th scope="col">{t!(i18n, audit.action_label)}</th>
+                            <th scope="col">{t!(i18n, audit.subject)}</th>
+                            <th scope="col">{t!(i18n, audit.details)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {page.unattributed.into_iter().map(|r| view! {
+                                <tr>
+                                    <td>{r.seq}</td>
+                                    <td>{r.at}</td>
+                                    <td>{r.action}</td>
+                                    <td>{r.subject_kind.unwrap_or_default()}" "<code>{r.subject_id.unwrap_or_default()}</code></td>
+                                    <td><code>{r.details}</code></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
     }
 }

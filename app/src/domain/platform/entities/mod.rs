@@ -2,5 +2,7 @@
 
 pub mod audit_head;
 pub mod audit_log;
+pub mod audit_unattributed;
+pub mod audit_unattributed_head;
 pub mod consent_record;
 pub mod outbox;
