@@ -82,36 +82,48 @@ pub async fn target(
     )))
 }
 
-/// Queues one mail to one person, sent at `due` or soon after, unless they chose no mail,
-/// have no address, or are disabled.
-#[allow(clippy::too_many_arguments)]
+/// One notice to queue: which template, its idempotency key (a keyed hash of it is stored),
+/// the path its link opens, and when it may go.
+#[derive(Debug, Clone, Copy)]
+pub struct Notice<'a> {
+    /// The template.
+    pub template: Template,
+    /// Unique per logical mail (the person's id is added).
+    pub key: &'a str,
+    /// The path the mail links to.
+    pub path: &'a str,
+    /// Not sent before this time.
+    pub due: chrono::DateTime<chrono::Utc>,
+}
+
+/// Queues one notice to one person, unless they chose no mail, have no address, or are
+/// disabled.
 pub async fn person(
     db: &impl ConnectionTrait,
     state: &AppState,
     council: CouncilId,
     who: PersonId,
-    template: Template,
-    key: &str,
-    path: &str,
-    due: chrono::DateTime<chrono::Utc>,
+    notice: Notice<'_>,
 ) -> Result<(), AppError> {
     let Some(p) = person::Entity::find_by_id(who.0).one(db).await? else {
         return Ok(());
     };
-    queue(db, state, council, &p, template, key, path, due).await
+    queue(db, state, council, &p, notice).await
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn queue(
     db: &impl ConnectionTrait,
     state: &AppState,
     council: CouncilId,
     p: &person::Model,
-    template: Template,
-    key: &str,
-    path: &str,
-    due: chrono::DateTime<chrono::Utc>,
+    notice: Notice<'_>,
 ) -> Result<(), AppError> {
+    let Notice {
+        template,
+        key,
+        path,
+        due,
+    } = notice;
     let preference = NotifyPreference::from_code(&p.notify).unwrap_or(NotifyPreference::Discreet);
     if preference == NotifyPreference::None || p.disabled_at.is_some() {
         return Ok(());
@@ -186,10 +198,12 @@ pub async fn consultation_readers(
             state,
             CouncilId(c.council_id),
             &p,
-            template,
-            key,
-            &path,
-            chrono::Utc::now(),
+            Notice {
+                template,
+                key,
+                path: &path,
+                due: chrono::Utc::now(),
+            },
         )
         .await?;
     }

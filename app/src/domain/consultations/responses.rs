@@ -169,10 +169,12 @@ pub async fn answer(
                 state,
                 council,
                 author,
-                template,
-                &format!("answered:{}", c.id),
-                &super::notify::link_to_comment(CommentId(c.id)),
-                now,
+                super::notify::Notice {
+                    template,
+                    key: &format!("answered:{}", c.id),
+                    path: &super::notify::link_to_comment(CommentId(c.id)),
+                    due: now,
+                },
             )
             .await?;
         } else {
@@ -185,10 +187,12 @@ pub async fn answer(
                 state,
                 council,
                 author,
-                template,
-                &format!("answers:{}", now.format("%Y-%m-%d")),
-                "/",
-                unattributed_notice_time(now, &tz),
+                super::notify::Notice {
+                    template,
+                    key: &format!("answers:{}", now.format("%Y-%m-%d")),
+                    path: "/",
+                    due: unattributed_notice_time(now, &tz),
+                },
             )
             .await?;
         }
