@@ -147,8 +147,11 @@ impl Server {
         };
         let state = app_state(&config, db.clone(), &keys, demo, &base_url);
         // Data changes that need the deployment key (pseudonyms kept by person id move to
-        // keyed tags); nothing to do once done.
+        // keyed tags, outbox keys kept in clear are hashed); nothing to do once done.
         domain::consultations::authorship::upgrade(&state.db, &state.keyring)
+            .await
+            .map_err(|_| StartError::Upgrade)?;
+        domain::platform::mail::hash_plain_keys(&state.db, &state.keyring)
             .await
             .map_err(|_| StartError::Upgrade)?;
         if demo {

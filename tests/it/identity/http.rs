@@ -624,6 +624,31 @@ db_tests! {
         assert_eq!(location(&res), "/");
     }
 
+    async fn outbox_keys_and_message_ids_name_nobody(db) {
+        use roundtable_app::domain::platform::crypto::Purpose;
+        use roundtable_app::domain::platform::mail;
+        let app = TestApp::builder(db).spawn().await;
+        let (_, person) = council_and_person(&app, &[Role::Member]).await;
+        let (status, _) = call(&app, &app.client, "/fn/auth/request-link", &[("email", "ana@example.org")]).await;
+        assert_eq!(status, 200);
+        let mails = app.folder_mails(1, Duration::from_secs(15)).await;
+        let rows = outbox::Entity::find().all(&app.db).await.expect("rows");
+        assert_eq!(rows.len(), 1);
+        let key = &rows[0].idempotency_key;
+        assert!(key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()), "only a keyed hash is kept: {key}");
+        let message_id = mails[0].raw.lines().find(|l| l.to_ascii_lowercase().starts_with("message-id:")).expect("a Message-ID");
+        assert!(!message_id.contains(&person.0.to_string()) && !message_id.contains("sign-in"), "{message_id}");
+        // A key an older version kept in clear is hashed at start (here: called directly).
+        let plain = format!("answered:{}:{}", uuid::Uuid::new_v4(), person.0);
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::IdempotencyKey, Expr::value(plain.clone()))
+            .exec(&app.db).await.expect("an old row");
+        assert_eq!(mail::hash_plain_keys(&app.db, &app.state.keyring).await.expect("hashes"), 1);
+        assert_eq!(mail::hash_plain_keys(&app.db, &app.state.keyring).await.expect("nothing left"), 0);
+        let row = outbox::Entity::find().one(&app.db).await.expect("query").expect("row");
+        assert_eq!(row.idempotency_key, app.state.keyring.lookup_hash(Purpose::OutboxKey, &plain));
+    }
+
     async fn email_addresses_are_encrypted_at_rest(db) {
         let app = TestApp::builder(db).spawn().await;
         let (council, person) = council_and_person(&app, &[Role::Secretariat]).await;

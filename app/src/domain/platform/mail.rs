@@ -167,6 +167,34 @@ pub struct Outgoing<'a> {
     pub params: Params,
 }
 
+/// Replaces idempotency keys stored in clear by an older version (they could name a person
+/// and a comment) with their keyed hash. Runs at start; does nothing once done. Returns how
+/// many rows it changed.
+pub async fn hash_plain_keys(
+    db: &impl ConnectionTrait,
+    keyring: &Keyring,
+) -> Result<u64, AppError> {
+    let hashed = |k: &str| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit());
+    let mut changed = 0;
+    for row in outbox::Entity::find().all(db).await? {
+        if hashed(&row.idempotency_key) {
+            continue;
+        }
+        outbox::Entity::update_many()
+            .col_expr(
+                outbox::Column::IdempotencyKey,
+                sea_orm::sea_query::Expr::value(
+                    keyring.lookup_hash(Purpose::OutboxKey, &row.idempotency_key),
+                ),
+            )
+            .filter(outbox::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
 /// Queues a mail (inside the caller's transaction). A key already queued is left alone.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
