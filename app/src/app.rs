@@ -12,6 +12,9 @@ use crate::pages::consultations::outcome::{
     DiffPage, OutcomePage, OutcomePrintPage, PublicOutcomePage, PublicOutcomePrintPage,
 };
 use crate::pages::consultations::reading::{ChapterPage, ConsultationPage};
+use crate::pages::honoraria::finance::{BatchPage, BatchesPage, FinancePage};
+use crate::pages::honoraria::rates::RatesPage;
+use crate::pages::honoraria::time::{PaymentPage, TimePage};
 use crate::pages::identity::account::AccountPage;
 use crate::pages::identity::council::{AuditLogPage, InvitationsPage, MembersPage};
 use crate::pages::identity::invitation::InvitationPage;
@@ -80,6 +83,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("council/members") view=MembersPage ssr=SsrMode::Async/>
                         <Route path=path!("council/invitations") view=InvitationsPage ssr=SsrMode::Async/>
                         <Route path=path!("council/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                        <Route path=path!("council/rates") view=RatesPage ssr=SsrMode::Async/>
+                        <Route path=path!("time") view=TimePage ssr=SsrMode::Async/>
+                        <Route path=path!("time/payment") view=PaymentPage ssr=SsrMode::Async/>
+                        <Route path=path!("finance") view=FinancePage ssr=SsrMode::Async/>
+                        <Route path=path!("finance/batches") view=BatchesPage ssr=SsrMode::Async/>
+                        <Route path=path!("finance/batches/:id") view=BatchPage ssr=SsrMode::Async/>
                     </Routes>
                 </Layout>
             </Router>

@@ -13,6 +13,7 @@ mod m20261128_000005_comments;
 mod m20261129_000006_revision;
 mod m20261201_000007_second_factor_pending;
 mod m20261201_000008_unlinkable_authors;
+mod m20261202_000009_honoraria;
 
 /// Runs every Roundtable migration in order.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_revision::Migration),
             Box::new(m20261201_000007_second_factor_pending::Migration),
             Box::new(m20261201_000008_unlinkable_authors::Migration),
+            Box::new(m20261202_000009_honoraria::Migration),
         ]
     }
 }

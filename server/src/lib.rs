@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 mod files;
+mod honoraria_files;
 mod http_layers;
 mod mailer;
 mod oidc;

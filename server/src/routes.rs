@@ -29,6 +29,10 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/consultations/{id}/outcome.csv"),
     ("GET", "/outcome/{id}/csv"),
     ("GET", "/go/{id}"),
+    ("POST", "/time/expenses"),
+    ("GET", "/time/claims/{id}/receipt"),
+    ("GET", "/finance/batches/{id}/csv"),
+    ("GET", "/finance/batches/{id}/sepa"),
 ];
 
 /// Idle time after which a session ends.
@@ -91,6 +95,24 @@ pub(crate) fn router(
         )
         .route("/outcome/{id}/csv", get(crate::files::public_outcome_csv))
         .route("/go/{id}", get(crate::files::go))
+        .route(
+            "/time/expenses",
+            axum::routing::post(crate::honoraria_files::add_expense).layer(
+                axum::extract::DefaultBodyLimit::max(crate::honoraria_files::EXPENSE_LIMIT),
+            ),
+        )
+        .route(
+            "/time/claims/{id}/receipt",
+            get(crate::honoraria_files::receipt),
+        )
+        .route(
+            "/finance/batches/{id}/csv",
+            get(crate::honoraria_files::batch_csv),
+        )
+        .route(
+            "/finance/batches/{id}/sepa",
+            get(crate::honoraria_files::batch_sepa),
+        )
         .with_state(state.clone());
     let sign_in = Router::new()
         .route(crate::oidc::START_PATH, get(crate::oidc::start))

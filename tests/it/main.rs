@@ -6,7 +6,7 @@
 //!   real SMTP and OpenID peers;
 //! - [`fixtures`]: builders that arrange what a test needs, per capability;
 //! - one folder per capability with its HTTP (`http.rs`) and browser (`browser.rs`) tests:
-//!   [`identity`], [`consultations`]; [`platform`] for the shell (health, configuration,
+//!   [`identity`], [`consultations`], [`honoraria`]; [`platform`] for the shell (health, configuration,
 //!   security headers, pages, demo, the whole-product walkthrough, the layout check);
 //! - [`authz`]: the authorization matrix, one row file per capability behind the one
 //!   completeness check.
@@ -16,5 +16,6 @@ mod harness;
 
 mod authz;
 mod consultations;
+mod honoraria;
 mod identity;
 mod platform;

@@ -5,6 +5,7 @@
 //! as in `domain/`.
 
 pub mod consultations;
+pub mod honoraria;
 pub mod identity;
 
 #[cfg(feature = "ssr")]

@@ -73,5 +73,43 @@ code_enum!(
         CommentHidden = "comment.hidden",
         /// The secretariat answered a comment.
         CommentAnswered = "comment.answered",
+        /// A line was added to the council's rate card.
+        RateAdded = "rate.added",
+        /// The council's honoraria settings (threshold, paying account) changed.
+        HonorariaSettingsChanged = "honoraria.settings_changed",
+        /// The secretariat recorded a meeting.
+        MeetingRecorded = "meeting.recorded",
+        /// The secretariat recorded who attended a meeting (their entries were prefilled).
+        AttendanceRecorded = "meeting.attendance_recorded",
+        /// A claim was started (a time entry or an expense).
+        ClaimCreated = "claim.created",
+        /// A draft claim was changed by its author.
+        ClaimEdited = "claim.edited",
+        /// A draft claim was deleted by its author.
+        ClaimDeleted = "claim.deleted",
+        /// A claim was submitted.
+        ClaimSubmitted = "claim.submitted",
+        /// Its author withdrew a submitted claim (back to draft).
+        ClaimWithdrawn = "claim.withdrawn",
+        /// Finance returned a claim as incomplete.
+        ClaimReturned = "claim.returned",
+        /// Finance approved a claim (the first or the second approval).
+        ClaimApproved = "claim.approved",
+        /// Finance rejected a claim.
+        ClaimRejected = "claim.rejected",
+        /// Its author moved a claim to the next year (annual cap).
+        ClaimDeferred = "claim.deferred",
+        /// Finance opened a receipt.
+        ReceiptViewed = "receipt.viewed",
+        /// A member changed how they are paid.
+        PaymentDetailsChanged = "payment.details_changed",
+        /// Finance read bank details (in a batch export).
+        PaymentDetailsViewed = "payment.details_viewed",
+        /// Finance made a payment batch.
+        BatchCreated = "batch.created",
+        /// Finance exported a batch (CSV or SEPA XML).
+        BatchExported = "batch.exported",
+        /// Finance marked a batch paid.
+        BatchPaid = "batch.paid",
     }
 );

@@ -164,6 +164,8 @@ pub struct Permissions {
     pub manage: bool,
     /// May read the outcome report.
     pub outcome: bool,
+    /// A member who reads it, offered "log time for this" (the time page takes the link).
+    pub log_time: bool,
 }
 
 /// A consultation with its current draft.

@@ -22,6 +22,13 @@ pub enum InputProblem {
     /// The value imitates something the product itself shows (e.g. a display name that
     /// reads like the anonymous label or a pseudonym).
     Reserved,
+    /// A date that lies in the future where only past days count (time worked).
+    InFuture,
+    /// A file of a type that is not accepted (told from its bytes, not its name).
+    WrongType,
+    /// A choice that is not offered here (an activity the rate card does not price on that
+    /// day, a payment date already past).
+    Unavailable,
 }
 
 /// Every error the application reports, as a stable code.
@@ -73,6 +80,18 @@ pub enum AppError {
     /// is disabled.
     #[error("no_account")]
     NoAccount,
+    /// Finance cannot decide their own claim (separation of duties).
+    #[error("own_claim")]
+    OwnClaim,
+    /// The second approval must come from another finance officer than the first.
+    #[error("same_approver")]
+    SameApprover,
+    /// The claim is approved or paid and cannot change; a correction is a new claim.
+    #[error("locked")]
+    Locked,
+    /// The council's paying account is not set, so no bank file can be made.
+    #[error("account_missing")]
+    AccountMissing,
     /// A server-side failure; the details are in the server log only.
     #[error("internal")]
     Internal,
@@ -96,6 +115,10 @@ impl AppError {
             Self::RateLimited => "rate_limited",
             Self::LinkInvalid => "link_invalid",
             Self::NoAccount => "no_account",
+            Self::OwnClaim => "own_claim",
+            Self::SameApprover => "same_approver",
+            Self::Locked => "locked",
+            Self::AccountMissing => "account_missing",
             Self::Internal => "internal",
             Self::Transport => "transport",
         }
@@ -113,6 +136,10 @@ impl AppError {
             Self::RateLimited,
             Self::LinkInvalid,
             Self::NoAccount,
+            Self::OwnClaim,
+            Self::SameApprover,
+            Self::Locked,
+            Self::AccountMissing,
             Self::Internal,
             Self::Transport,
         ]
@@ -130,7 +157,8 @@ impl AppError {
             Self::Conflict | Self::Closed | Self::Unanswered { .. } => 409,
             Self::RateLimited => 429,
             Self::LinkInvalid => 410,
-            Self::NoAccount => 403,
+            Self::NoAccount | Self::OwnClaim => 403,
+            Self::SameApprover | Self::Locked | Self::AccountMissing => 409,
             Self::Internal => 500,
         }
     }

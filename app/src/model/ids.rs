@@ -53,3 +53,23 @@ id_type!(
     /// Identifies an invitation to join a council.
     InvitationId
 );
+id_type!(
+    /// Identifies a claim (a time entry or an expense).
+    ClaimId
+);
+id_type!(
+    /// Identifies a council meeting.
+    MeetingId
+);
+id_type!(
+    /// Identifies a receipt.
+    ReceiptId
+);
+id_type!(
+    /// Identifies a payment batch.
+    BatchId
+);
+id_type!(
+    /// Identifies a mentorship session (honoraria refers to it by id only).
+    MentorshipSessionId
+);

@@ -36,6 +36,7 @@ pub mod audit;
 pub mod comment;
 pub mod consultation;
 pub mod error;
+pub mod honoraria;
 pub mod identity;
 pub mod ids;
 pub mod viewer;

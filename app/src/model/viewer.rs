@@ -86,6 +86,12 @@ pub struct Navigation {
     pub invitations: bool,
     /// The audit log (council admins and auditors).
     pub audit: bool,
+    /// Own time and expenses (members).
+    pub time: bool,
+    /// The claims queue and payment batches (finance).
+    pub finance: bool,
+    /// The rate card (council admins; members read it from their time page).
+    pub rates: bool,
 }
 
 /// Everything the layout needs: the council and the viewer, if any.

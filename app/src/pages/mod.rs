@@ -3,5 +3,6 @@
 pub mod consultations;
 pub mod demo;
 pub mod home;
+pub mod honoraria;
 pub mod identity;
 pub mod not_found;

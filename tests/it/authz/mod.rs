@@ -81,6 +81,7 @@ enum Expect {
 }
 
 mod consultations;
+mod honoraria;
 mod identity;
 mod platform;
 
@@ -377,6 +378,7 @@ fn table() -> impl Iterator<Item = &'static Row> {
     identity::ROWS
         .iter()
         .chain(consultations::ROWS)
+        .chain(honoraria::ROWS)
         .chain(platform::ROWS)
 }
 
@@ -552,6 +554,8 @@ struct Fixtures {
     draft_section: Uuid,
     closed_consultation: Uuid,
     public_consultation: Uuid,
+    /// Council A's paid-time things.
+    honoraria: crate::fixtures::HonorariaThings,
     /// Council A's ids and names that nobody outside A may see: (what, value).
     secrets: Vec<(String, String)>,
 }
@@ -618,7 +622,27 @@ impl Fixtures {
             ConsultationThings::arrange(app, council_a, secretariat, member, consultation).await;
         secrets.push(("A's comment id".into(), things.comment.to_string()));
         secrets.push(("A's section id".into(), things.section.to_string()));
+        let honoraria = crate::fixtures::HonorariaThings::arrange(
+            app,
+            council_a,
+            member,
+            people[&(Kind::Finance, true)].0,
+            secretariat,
+            people[&(Kind::CouncilAdmin, true)].0,
+        )
+        .await;
+        for (what, id) in [
+            ("A's claim id", honoraria.claim),
+            ("A's draft claim id", honoraria.draft_claim),
+            ("A's expense id", honoraria.expense),
+            ("A's batch id", honoraria.batch),
+            ("A's meeting id", honoraria.meeting),
+        ] {
+            secrets.push((what.into(), id.to_string()));
+        }
+        secrets.push(("A's batch reference".into(), honoraria.reference.clone()));
         Self {
+            honoraria,
             council_a,
             council_b,
             people,
@@ -676,6 +700,11 @@ impl Fixtures {
             .replace("{draft_section}", &self.draft_section.to_string())
             .replace("{too_long}", &"x".repeat(2_001))
             .replace("{invitation}", &self.invitation.to_string())
+            .replace("{draft_claim}", &self.honoraria.draft_claim.to_string())
+            .replace("{claim}", &self.honoraria.claim.to_string())
+            .replace("{expense}", &self.honoraria.expense.to_string())
+            .replace("{batch}", &self.honoraria.batch.to_string())
+            .replace("{meeting}", &self.honoraria.meeting.to_string())
             .replace("{member}", &self.member.0.to_string())
             .replace("{council}", &self.council_a.0.to_string())
             .replace("{self_name}", &self_name)

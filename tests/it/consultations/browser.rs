@@ -37,7 +37,7 @@ const DRAFT: &str = "\
 impl Browser {
     /// Acts as `person` from now on: a fresh session of theirs (the arrangement step, like
     /// seeding a row) replaces the browser's cookies.
-    async fn act_as(&self, app: &TestApp, person: PersonId, council: CouncilId) {
+    pub(crate) async fn act_as(&self, app: &TestApp, person: PersonId, council: CouncilId) {
         let mut auth = roundtable_app::domain::SessionAuth::new(person, council);
         auth.second_factor = true;
         let id = crate::harness::stored_session(app, auth).await;
@@ -59,7 +59,7 @@ impl Browser {
     }
 
     /// The path of the current page.
-    async fn path(&self) -> String {
+    pub(crate) async fn path(&self) -> String {
         self.client
             .current_url()
             .await

@@ -94,9 +94,18 @@ pub struct TestAppBuilder {
     listen: String,
     extra: Vec<(&'static str, String)>,
     count_queries: bool,
+    /// Another app's database and key file, to run a second server on.
+    shared: Option<(String, PathBuf)>,
 }
 
 impl TestAppBuilder {
+    /// Runs on `other`'s database with its key, as a second server process would (its own
+    /// connection pool, its own background jobs); `other` keeps (and drops) the database.
+    pub fn sharing(mut self, other: &TestApp) -> Self {
+        self.shared = Some((other.database_url.clone(), other.key_file.clone()));
+        self
+    }
+
     /// Demo mode on (demo page, demo data seeded).
     pub fn demo(mut self) -> Self {
         self.demo = true;
@@ -137,7 +146,24 @@ impl TestAppBuilder {
     /// Builds and starts the server.
     pub async fn spawn(self) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (database_url, pg) = match self.db {
+        let (database_url, pg) = match (&self.shared, self.db) {
+            (Some((url, _)), _) => (url.clone(), None),
+            (None, db) => Self::new_database(db, &dir).await,
+        };
+        let key_file = match &self.shared {
+            Some((_, key)) => key.clone(),
+            None => {
+                let key_file = dir.path().join("secret.key");
+                std::fs::write(&key_file, "42".repeat(32)).expect("key file");
+                key_file
+            }
+        };
+        self.start(dir, database_url, pg, key_file).await
+    }
+
+    /// A fresh database: a SQLite file in `dir`, or a new PostgreSQL database (its name).
+    async fn new_database(db: Db, dir: &tempfile::TempDir) -> (String, Option<String>) {
+        match db {
             Db::Sqlite => (
                 format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
                 None,
@@ -157,11 +183,18 @@ impl TestAppBuilder {
                 url.set_path(&name);
                 (url.to_string(), Some(name))
             }
-        };
-        let key_file = dir.path().join("secret.key");
-        std::fs::write(&key_file, "42".repeat(32)).expect("key file");
+        }
+    }
+
+    async fn start(
+        self,
+        dir: tempfile::TempDir,
+        database_url: String,
+        pg: Option<String>,
+        key_file: PathBuf,
+    ) -> TestApp {
         let mut sources = Sources::from_pairs(&[("ROUNDTABLE_LISTEN", self.listen.as_str())]);
-        sources.set("DATABASE_URL", database_url);
+        sources.set("DATABASE_URL", database_url.clone());
         sources.set("ROUNDTABLE_KEY_FILE", key_file.to_string_lossy());
         sources.set(
             "ROUNDTABLE_MAIL_DIR",
@@ -208,10 +241,13 @@ impl TestAppBuilder {
             state,
             mail_dir: dir.path().join("mail"),
             queries,
-            sqlite_file: (self.db == Db::Sqlite).then(|| dir.path().join("test.db")),
+            sqlite_file: (self.db == Db::Sqlite && self.shared.is_none())
+                .then(|| dir.path().join("test.db")),
             stop: Some(stop),
             handle: Some(handle),
             pg_database: pg,
+            database_url,
+            key_file,
             _dir: dir,
         }
     }
@@ -269,6 +305,8 @@ pub struct TestApp {
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<std::io::Result<()>>>,
     pg_database: Option<String>,
+    database_url: String,
+    key_file: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -282,6 +320,7 @@ impl TestApp {
             listen: "127.0.0.1:0".to_owned(),
             extra: Vec::new(),
             count_queries: false,
+            shared: None,
         }
     }
 

@@ -171,5 +171,6 @@ pub fn permissions(actor: &Actor, c: &consultation::Model, access: Access) -> Pe
         manage: access.manage,
         outcome: access.read && phase >= Phase::Responded
             || access.manage && phase >= Phase::Closed,
+        log_time: access.read && actor.has_role(CouncilId(c.council_id), Role::Member),
     }
 }

@@ -10,13 +10,14 @@ use super::entities::participant;
 use crate::domain::AppState;
 use crate::domain::identity::entities::membership;
 use crate::domain::identity::entities::person;
-use crate::domain::platform::crypto::Purpose;
-use crate::domain::platform::mail::{self, Outgoing, Params, Template};
+use crate::domain::platform::mail::Template;
 use crate::model::AppError;
 use crate::model::consultation::Visibility;
-use crate::model::identity::{EmailAddress, NotifyPreference};
-use crate::model::ids::{ConsultationId, CouncilId, PersonId};
+use crate::model::ids::{ConsultationId, CouncilId};
 use crate::model::viewer::Role;
+
+use crate::domain::identity::notices::queue;
+pub use crate::domain::identity::notices::{Notice, person};
 
 /// The neutral path mails link to: `/go/<id>`, so no topic word appears in a mail, not even
 /// in its link. [`target`] resolves it.
@@ -80,78 +81,6 @@ pub async fn target(
         "/consultations/{}/part/{chapter}#comment-{id}",
         c.consultation_id
     )))
-}
-
-/// One notice to queue: which template, its idempotency key (a keyed hash of it is stored),
-/// the path its link opens, and when it may go.
-#[derive(Debug, Clone, Copy)]
-pub struct Notice<'a> {
-    /// The template.
-    pub template: Template,
-    /// Unique per logical mail (the person's id is added).
-    pub key: &'a str,
-    /// The path the mail links to.
-    pub path: &'a str,
-    /// Not sent before this time.
-    pub due: chrono::DateTime<chrono::Utc>,
-}
-
-/// Queues one notice to one person, unless they chose no mail, have no address, or are
-/// disabled.
-pub async fn person(
-    db: &impl ConnectionTrait,
-    state: &AppState,
-    council: CouncilId,
-    who: PersonId,
-    notice: Notice<'_>,
-) -> Result<(), AppError> {
-    let Some(p) = person::Entity::find_by_id(who.0).one(db).await? else {
-        return Ok(());
-    };
-    queue(db, state, council, &p, notice).await
-}
-
-async fn queue(
-    db: &impl ConnectionTrait,
-    state: &AppState,
-    council: CouncilId,
-    p: &person::Model,
-    notice: Notice<'_>,
-) -> Result<(), AppError> {
-    let Notice {
-        template,
-        key,
-        path,
-        due,
-    } = notice;
-    let preference = NotifyPreference::from_code(&p.notify).unwrap_or(NotifyPreference::Discreet);
-    if preference == NotifyPreference::None || p.disabled_at.is_some() {
-        return Ok(());
-    }
-    let Some(sealed) = &p.email_ciphertext else {
-        return Ok(());
-    };
-    let address = state.keyring.open(Purpose::PersonEmail, sealed)?;
-    let Ok(to) = EmailAddress::parse("email", &address) else {
-        return Ok(());
-    };
-    mail::enqueue(
-        db,
-        &state.keyring,
-        Outgoing {
-            key: format!("{key}:{}", p.id),
-            due,
-            council: Some(council),
-            template,
-            locale: &p.preferred_language,
-            to: &to,
-            params: Params {
-                link: format!("{}{path}", state.settings.base_url),
-                discreet: preference == NotifyPreference::Discreet,
-            },
-        },
-    )
-    .await
 }
 
 /// Queues a mail to everybody who may read the consultation as a member (council members

@@ -2,6 +2,7 @@
 //! comments that led to it), the "you said, we did" report (page, CSV, print, public), and the
 //! accountability figures.
 
+use crate::domain::platform::text::csv_safe;
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -374,15 +375,6 @@ async fn build_report(
     })
 }
 
-/// Guards a CSV cell against spreadsheet formula injection.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
 fn author_cell(a: &AuthorLabel) -> String {
     match a {
         AuthorLabel::Named(n) => n.clone(),
@@ -410,7 +402,7 @@ pub fn report_csv(report: &OutcomeReport) -> Result<String, AppError> {
     w.write_record(header).map_err(|_| AppError::Internal)?;
     for s in &report.sections {
         if s.comments.is_empty() {
-            let row = [cell(&s.title), s.anchor.clone(), s.changed.to_string()]
+            let row = [csv_safe(&s.title), s.anchor.clone(), s.changed.to_string()]
                 .into_iter()
                 .chain(std::iter::repeat_n(String::new(), 8));
             w.write_record(row).map_err(|_| AppError::Internal)?;
@@ -418,15 +410,15 @@ pub fn report_csv(report: &OutcomeReport) -> Result<String, AppError> {
         for c in &s.comments {
             let r = c.response.as_ref();
             w.write_record([
-                cell(&s.title),
+                csv_safe(&s.title),
                 s.anchor.clone(),
                 s.changed.to_string(),
                 c.kind.code().to_owned(),
-                cell(&author_cell(&c.author)),
-                cell(&c.body),
-                cell(c.proposal.as_deref().unwrap_or("")),
+                csv_safe(&author_cell(&c.author)),
+                csv_safe(&c.body),
+                csv_safe(c.proposal.as_deref().unwrap_or("")),
                 r.map(|r| r.decision.code().to_owned()).unwrap_or_default(),
-                cell(r.map(|r| r.explanation.as_str()).unwrap_or("")),
+                csv_safe(r.map(|r| r.explanation.as_str()).unwrap_or("")),
                 r.map(|r| r.answered_local.clone()).unwrap_or_default(),
                 r.map(|r| (!r.changed.is_empty()).to_string())
                     .unwrap_or_default(),
@@ -444,7 +436,7 @@ mod tests {
 
     #[test]
     fn csv_cells_cannot_start_formulas() {
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(cell("plain"), "plain");
+        assert_eq!(csv_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_safe("plain"), "plain");
     }
 }

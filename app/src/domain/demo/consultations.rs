@@ -172,7 +172,7 @@ async fn answer(
 }
 
 /// The actor of a demo person, as their signed-in session would load it.
-async fn acting(
+pub(super) async fn acting(
     db: &impl ConnectionTrait,
     people: &DemoPeople,
     person: PersonId,

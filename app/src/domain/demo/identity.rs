@@ -35,6 +35,10 @@ pub(super) struct DemoPeople {
     pub other_member: PersonId,
     /// The secretariat (Sam).
     pub secretariat: PersonId,
+    /// Finance (Farah).
+    pub finance: PersonId,
+    /// The council admin (Noor).
+    pub admin: PersonId,
 }
 
 /// Creates the council and its people in one transaction.
@@ -89,6 +93,8 @@ pub(super) async fn seed(database: &impl Connection) -> Result<DemoPeople, AppEr
         member: ids[0],
         other_member: ids[5],
         secretariat: ids[1],
+        finance: ids[2],
+        admin: ids[3],
     })
 }
 

@@ -8,6 +8,7 @@
 //! where it has them (comments are posted, answered and published as people would).
 
 mod consultations;
+mod honoraria;
 mod identity;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -39,8 +40,9 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<SeedOutcome>, AppE
     seed(state).await.map(Some)
 }
 
-/// Creates the demo council, one function per capability: its people ([`identity::seed`])
-/// and a consultation in full swing ([`consultations::seed`]). Idempotent: a database that has
+/// Creates the demo council, one function per capability: its people ([`identity::seed`]),
+/// a consultation in full swing ([`consultations::seed`]) and paid time on its way to being
+/// paid ([`honoraria::seed`]). Idempotent: a database that has
 /// the demo council is left as it is.
 pub async fn seed(state: &AppState) -> Result<SeedOutcome, AppError> {
     if demo_council(&state.db).await?.is_some() {
@@ -48,6 +50,7 @@ pub async fn seed(state: &AppState) -> Result<SeedOutcome, AppError> {
     }
     let people = identity::seed(&state.db).await?;
     consultations::seed(state, &people).await?;
+    honoraria::seed(state, &people).await?;
     Ok(SeedOutcome::Created)
 }
 

@@ -231,6 +231,10 @@ pub fn page_context(actor: &Actor, demo: bool) -> Result<PageContext, AppError> 
                 new_consultation: actor.is_staff_of(p.council_id),
                 invitations: invitations::may_manage(actor, p.council_id),
                 audit: audit_log::may_read(actor, p.council_id),
+                // The same role checks as `honoraria::access` (identity cannot call it).
+                time: actor.has_role(p.council_id, Role::Member),
+                finance: actor.has_role(p.council_id, Role::Finance),
+                rates: actor.has_role(p.council_id, Role::CouncilAdmin),
             },
         }),
     };

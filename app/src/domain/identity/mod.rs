@@ -16,6 +16,7 @@ pub mod councils;
 pub mod entities;
 pub mod invitations;
 pub mod members;
+pub mod notices;
 pub mod people;
 pub mod second_factor;
 pub mod session_actor;

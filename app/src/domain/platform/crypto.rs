@@ -45,6 +45,16 @@ pub enum Purpose {
     OutboxKey,
     /// The kept text of a comment being edited (keyed tag of the comment).
     DraftSlot,
+    /// What a person wrote on a claim, and finance's reason or note.
+    ClaimText,
+    /// A receipt's bytes.
+    Receipt,
+    /// A payee's bank details (account holder, IBAN, BIC).
+    PayeeAccount,
+    /// The council's paying account (name, IBAN, BIC).
+    DebtorAccount,
+    /// A meeting's place and agenda.
+    MeetingText,
 }
 
 impl Purpose {
@@ -61,6 +71,11 @@ impl Purpose {
             Self::Pseudonym => b"comment.pseudonym",
             Self::OutboxKey => b"outbox.key",
             Self::DraftSlot => b"comment.draft_slot",
+            Self::ClaimText => b"claim.text",
+            Self::Receipt => b"claim.receipt",
+            Self::PayeeAccount => b"payee.account",
+            Self::DebtorAccount => b"council.debtor_account",
+            Self::MeetingText => b"meeting.text",
         }
     }
 }
@@ -178,6 +193,61 @@ impl Keyring {
         String::from_utf8(plain).map_err(|_| fail("not UTF-8"))
     }
 
+    /// Encrypts bytes (a file) for `purpose` with the current key: `v1.<key id>.` then the
+    /// nonce and the ciphertext, raw.
+    pub fn seal_bytes(&self, purpose: Purpose, plain: &[u8]) -> Vec<u8> {
+        let key = &self.keys[0];
+        let nonce_bytes: [u8; 12] = rand::random();
+        let sealed = key
+            .cipher
+            .encrypt(
+                Nonce::from_slice(&nonce_bytes),
+                Payload {
+                    msg: plain,
+                    aad: purpose.label(),
+                },
+            )
+            .expect("AES-GCM encryption does not fail below 64 GiB");
+        let mut out = format!("v1.{}.", key.id).into_bytes();
+        out.extend_from_slice(&nonce_bytes);
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    /// Decrypts bytes sealed with [`Keyring::seal_bytes`] for `purpose`.
+    pub fn open_bytes(&self, purpose: Purpose, sealed: &[u8]) -> Result<Vec<u8>, AppError> {
+        let fail = |why: &str| {
+            tracing::error!(why, purpose = ?purpose, "cannot decrypt a sealed file");
+            AppError::Internal
+        };
+        let rest = sealed
+            .strip_prefix(b"v1.")
+            .ok_or_else(|| fail("not a v1 sealed file"))?;
+        let dot = rest
+            .iter()
+            .position(|b| *b == b'.')
+            .ok_or_else(|| fail("no key id"))?;
+        let (key_id, body) = (&rest[..dot], &rest[dot + 1..]);
+        let key = self
+            .keys
+            .iter()
+            .find(|k| k.id.as_bytes() == key_id)
+            .ok_or_else(|| fail("unknown key id"))?;
+        if body.len() < 12 + 16 {
+            return Err(fail("too short"));
+        }
+        let (nonce, ciphertext) = body.split_at(12);
+        key.cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: purpose.label(),
+                },
+            )
+            .map_err(|_| fail("authentication failed"))
+    }
+
     /// The lookup hash of `value` under the current key (hex).
     pub fn lookup_hash(&self, purpose: Purpose, value: &str) -> String {
         lookup_with(&self.keys[0], purpose, value)
@@ -239,6 +309,32 @@ mod tests {
         assert!(ring.open(Purpose::InvitationEmail, &sealed).is_err());
         // Same input, new nonce: ciphertexts differ.
         assert_ne!(sealed, ring.seal(Purpose::PersonEmail, "ana@example.org"));
+    }
+
+    #[test]
+    fn sealed_files_open_only_for_their_purpose_and_key() {
+        let ring = Keyring::new(&[[7u8; 32]]);
+        let file = b"%PDF-1.4 receipt for a train ticket".to_vec();
+        let sealed = ring.seal_bytes(Purpose::Receipt, &file);
+        assert!(!sealed.windows(5).any(|w| w == b"train"));
+        assert_eq!(
+            ring.open_bytes(Purpose::Receipt, &sealed).expect("opens"),
+            file
+        );
+        assert!(ring.open_bytes(Purpose::ClaimText, &sealed).is_err());
+        let rotated = Keyring::new(&[[8u8; 32], [7u8; 32]]);
+        assert_eq!(
+            rotated
+                .open_bytes(Purpose::Receipt, &sealed)
+                .expect("old key"),
+            file
+        );
+        assert!(
+            Keyring::new(&[[9u8; 32]])
+                .open_bytes(Purpose::Receipt, &sealed)
+                .is_err()
+        );
+        assert!(ring.open_bytes(Purpose::Receipt, b"v1.x").is_err());
     }
 
     #[test]

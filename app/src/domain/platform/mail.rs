@@ -41,11 +41,14 @@ pub enum Template {
     /// The person's sign-in settings changed (second factor set up or replaced). Sent
     /// whatever the person's mail preference: it is how they learn of a takeover.
     SecurityChanged,
+    /// A claim of the person's moved on (submitted, approved, returned, paid, …). Always the
+    /// discreet wording: no amount, no name, no topic word, only that there is news.
+    ClaimUpdated,
 }
 
 impl Template {
     /// Every template (the snapshot tests render them all).
-    pub const ALL: [Template; 7] = [
+    pub const ALL: [Template; 8] = [
         Template::SignInLink,
         Template::Invitation,
         Template::ConsultationOpened,
@@ -53,6 +56,7 @@ impl Template {
         Template::CommentAnswered,
         Template::NewVersion,
         Template::SecurityChanged,
+        Template::ClaimUpdated,
     ];
 
     /// The stable code stored in the outbox.
@@ -65,6 +69,7 @@ impl Template {
             Self::CommentAnswered => "comment_answered",
             Self::NewVersion => "new_version",
             Self::SecurityChanged => "security_changed",
+            Self::ClaimUpdated => "claim_updated",
         }
     }
 
@@ -116,6 +121,10 @@ pub fn render(template: Template, locale: &str, params: &Params, sender: &str) -
         Template::SecurityChanged => (
             td_string!(locale, mail.security_subject).to_string(),
             td_string!(locale, mail.security_body).to_string(),
+        ),
+        Template::ClaimUpdated => (
+            td_string!(locale, mail.news_subject).to_string(),
+            td_string!(locale, mail.news_body).to_string(),
         ),
         _ if params.discreet => (
             td_string!(locale, mail.news_subject).to_string(),

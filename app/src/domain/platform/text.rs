@@ -1,9 +1,19 @@
-//! Text shared by every capability: the sanitized Markdown subset people write in, and the
-//! word-level difference between two texts.
+//! Text shared by every capability: the sanitized Markdown subset people write in, the
+//! word-level difference between two texts, and CSV cells safe from formulas.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::model::comment::DiffPart;
+
+/// Guards a CSV cell against spreadsheet formula injection (a leading `=`, `+`, `-`, `@`,
+/// tab or carriage return gets a `'` before it).
+pub fn csv_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
 
 /// Renders the Markdown subset (emphasis, lists, quotes, code, links) to HTML and sanitizes
 /// it: no raw HTML, scripts, styles or attributes survive; links go only to `http(s)` and

@@ -113,6 +113,9 @@ fn Detail(detail: ConsultationDetail) -> impl IntoView {
         {summary.closes_at_local.map(|when| view! { <p class="muted">{t!(i18n, home.closes, when = move || when.clone())}</p> })}
         <p class="lead">{summary.summary}</p>
         <ConsultationNav id versions=detail.versions manage=may.manage outcome=may.outcome/>
+        {may.log_time.then(|| view! {
+            <p><a id="log-time-for-this" href=format!("/time?link_kind=consultation&link_id={id}#log-heading")>{t!(i18n, consultation.log_time)}</a></p>
+        })}
         {if empty {
             view! { <p>{t!(i18n, consultation.no_draft)}</p> }.into_any()
         } else {

@@ -1,0 +1,937 @@
+//! Claims from draft to approved: logging time (priced by the rate in force on its day, the
+//! rate kept with the entry), expenses with receipts, submitting and withdrawing, and
+//! finance's decisions with separation of duties (nobody decides their own claim; above the
+//! council's threshold a second, different approver). Each transition is one conditional
+//! update (so two decisions at once cannot both apply), audited and told to the claimant by a
+//! discreet mail, in one transaction.
+
+use chrono::{Datelike as _, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::access;
+use super::entities::claim;
+use super::money::{Currency, price};
+use super::rates::{self, CouncilMoney, council_money};
+use super::receipts;
+use crate::domain::identity::entities::person;
+use crate::domain::identity::notices::{self, Notice};
+use crate::domain::platform::audit::{self, Event};
+use crate::domain::platform::crypto::{Keyring, Purpose};
+use crate::domain::platform::db;
+use crate::domain::platform::mail::Template;
+use crate::domain::{Actor, AppState};
+use crate::model::audit::AuditAction;
+use crate::model::honoraria::{
+    Activity, ClaimKind, ClaimState, ClaimView, Decision, DecisionReport, ExpenseCategory,
+    ExpenseFields, LinkKind, MyClaims, Queue, QueueFilter, QueueRow, RateUnit, TimeFields,
+    TimeInput, description, note, parse_date,
+};
+use crate::model::ids::{ClaimId, CouncilId, PersonId};
+use crate::model::{AppError, InputProblem};
+
+/// The oldest day a claim may be for: the year before last (older work is settled by hand).
+fn earliest(today: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(today.year() - 2, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// Refuses a day in the future (in the council's time zone) or long past.
+fn check_day(field: &str, day: NaiveDate, money: &CouncilMoney) -> Result<(), AppError> {
+    let today = money.today();
+    if day > today {
+        return Err(AppError::invalid(field, InputProblem::InFuture));
+    }
+    if day < earliest(today) {
+        return Err(AppError::invalid(field, InputProblem::Malformed));
+    }
+    Ok(())
+}
+
+fn day_text(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// A time entry priced: the rate used and the amount.
+struct Priced {
+    rate_id: uuid::Uuid,
+    unit: RateUnit,
+    rate_minor: i64,
+    allowance_minor: i64,
+    amount_minor: i64,
+}
+
+async fn priced(
+    db: &impl ConnectionTrait,
+    council: CouncilId,
+    input: &TimeInput,
+) -> Result<Priced, AppError> {
+    let rate = rates::in_force(db, council, input.activity, input.work_date)
+        .await?
+        .ok_or_else(|| AppError::invalid("activity", InputProblem::Unavailable))?;
+    let unit = RateUnit::from_code(&rate.unit).unwrap_or(RateUnit::Hour);
+    let amount_minor = price(rate.amount_minor, unit, input.minutes) + rate.allowance_minor;
+    Ok(Priced {
+        rate_id: rate.id,
+        unit,
+        rate_minor: rate.amount_minor,
+        allowance_minor: rate.allowance_minor,
+        amount_minor,
+    })
+}
+
+/// Logs time for the signed-in member, as a draft. Returns its id.
+pub async fn log_time(
+    state: &AppState,
+    actor: &Actor,
+    fields: &TimeFields,
+) -> Result<ClaimId, AppError> {
+    let council = access::claimant_council(actor)?;
+    let person = actor.person().ok_or(AppError::Unauthenticated)?;
+    let input = TimeInput::parse(fields)?;
+    let money = council_money(&state.db, council).await?;
+    check_day("work_date", input.work_date, &money)?;
+    let txn = db::begin_write(&state.db).await?;
+    let p = priced(&txn, council, &input).await?;
+    let id = insert_time(
+        &txn,
+        &state.keyring,
+        council,
+        person,
+        &input,
+        &p,
+        &money,
+        None,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        Event::new(AuditAction::ClaimCreated)
+            .council(council)
+            .by(person)
+            .subject("claim", id)
+            .detail("kind", ClaimKind::Time.code()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ClaimId(id))
+}
+
+#[expect(clippy::too_many_arguments, reason = "one row's columns, each named")]
+async fn insert_time(
+    db: &impl ConnectionTrait,
+    keyring: &Keyring,
+    council: CouncilId,
+    person: PersonId,
+    input: &TimeInput,
+    p: &Priced,
+    money: &CouncilMoney,
+    meeting: Option<uuid::Uuid>,
+) -> Result<uuid::Uuid, AppError> {
+    let id = db::new_id();
+    let now = Utc::now();
+    let link = meeting.map(|m| (LinkKind::Meeting, m)).or(input.link);
+    claim::Entity::insert(claim::ActiveModel {
+        id: Set(id),
+        council_id: Set(council.0),
+        person_id: Set(person.0),
+        kind: Set(ClaimKind::Time.code().to_owned()),
+        state: Set(ClaimState::Draft.code().to_owned()),
+        work_date: Set(day_text(input.work_date)),
+        pay_year: Set(input.work_date.year()),
+        minutes: Set(Some(input.minutes)),
+        activity: Set(Some(input.activity.code().to_owned())),
+        category: Set(None),
+        link_kind: Set(link.map(|(k, _)| k.code().to_owned())),
+        link_id: Set(link.map(|(_, i)| i)),
+        description_sealed: Set(keyring.seal(Purpose::ClaimText, &input.description)),
+        amount_minor: Set(p.amount_minor),
+        currency: Set(money.currency.code().to_owned()),
+        rate_id: Set(Some(p.rate_id)),
+        rate_unit: Set(Some(p.unit.code().to_owned())),
+        rate_minor: Set(Some(p.rate_minor)),
+        allowance_minor: Set(p.allowance_minor),
+        receipt_id: Set(None),
+        adjusts_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(None),
+        first_approver: Set(None),
+        first_approved_at: Set(None),
+        second_approver: Set(None),
+        decided_at: Set(None),
+        note_sealed: Set(None),
+        batch_id: Set(None),
+        paid_at: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
+}
+
+/// A prefilled draft time entry for a meeting's attendee (priced like any other); `None`
+/// when the rate card prices no meeting on that day.
+pub(super) async fn prefill_meeting(
+    db: &impl ConnectionTrait,
+    keyring: &Keyring,
+    council: CouncilId,
+    person: PersonId,
+    meeting: uuid::Uuid,
+    day: NaiveDate,
+    minutes: i32,
+) -> Result<Option<uuid::Uuid>, AppError> {
+    let money = council_money(db, council).await?;
+    let input = TimeInput {
+        work_date: day,
+        minutes,
+        activity: Activity::Meeting,
+        description: String::new(),
+        link: None,
+    };
+    let p = match priced(db, council, &input).await {
+        Ok(p) => p,
+        Err(AppError::InvalidInput { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    insert_time(
+        db,
+        keyring,
+        council,
+        person,
+        &input,
+        &p,
+        &money,
+        Some(meeting),
+    )
+    .await
+    .map(Some)
+}
+
+/// Corrects a draft or returned time entry (repriced by the rate of its new day).
+pub async fn edit_time(
+    state: &AppState,
+    actor: &Actor,
+    id: ClaimId,
+    fields: &TimeFields,
+) -> Result<(), AppError> {
+    let c = access::owned(&state.db, actor, id).await?;
+    let council = CouncilId(c.council_id);
+    editable(&c)?;
+    if c.kind != ClaimKind::Time.code() {
+        return Err(AppError::Conflict);
+    }
+    let mut input = TimeInput::parse(fields)?;
+    if input.link.is_none()
+        && let (Some(kind), Some(link)) = (
+            c.link_kind.as_deref().and_then(LinkKind::from_code),
+            c.link_id,
+        )
+    {
+        input.link = Some((kind, link));
+    }
+    let money = council_money(&state.db, council).await?;
+    check_day("work_date", input.work_date, &money)?;
+    let txn = db::begin_write(&state.db).await?;
+    let p = priced(&txn, council, &input).await?;
+    let updated = claim::Entity::update_many()
+        .col_expr(
+            claim::Column::WorkDate,
+            Expr::value(day_text(input.work_date)),
+        )
+        .col_expr(claim::Column::PayYear, Expr::value(input.work_date.year()))
+        .col_expr(claim::Column::Minutes, Expr::value(input.minutes))
+        .col_expr(claim::Column::Activity, Expr::value(input.activity.code()))
+        .col_expr(
+            claim::Column::DescriptionSealed,
+            Expr::value(state.keyring.seal(Purpose::ClaimText, &input.description)),
+        )
+        .col_expr(claim::Column::AmountMinor, Expr::value(p.amount_minor))
+        .col_expr(claim::Column::RateId, Expr::value(p.rate_id))
+        .col_expr(claim::Column::RateUnit, Expr::value(p.unit.code()))
+        .col_expr(claim::Column::RateMinor, Expr::value(p.rate_minor))
+        .col_expr(
+            claim::Column::AllowanceMinor,
+            Expr::value(p.allowance_minor),
+        )
+        .col_expr(claim::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(claim::Column::Id.eq(c.id))
+        .filter(claim::Column::State.is_in([ClaimState::Draft.code(), ClaimState::Returned.code()]))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::Conflict);
+    }
+    audit::record(
+        &txn,
+        Event::new(AuditAction::ClaimEdited)
+            .council(council)
+            .by_actor(actor)
+            .subject("claim", c.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// `Locked` for approved and paid claims, `Conflict` for any other state that is not a draft
+/// or returned.
+fn editable(c: &claim::Model) -> Result<ClaimState, AppError> {
+    let state = ClaimState::from_code(&c.state).unwrap_or(ClaimState::Paid);
+    if state.locked() {
+        return Err(AppError::Locked);
+    }
+    if !matches!(state, ClaimState::Draft | ClaimState::Returned) {
+        return Err(AppError::Conflict);
+    }
+    Ok(state)
+}
+
+/// Adds an expense with its receipt, as a draft. Returns its id.
+pub async fn add_expense(
+    state: &AppState,
+    actor: &Actor,
+    fields: &ExpenseFields,
+    receipt: &[u8],
+) -> Result<ClaimId, AppError> {
+    let council = access::claimant_council(actor)?;
+    let person = actor.person().ok_or(AppError::Unauthenticated)?;
+    let money = council_money(&state.db, council).await?;
+    let day = parse_date("work_date", &fields.work_date)?;
+    check_day("work_date", day, &money)?;
+    let category = ExpenseCategory::parse("category", &fields.category)?;
+    let currency = if fields.currency.trim().is_empty() {
+        money.currency
+    } else {
+        Currency::parse("currency", &fields.currency)?
+    };
+    let amount = currency.parse_amount("amount", &fields.amount)?;
+    let text = description("description", &fields.description)?;
+    let media_type = receipts::sniff(receipt)?;
+    let txn = db::begin_write(&state.db).await?;
+    let receipt_id =
+        receipts::store(&txn, &state.keyring, council, person, media_type, receipt).await?;
+    let id = db::new_id();
+    let now = Utc::now();
+    claim::Entity::insert(claim::ActiveModel {
+        id: Set(id),
+        council_id: Set(council.0),
+        person_id: Set(person.0),
+        kind: Set(ClaimKind::Expense.code().to_owned()),
+        state: Set(ClaimState::Draft.code().to_owned()),
+        work_date: Set(day_text(day)),
+        pay_year: Set(day.year()),
+        minutes: Set(None),
+        activity: Set(None),
+        category: Set(Some(category.code().to_owned())),
+        link_kind: Set(None),
+        link_id: Set(None),
+        description_sealed: Set(state.keyring.seal(Purpose::ClaimText, &text)),
+        amount_minor: Set(amount),
+        currency: Set(currency.code().to_owned()),
+        rate_id: Set(None),
+        rate_unit: Set(None),
+        rate_minor: Set(None),
+        allowance_minor: Set(0),
+        receipt_id: Set(Some(receipt_id)),
+        adjusts_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(None),
+        first_approver: Set(None),
+        first_approved_at: Set(None),
+        second_approver: Set(None),
+        decided_at: Set(None),
+        note_sealed: Set(None),
+        batch_id: Set(None),
+        paid_at: Set(None),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Event::new(AuditAction::ClaimCreated)
+            .council(council)
+            .by(person)
+            .subject("claim", id)
+            .detail("kind", ClaimKind::Expense.code()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ClaimId(id))
+}
+
+/// Deletes a draft claim of the actor's (never one finance has seen).
+pub async fn delete_draft(state: &AppState, actor: &Actor, id: ClaimId) -> Result<(), AppError> {
+    let c = access::owned(&state.db, actor, id).await?;
+    if editable(&c)? != ClaimState::Draft {
+        return Err(AppError::Conflict);
+    }
+    let txn = db::begin_write(&state.db).await?;
+    let deleted = claim::Entity::delete_many()
+        .filter(claim::Column::Id.eq(c.id))
+        .filter(claim::Column::State.eq(ClaimState::Draft.code()))
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected != 1 {
+        return Err(AppError::Conflict);
+    }
+    if let Some(r) = c.receipt_id {
+        super::entities::receipt::Entity::delete_by_id(r)
+            .exec(&txn)
+            .await?;
+    }
+    audit::record(
+        &txn,
+        Event::new(AuditAction::ClaimDeleted)
+            .council(CouncilId(c.council_id))
+            .by_actor(actor)
+            .subject("claim", c.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// One state change: applied only if the claim is still in one of `from` (so two changes at
+/// once cannot both apply), audited and told to the claimant, in one transaction.
+struct Transition<'a> {
+    claim: &'a claim::Model,
+    from: &'a [ClaimState],
+    to: ClaimState,
+    action: AuditAction,
+    columns: Vec<(claim::Column, sea_orm::sea_query::SimpleExpr)>,
+    details: Vec<(&'static str, serde_json::Value)>,
+}
+
+async fn apply(state: &AppState, actor: &Actor, t: Transition<'_>) -> Result<(), AppError> {
+    let council = CouncilId(t.claim.council_id);
+    let txn = db::begin_write(&state.db).await?;
+    let mut update = claim::Entity::update_many()
+        .col_expr(claim::Column::State, Expr::value(t.to.code()))
+        .col_expr(claim::Column::UpdatedAt, Expr::value(Utc::now()));
+    for (col, value) in t.columns {
+        update = update.col_expr(col, value);
+    }
+    let done = update
+        .filter(claim::Column::Id.eq(t.claim.id))
+        .filter(claim::Column::State.is_in(t.from.iter().map(|s| s.code())))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(AppError::Conflict);
+    }
+    let mut event = Event::new(t.action)
+        .council(council)
+        .by_actor(actor)
+        .subject("claim", t.claim.id)
+        .detail("state", t.to.code());
+    for (key, value) in t.details {
+        event = event.detail(key, value);
+    }
+    audit::record(&txn, event).await?;
+    tell(&txn, state, council, PersonId(t.claim.person_id), t.to).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Queues the discreet "there is news" mail to the claimant: one per person, kind of change
+/// and day, so approving twenty claims at once sends one mail.
+pub(super) async fn tell(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    council: CouncilId,
+    person: PersonId,
+    to: ClaimState,
+) -> Result<(), AppError> {
+    let key = format!("claims:{}:{}", to.code(), Utc::now().format("%Y-%m-%d"));
+    notices::person(
+        db,
+        state,
+        council,
+        person,
+        Notice {
+            template: Template::ClaimUpdated,
+            key: &key,
+            path: "/time",
+            due: Utc::now(),
+        },
+    )
+    .await
+}
+
+/// Submits a draft or returned claim of the actor's.
+pub async fn submit(state: &AppState, actor: &Actor, id: ClaimId) -> Result<(), AppError> {
+    let c = access::owned(&state.db, actor, id).await?;
+    editable(&c)?;
+    apply(
+        state,
+        actor,
+        Transition {
+            claim: &c,
+            from: &[ClaimState::Draft, ClaimState::Returned],
+            to: ClaimState::Submitted,
+            action: AuditAction::ClaimSubmitted,
+            columns: vec![
+                (claim::Column::SubmittedAt, Expr::value(Utc::now())),
+                (
+                    claim::Column::FirstApprover,
+                    Expr::value(Option::<uuid::Uuid>::None),
+                ),
+                (
+                    claim::Column::FirstApprovedAt,
+                    Expr::value(Option::<chrono::DateTime<Utc>>::None),
+                ),
+            ],
+            details: vec![],
+        },
+    )
+    .await
+}
+
+/// Takes back a submitted claim (also one waiting for its second approval) to draft.
+pub async fn withdraw(state: &AppState, actor: &Actor, id: ClaimId) -> Result<(), AppError> {
+    let c = access::owned(&state.db, actor, id).await?;
+    let current = ClaimState::from_code(&c.state).unwrap_or(ClaimState::Paid);
+    if current.locked() {
+        return Err(AppError::Locked);
+    }
+    apply(
+        state,
+        actor,
+        Transition {
+            claim: &c,
+            from: &[ClaimState::Submitted, ClaimState::FirstApproved],
+            to: ClaimState::Draft,
+            action: AuditAction::ClaimWithdrawn,
+            columns: vec![
+                (
+                    claim::Column::SubmittedAt,
+                    Expr::value(Option::<chrono::DateTime<Utc>>::None),
+                ),
+                (
+                    claim::Column::FirstApprover,
+                    Expr::value(Option::<uuid::Uuid>::None),
+                ),
+                (
+                    claim::Column::FirstApprovedAt,
+                    Expr::value(Option::<chrono::DateTime<Utc>>::None),
+                ),
+            ],
+            details: vec![],
+        },
+    )
+    .await
+}
+
+/// Whether a claim needs a second approver: above the council's threshold (in the council's
+/// currency), and always for a claim in another currency once a threshold is set.
+fn needs_second(c: &claim::Model, threshold: Option<i64>, council_currency: Currency) -> bool {
+    threshold.is_some_and(|t| c.currency != council_currency.code() || c.amount_minor > t)
+}
+
+/// Finance decides one claim. Approving: the first approval, or the second by another
+/// officer when the claim is above the threshold. Rejecting and returning need a reason.
+pub async fn decide(
+    state: &AppState,
+    actor: &Actor,
+    id: ClaimId,
+    decision: Decision,
+    reason: &str,
+) -> Result<(), AppError> {
+    let c = access::decidable(&state.db, actor, id).await?;
+    let council = CouncilId(c.council_id);
+    let me = actor.person().ok_or(AppError::Unauthenticated)?;
+    let current = ClaimState::from_code(&c.state).unwrap_or(ClaimState::Paid);
+    if current.locked() {
+        return Err(AppError::Locked);
+    }
+    if !matches!(current, ClaimState::Submitted | ClaimState::FirstApproved) {
+        return Err(AppError::Conflict);
+    }
+    let now = Utc::now();
+    let t = match decision {
+        Decision::Approve if current == ClaimState::FirstApproved => {
+            if c.first_approver == Some(me.0) {
+                return Err(AppError::SameApprover);
+            }
+            Transition {
+                claim: &c,
+                from: &[ClaimState::FirstApproved],
+                to: ClaimState::Approved,
+                action: AuditAction::ClaimApproved,
+                columns: vec![
+                    (claim::Column::SecondApprover, Expr::value(me.0)),
+                    (claim::Column::DecidedAt, Expr::value(now)),
+                ],
+                details: vec![("approval", 2.into())],
+            }
+        }
+        Decision::Approve => {
+            let money = council_money(&state.db, council).await?;
+            let threshold = rates::settings_of(&state.db, council)
+                .await?
+                .and_then(|s| s.second_approval_above_minor);
+            let second = needs_second(&c, threshold, money.currency);
+            let mut columns = vec![
+                (claim::Column::FirstApprover, Expr::value(me.0)),
+                (claim::Column::FirstApprovedAt, Expr::value(now)),
+            ];
+            if !second {
+                columns.push((claim::Column::DecidedAt, Expr::value(now)));
+            }
+            Transition {
+                claim: &c,
+                from: &[ClaimState::Submitted],
+                to: if second {
+                    ClaimState::FirstApproved
+                } else {
+                    ClaimState::Approved
+                },
+                action: AuditAction::ClaimApproved,
+                columns,
+                details: vec![("approval", 1.into())],
+            }
+        }
+        Decision::Reject | Decision::Return => {
+            let text = note("reason", reason)?;
+            let (to, action) = if decision == Decision::Reject {
+                (ClaimState::Rejected, AuditAction::ClaimRejected)
+            } else {
+                (ClaimState::Returned, AuditAction::ClaimReturned)
+            };
+            Transition {
+                claim: &c,
+                from: &[ClaimState::Submitted, ClaimState::FirstApproved],
+                to,
+                action,
+                columns: vec![
+                    (
+                        claim::Column::NoteSealed,
+                        Expr::value(state.keyring.seal(Purpose::ClaimText, &text)),
+                    ),
+                    (claim::Column::DecidedAt, Expr::value(now)),
+                ],
+                details: vec![],
+            }
+        }
+    };
+    apply(state, actor, t).await
+}
+
+/// Finance decides several claims at once; each is checked by the rules on its own, and
+/// the report says which were decided and why the others were not.
+pub async fn decide_many(
+    state: &AppState,
+    actor: &Actor,
+    ids: &[ClaimId],
+    decision: &str,
+    reason: &str,
+) -> Result<DecisionReport, AppError> {
+    access::finance_council(actor)?;
+    let decision = Decision::parse("decision", decision)?;
+    if ids.is_empty() {
+        return Err(AppError::invalid("claims", InputProblem::Required));
+    }
+    if ids.len() > 500 {
+        return Err(AppError::invalid("claims", InputProblem::TooLong));
+    }
+    let mut report = DecisionReport {
+        done: Vec::new(),
+        refused: Vec::new(),
+    };
+    for id in ids {
+        match decide(state, actor, *id, decision, reason).await {
+            Ok(()) => report.done.push(*id),
+            Err(AppError::Internal) => return Err(AppError::Internal),
+            Err(e) => report.refused.push((*id, e.code().to_owned())),
+        }
+    }
+    Ok(report)
+}
+
+/// A claim row as a view (its text opened).
+fn view_of(keyring: &Keyring, c: &claim::Model) -> Result<ClaimView, AppError> {
+    let currency = Currency::parse("currency", &c.currency)?;
+    let unit = c.rate_unit.as_deref().and_then(RateUnit::from_code);
+    Ok(ClaimView {
+        id: ClaimId(c.id),
+        kind: ClaimKind::from_code(&c.kind).unwrap_or(ClaimKind::Time),
+        state: ClaimState::from_code(&c.state).unwrap_or(ClaimState::Draft),
+        work_date: c.work_date.clone(),
+        minutes: c.minutes,
+        activity: c.activity.as_deref().and_then(Activity::from_code),
+        category: c.category.as_deref().and_then(ExpenseCategory::from_code),
+        description: keyring.open(Purpose::ClaimText, &c.description_sealed)?,
+        amount: currency.format(c.amount_minor),
+        currency: c.currency.clone(),
+        rate: c.rate_minor.zip(unit).map(|(m, u)| (currency.format(m), u)),
+        allowance: (c.allowance_minor != 0).then(|| currency.format(c.allowance_minor)),
+        note: c
+            .note_sealed
+            .as_deref()
+            .map(|n| keyring.open(Purpose::ClaimText, n))
+            .transpose()?,
+        receipt: c.receipt_id.is_some(),
+        adjusts: c.adjusts_id.map(ClaimId),
+        link: c.link_kind.as_deref().and_then(LinkKind::from_code),
+        pay_year: c.pay_year,
+    })
+}
+
+/// The member's own claims in the council they act in, newest first, with yearly totals.
+pub async fn mine(state: &AppState, actor: &Actor) -> Result<MyClaims, AppError> {
+    let council = access::claimant_council(actor)?;
+    let person = actor.person().ok_or(AppError::Unauthenticated)?;
+    let db = &state.db;
+    let money = council_money(db, council).await?;
+    let rows = claim::Entity::find()
+        .filter(claim::Column::CouncilId.eq(council.0))
+        .filter(claim::Column::PersonId.eq(person.0))
+        .order_by_desc(claim::Column::WorkDate)
+        .order_by_desc(claim::Column::CreatedAt)
+        .limit(1_000)
+        .all(db)
+        .await?;
+    let preference = super::payment::of(db, council, person).await?;
+    let mut years: Vec<(i32, i64, i64)> = Vec::new();
+    for c in rows.iter().filter(|c| c.currency == money.currency.code()) {
+        let state = ClaimState::from_code(&c.state).unwrap_or(ClaimState::Draft);
+        if !state.locked() {
+            continue;
+        }
+        let paid = if state == ClaimState::Paid {
+            c.amount_minor
+        } else {
+            0
+        };
+        match years.iter_mut().find(|(y, _, _)| *y == c.pay_year) {
+            Some(entry) => {
+                entry.1 += c.amount_minor;
+                entry.2 += paid;
+            }
+            None => years.push((c.pay_year, c.amount_minor, paid)),
+        }
+    }
+    years.sort_by_key(|y| std::cmp::Reverse(y.0));
+    let this_year = money.today().year();
+    let cap = preference
+        .as_ref()
+        .and_then(|p| p.annual_cap_minor)
+        .map(|cap| {
+            let used = years
+                .iter()
+                .find(|(y, _, _)| *y == this_year)
+                .map_or(0, |(_, total, _)| *total);
+            (
+                money.currency.format(cap),
+                money.currency.format((cap - used).max(0)),
+            )
+        });
+    Ok(MyClaims {
+        claims: rows
+            .iter()
+            .map(|c| view_of(&state.keyring, c))
+            .collect::<Result<_, _>>()?,
+        activities: rates::priced_activities(db, council, money.today()).await?,
+        currency: money.currency.code().to_owned(),
+        method: preference
+            .as_ref()
+            .and_then(|p| crate::model::honoraria::PaymentMethod::from_code(&p.method)),
+        years: years
+            .into_iter()
+            .map(|(y, total, paid)| (y, money.currency.format(total), money.currency.format(paid)))
+            .collect(),
+        cap,
+        may_log: true,
+    })
+}
+
+/// A queue row as read: the claim and its author's display name.
+#[derive(Debug)]
+struct QueueRead {
+    claim: claim::Model,
+    display_name: String,
+}
+
+impl FromQueryResult for QueueRead {
+    fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            claim: claim::Model::from_query_result(row, pre)?,
+            display_name: row.try_get(pre, "display_name")?,
+        })
+    }
+}
+
+/// The most rows one queue page shows.
+pub const QUEUE_PAGE: u64 = 200;
+
+/// Finance's queue: claims of the council, by state (submitted and waiting for a second
+/// approval unless another state is asked for), person and period; oldest submission first.
+/// Three statements whatever the number of rows.
+pub async fn queue(
+    state: &AppState,
+    actor: &Actor,
+    filter: &QueueFilter,
+) -> Result<Queue, AppError> {
+    let council = access::finance_council(actor)?;
+    let me = actor.person().ok_or(AppError::Unauthenticated)?;
+    let db = &state.db;
+    let states: Vec<&str> = if filter.state.trim().is_empty() {
+        vec![
+            ClaimState::Submitted.code(),
+            ClaimState::FirstApproved.code(),
+        ]
+    } else {
+        vec![ClaimState::parse("state", &filter.state)?.code()]
+    };
+    let person = if filter.person.trim().is_empty() {
+        None
+    } else {
+        Some(
+            uuid::Uuid::parse_str(filter.person.trim())
+                .map_err(|_| AppError::invalid("person", InputProblem::Malformed))?,
+        )
+    };
+    let from = (!filter.from.trim().is_empty())
+        .then(|| parse_date("from", &filter.from))
+        .transpose()?;
+    let to = (!filter.to.trim().is_empty())
+        .then(|| parse_date("to", &filter.to))
+        .transpose()?;
+    let settings = rates::settings_of(db, council).await?;
+    let threshold = settings
+        .as_ref()
+        .and_then(|s| s.second_approval_above_minor);
+    let money = council_money(db, council).await?;
+    let mut query = claim::Entity::find()
+        .column_as(person::Column::DisplayName, "display_name")
+        .join(
+            JoinType::InnerJoin,
+            claim::Entity::belongs_to(person::Entity)
+                .from(claim::Column::PersonId)
+                .to(person::Column::Id)
+                .into(),
+        )
+        .filter(claim::Column::CouncilId.eq(council.0))
+        .filter(claim::Column::State.is_in(states));
+    if let Some(p) = person {
+        query = query.filter(claim::Column::PersonId.eq(p));
+    }
+    if let Some(from) = from {
+        query = query.filter(claim::Column::WorkDate.gte(day_text(from)));
+    }
+    if let Some(to) = to {
+        query = query.filter(claim::Column::WorkDate.lte(day_text(to)));
+    }
+    let rows = query
+        .order_by_asc(claim::Column::SubmittedAt)
+        .order_by_asc(claim::Column::Id)
+        .limit(QUEUE_PAGE)
+        .into_model::<QueueRead>()
+        .all(db)
+        .await?;
+    let mut totals: Vec<(String, i64)> = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        match totals.iter_mut().find(|(c, _)| *c == r.claim.currency) {
+            Some(t) => t.1 += r.claim.amount_minor,
+            None => totals.push((r.claim.currency.clone(), r.claim.amount_minor)),
+        }
+        out.push(QueueRow {
+            person: PersonId(r.claim.person_id),
+            person_name: r.display_name,
+            own: r.claim.person_id == me.0,
+            needs_second: needs_second(&r.claim, threshold, money.currency),
+            crosses_cap: false,
+            claim: view_of(&state.keyring, &r.claim)?,
+        });
+    }
+    let approved = approved_totals(db, council).await?;
+    Ok(Queue {
+        rows: out,
+        people: people_with_claims(db, council).await?,
+        totals: totals
+            .into_iter()
+            .map(|(c, t)| {
+                let cur = Currency::parse("currency", &c)?;
+                Ok((c, cur.format(t)))
+            })
+            .collect::<Result<_, AppError>>()?,
+        approved,
+    })
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Total {
+    currency: String,
+    n: i64,
+    total: i64,
+}
+
+/// Approved claims waiting for a batch, per currency.
+async fn approved_totals(
+    db: &impl ConnectionTrait,
+    council: CouncilId,
+) -> Result<Vec<(String, i64, String)>, AppError> {
+    let rows = claim::Entity::find()
+        .select_only()
+        .column(claim::Column::Currency)
+        .column_as(Expr::from(Func::count(Expr::col(claim::Column::Id))), "n")
+        .column_as(
+            Expr::from(Func::cast_as(
+                Func::sum(Expr::col(claim::Column::AmountMinor)),
+                "BIGINT",
+            )),
+            "total",
+        )
+        .filter(claim::Column::CouncilId.eq(council.0))
+        .filter(claim::Column::State.eq(ClaimState::Approved.code()))
+        .filter(claim::Column::BatchId.is_null())
+        .group_by(claim::Column::Currency)
+        .order_by_asc(claim::Column::Currency)
+        .into_model::<Total>()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let cur = Currency::parse("currency", &r.currency)?;
+            Ok((r.currency, r.n, cur.format(r.total)))
+        })
+        .collect()
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Person {
+    id: uuid::Uuid,
+    display_name: String,
+}
+
+/// The people who have claims in the council, by name (the queue's filter).
+async fn people_with_claims(
+    db: &impl ConnectionTrait,
+    council: CouncilId,
+) -> Result<Vec<(PersonId, String)>, AppError> {
+    let rows = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::DisplayName)
+        .filter(
+            person::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(claim::Column::PersonId)
+                    .from(claim::Entity)
+                    .and_where(claim::Column::CouncilId.eq(council.0))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(person::Column::DisplayName)
+        .into_model::<Person>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| (PersonId(p.id), p.display_name))
+        .collect())
+}
