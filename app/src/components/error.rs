@@ -102,6 +102,7 @@ fn FieldName(field: String) -> impl IntoView {
         "from" => Some(t!(i18n, fields.from).into_any()),
         "to" => Some(t!(i18n, fields.to).into_any()),
         "claims" => Some(t!(i18n, fields.claims).into_any()),
+        "page" => Some(t!(i18n, fields.page).into_any()),
         "starts_at" => Some(t!(i18n, fields.starts_at).into_any()),
         "place" => Some(t!(i18n, fields.place).into_any()),
         "agenda" => Some(t!(i18n, fields.agenda).into_any()),

@@ -479,10 +479,14 @@ pub struct Queue {
     pub rows: Vec<QueueRow>,
     /// The people with claims in the council (for the filter).
     pub people: Vec<(PersonId, String)>,
-    /// The sum of the shown rows, per currency.
+    /// The sum of the shown rows (this page), per currency.
     pub totals: Vec<(String, String)>,
     /// Approved claims waiting for a batch, per currency: (currency, count, amount).
     pub approved: Vec<(String, i64, String)>,
+    /// The page shown (from 0; 50 rows a page).
+    pub page: u64,
+    /// Whether a next page follows.
+    pub more: bool,
 }
 
 /// The queue's filter, as the form sends it.
@@ -500,6 +504,9 @@ pub struct QueueFilter {
     /// `YYYY-MM-DD` (empty: no bound).
     #[serde(default)]
     pub to: String,
+    /// The page, from 0 (empty: the first).
+    #[serde(default)]
+    pub page: String,
 }
 
 /// What finance decided about several claims at once: each claim checked on its own.

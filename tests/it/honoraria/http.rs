@@ -551,7 +551,7 @@ db_tests! {
         let finance = signed_in_client(&app, p.finance_b, p.council, true).await;
         let member = crate::fixtures::honoraria::actor(&app, p.member, p.council).await;
         let mut counts = Vec::new();
-        for n in [3_u32, 40] {
+        for n in [3_u32, 60] {
             while claims_of(&app, p.council).await.len() < n as usize {
                 let id = crate::fixtures::honoraria::log_review(&app, &member, 30).await;
                 roundtable_app::domain::honoraria::claims::submit(&app.state, &member, roundtable_app::model::ids::ClaimId(id)).await.expect("submit");
@@ -561,5 +561,13 @@ db_tests! {
             counts.push(statements(&app, &finance, "/finance").await);
         }
         assert_eq!(counts, vec![QUEUE_STATEMENTS; 2], "statements per queue page");
+        // 60 claims: 50 on the first page, 10 on the next.
+        let page = finance.get(app.url("/finance")).header("accept", "text/html").send().await.expect("GET").text().await.expect("body");
+        assert_eq!(crate::harness::texts(&page, "#queue tbody tr").len(), 50);
+        assert!(page.contains("id=\"next-page\""), "a next page");
+        let page = finance.get(app.url("/finance?state=&person=&from=&to=&page=1")).header("accept", "text/html").send().await.expect("GET").text().await.expect("body");
+        assert_eq!(crate::harness::texts(&page, "#queue tbody tr").len(), 10);
+        let (status, body) = call(&app, &finance, "/fn/honoraria/queue", &[("filter[page]", "many")]).await;
+        assert_eq!((status, body["field"].as_str()), (400, Some("page")));
     }
 }

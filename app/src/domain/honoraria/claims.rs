@@ -765,7 +765,7 @@ impl FromQueryResult for QueueRead {
 }
 
 /// The most rows one queue page shows.
-pub const QUEUE_PAGE: u64 = 200;
+pub const QUEUE_PAGE: u64 = 50;
 
 /// Finance's queue: claims of the council, by state (submitted and waiting for a second
 /// approval unless another state is asked for), person and period; oldest submission first.
@@ -800,6 +800,17 @@ pub async fn queue(
     let to = (!filter.to.trim().is_empty())
         .then(|| parse_date("to", &filter.to))
         .transpose()?;
+    let page: u64 = if filter.page.trim().is_empty() {
+        0
+    } else {
+        filter
+            .page
+            .trim()
+            .parse()
+            .ok()
+            .filter(|p| *p < 10_000)
+            .ok_or_else(|| AppError::invalid("page", InputProblem::Malformed))?
+    };
     let settings = rates::settings_of(db, council).await?;
     let threshold = settings
         .as_ref()
@@ -828,10 +839,14 @@ pub async fn queue(
     let rows = query
         .order_by_asc(claim::Column::SubmittedAt)
         .order_by_asc(claim::Column::Id)
-        .limit(QUEUE_PAGE)
+        .offset(page * QUEUE_PAGE)
+        // One more than a page: whether there is a next page, without counting.
+        .limit(QUEUE_PAGE + 1)
         .into_model::<QueueRead>()
         .all(db)
         .await?;
+    let more = rows.len() as u64 > QUEUE_PAGE;
+    let rows: Vec<QueueRead> = rows.into_iter().take(QUEUE_PAGE as usize).collect();
     let mut totals: Vec<(String, i64)> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
@@ -860,6 +875,8 @@ pub async fn queue(
             })
             .collect::<Result<_, AppError>>()?,
         approved,
+        page,
+        more,
     })
 }
 

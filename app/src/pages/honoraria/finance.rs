@@ -30,6 +30,7 @@ pub fn FinancePage() -> impl IntoView {
             person: q.get("person").unwrap_or_default(),
             from: q.get("from").unwrap_or_default(),
             to: q.get("to").unwrap_or_default(),
+            page: q.get("page").unwrap_or_default(),
         }
     };
     let data = Resource::new(filter, finance_queue);
@@ -150,6 +151,23 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
+                    {(queue.page > 0 || queue.more).then(|| {
+                        let link = |page: u64| format!(
+                            "/finance?state={}&person={}&from={}&to={}&page={page}",
+                            crate::components::forms::url_encode(&filter.state),
+                            crate::components::forms::url_encode(&filter.person),
+                            crate::components::forms::url_encode(&filter.from),
+                            crate::components::forms::url_encode(&filter.to),
+                        );
+                        let shown = queue.page + 1;
+                        view! {
+                            <nav class="pages" aria-label=move || t_string!(i18n, finance.pages).to_string()>
+                                {(queue.page > 0).then(|| view! { <a href=link(queue.page - 1) rel="prev">{t!(i18n, finance.previous)}</a> })}
+                                " "<span>{t!(i18n, finance.page_n, n = move || shown)}</span>" "
+                                {queue.more.then(|| view! { <a href=link(queue.page + 1) rel="next" id="next-page">{t!(i18n, finance.next)}</a> })}
+                            </nav>
+                        }
+                    })}
                     <ul id="queue-totals">
                         {queue.totals.into_iter().map(|(cur, total)| view! { <li>{total}" "{cur}</li> }).collect_view()}
                     </ul>
