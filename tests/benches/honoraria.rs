@@ -280,7 +280,7 @@ async fn bench() {
         ),
         None => println!("| queue page, load from wrk | wrk not installed | |"),
     }
-    println!("| queue page size | {bytes} B (the first 200 rows) | |");
+    println!("| queue page size | {bytes} B (the first page: 50 rows) | |");
     println!(
         "| batch of {BATCHED} claims: made | {:.0} ms | |",
         created.as_secs_f64() * 1000.0
