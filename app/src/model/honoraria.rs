@@ -451,6 +451,8 @@ pub struct MyClaims {
     pub years: Vec<(i32, String, String)>,
     /// Their annual cap and how much of this year's is left.
     pub cap: Option<(String, String)>,
+    /// Whether approving what waits for finance would cross this year's cap.
+    pub over_cap: bool,
     /// Whether the viewer may log time here (members).
     pub may_log: bool,
 }

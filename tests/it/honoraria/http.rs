@@ -540,9 +540,9 @@ async fn statements(app: &TestApp, client: &reqwest::Client, path: &str) -> usiz
 }
 
 /// What finance's queue page runs, however many claims wait: the session and the actor (2),
-/// the council and its settings (2), the claims with their authors (1), the people filter
-/// (1), the approved totals (1).
-const QUEUE_STATEMENTS: usize = 7;
+/// the council and its settings (2), the claims with their authors (1), the yearly caps and
+/// what is already approved towards them (2), the people filter (1), the approved totals (1).
+const QUEUE_STATEMENTS: usize = 9;
 
 db_tests! {
     async fn the_queue_page_runs_the_same_statements_for_few_or_many_claims(db) {
@@ -569,5 +569,40 @@ db_tests! {
         assert_eq!(crate::harness::texts(&page, "#queue tbody tr").len(), 10);
         let (status, body) = call(&app, &finance, "/fn/honoraria/queue", &[("filter[page]", "many")]).await;
         assert_eq!((status, body["field"].as_str()), (400, Some("page")));
+    }
+}
+
+db_tests! {
+    async fn member_and_finance_are_warned_before_a_yearly_cap_is_passed(db) {
+        let app = TestApp::builder(db).spawn().await;
+        let p = arrange(&app, "cap", "").await;
+        let member = signed_in_client(&app, p.member, p.council, false).await;
+        let finance = signed_in_client(&app, p.finance_b, p.council, true).await;
+        let (status, body) = call(&app, &member, "/fn/honoraria/set_payment", &[
+            ("fields[method]", "voucher"), ("fields[annual_cap]", "100.00"),
+        ]).await;
+        assert_eq!(status, 200, "{body}");
+        let mut ids = Vec::new();
+        // 60.00 each: the first fits under 100.00, the second passes it.
+        for _ in 0..2 {
+            let (_, id) = call(&app, &member, "/fn/honoraria/log_time", &[
+                ("fields[work_date]", &today()), ("fields[minutes]", "90"), ("fields[activity]", "review"),
+            ]).await;
+            let id = id.as_str().expect("id").to_owned();
+            call(&app, &member, "/fn/honoraria/submit", &[("claim", &id)]).await;
+            ids.push(id);
+        }
+        let page = member.get(app.url("/time")).header("accept", "text/html").send().await.expect("GET").text().await.expect("body");
+        assert!(page.contains("id=\"cap-warning\""), "the member is warned");
+        let (_, queue) = call(&app, &finance, "/fn/honoraria/queue", &[("filter[state]", "")]).await;
+        let crossing: Vec<bool> = queue["rows"].as_array().expect("rows").iter().map(|r| r["crosses_cap"].as_bool().expect("bool")).collect();
+        assert_eq!(crossing, vec![false, false], "nothing approved yet: each alone fits");
+        let (_, report) = call(&app, &finance, "/fn/honoraria/decide", &[("claims[0]", &ids[0]), ("decision", "approve")]).await;
+        assert_eq!(report["done"].as_array().map(Vec::len), Some(1), "{report}");
+        let (_, queue) = call(&app, &finance, "/fn/honoraria/queue", &[("filter[state]", "")]).await;
+        assert_eq!(queue["rows"][0]["crosses_cap"], true, "60.00 approved, another 60.00 passes 100.00: {queue}");
+        let page = finance.get(app.url("/finance")).header("accept", "text/html").send().await.expect("GET").text().await.expect("body");
+        assert!(page.contains("cap-warning"), "finance sees the warning on the page");
+        let _ = (p.finance_a, p.admin);
     }
 }

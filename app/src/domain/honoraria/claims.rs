@@ -716,6 +716,23 @@ pub async fn mine(state: &AppState, actor: &Actor) -> Result<MyClaims, AppError>
     }
     years.sort_by_key(|y| std::cmp::Reverse(y.0));
     let this_year = money.today().year();
+    // Waiting for finance this year: what approving it would add to the year's total.
+    let waiting: i64 = rows
+        .iter()
+        .filter(|c| c.currency == money.currency.code() && c.pay_year == this_year)
+        .filter(|c| {
+            c.state == ClaimState::Submitted.code() || c.state == ClaimState::FirstApproved.code()
+        })
+        .map(|c| c.amount_minor)
+        .sum();
+    let approved_this_year = years
+        .iter()
+        .find(|(y, _, _)| *y == this_year)
+        .map_or(0, |(_, total, _)| *total);
+    let over_cap = preference
+        .as_ref()
+        .and_then(|p| p.annual_cap_minor)
+        .is_some_and(|cap| approved_this_year + waiting > cap);
     let cap = preference
         .as_ref()
         .and_then(|p| p.annual_cap_minor)
@@ -744,6 +761,7 @@ pub async fn mine(state: &AppState, actor: &Actor) -> Result<MyClaims, AppError>
             .map(|(y, total, paid)| (y, money.currency.format(total), money.currency.format(paid)))
             .collect(),
         cap,
+        over_cap,
         may_log: true,
     })
 }
@@ -847,9 +865,15 @@ pub async fn queue(
         .await?;
     let more = rows.len() as u64 > QUEUE_PAGE;
     let rows: Vec<QueueRead> = rows.into_iter().take(QUEUE_PAGE as usize).collect();
+    let caps = caps_of(db, council, money.currency, &rows).await?;
     let mut totals: Vec<(String, i64)> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
+        let crosses_cap = r.claim.currency == money.currency.code()
+            && caps
+                .iter()
+                .find(|(p, y, _, _)| *p == r.claim.person_id && *y == r.claim.pay_year)
+                .is_some_and(|(_, _, cap, used)| used + r.claim.amount_minor > *cap);
         match totals.iter_mut().find(|(c, _)| *c == r.claim.currency) {
             Some(t) => t.1 += r.claim.amount_minor,
             None => totals.push((r.claim.currency.clone(), r.claim.amount_minor)),
@@ -859,7 +883,7 @@ pub async fn queue(
             person_name: r.display_name,
             own: r.claim.person_id == me.0,
             needs_second: needs_second(&r.claim, threshold, money.currency),
-            crosses_cap: false,
+            crosses_cap,
             claim: view_of(&state.keyring, &r.claim)?,
         });
     }
@@ -878,6 +902,78 @@ pub async fn queue(
         page,
         more,
     })
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Used {
+    person_id: uuid::Uuid,
+    pay_year: i32,
+    total: i64,
+}
+
+/// For the people on a queue page who set a yearly cap: (person, year, cap, already approved
+/// or paid that year), in the council's currency. Two statements, whatever the page holds.
+async fn caps_of(
+    db: &impl ConnectionTrait,
+    council: CouncilId,
+    currency: Currency,
+    rows: &[QueueRead],
+) -> Result<Vec<(uuid::Uuid, i32, i64, i64)>, AppError> {
+    use super::entities::payment_preference;
+    let mut people: Vec<uuid::Uuid> = rows.iter().map(|r| r.claim.person_id).collect();
+    people.sort();
+    people.dedup();
+    let capped: Vec<(uuid::Uuid, i64)> = payment_preference::Entity::find()
+        .filter(payment_preference::Column::CouncilId.eq(council.0))
+        .filter(payment_preference::Column::PersonId.is_in(people))
+        .filter(payment_preference::Column::AnnualCapMinor.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| p.annual_cap_minor.map(|cap| (p.person_id, cap)))
+        .collect();
+    let used: Vec<Used> = claim::Entity::find()
+        .select_only()
+        .column(claim::Column::PersonId)
+        .column(claim::Column::PayYear)
+        .column_as(
+            Expr::from(Func::cast_as(
+                Func::sum(Expr::col(claim::Column::AmountMinor)),
+                "BIGINT",
+            )),
+            "total",
+        )
+        .filter(claim::Column::CouncilId.eq(council.0))
+        .filter(claim::Column::Currency.eq(currency.code()))
+        .filter(claim::Column::PersonId.is_in(capped.iter().map(|(p, _)| *p)))
+        .filter(claim::Column::State.is_in([
+            ClaimState::Approved.code(),
+            ClaimState::InBatch.code(),
+            ClaimState::Paid.code(),
+        ]))
+        .group_by(claim::Column::PersonId)
+        .group_by(claim::Column::PayYear)
+        .into_model::<Used>()
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let Some((_, cap)) = capped.iter().find(|(p, _)| *p == r.claim.person_id) else {
+            continue;
+        };
+        if out
+            .iter()
+            .any(|(p, y, _, _)| *p == r.claim.person_id && *y == r.claim.pay_year)
+        {
+            continue;
+        }
+        let already = used
+            .iter()
+            .find(|u| u.person_id == r.claim.person_id && u.pay_year == r.claim.pay_year)
+            .map_or(0, |u| u.total);
+        out.push((r.claim.person_id, r.claim.pay_year, *cap, already));
+    }
+    Ok(out)
 }
 
 #[derive(Debug, FromQueryResult)]

@@ -143,6 +143,7 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
                                             <td>
                                                 <StateLabel state=c.state/>
                                                 {row.needs_second.then(|| view! { <br/><span class="hint">{t!(i18n, finance.needs_second)}</span> })}
+                                                {row.crosses_cap.then(|| view! { <br/><strong class="cap-warning">{t!(i18n, finance.crosses_cap)}</strong> })}
                                             </td>
                                             <td>{receipt.map(|href| view! { <a href=href>{t!(i18n, time.receipt_download)}</a> })}</td>
                                         </tr>

@@ -91,6 +91,9 @@ fn TimeView(data: MyClaims) -> impl IntoView {
             {data.cap.clone().map(|(cap, left)| view! {
                 <p id="annual-cap">{t!(i18n, time.cap, cap = move || cap.clone(), left = move || left.clone())}</p>
             })}
+            {data.over_cap.then(|| view! {
+                <p role="alert" class="notice" id="cap-warning">{t!(i18n, time.over_cap)}</p>
+            })}
             <p><a href="/time/payment">{t!(i18n, time.change_payment)}</a></p>
         </section>
 
