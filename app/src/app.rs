@@ -13,7 +13,9 @@ use crate::pages::consultations::outcome::{
 };
 use crate::pages::consultations::reading::{ChapterPage, ConsultationPage};
 use crate::pages::honoraria::finance::{BatchPage, BatchesPage, FinancePage};
+use crate::pages::honoraria::meetings::{MeetingPage, MeetingsPage};
 use crate::pages::honoraria::rates::RatesPage;
+use crate::pages::honoraria::statements::{PaymentTimesPage, StatementPage, YearTotalsPage};
 use crate::pages::honoraria::time::{PaymentPage, TimePage};
 use crate::pages::identity::account::AccountPage;
 use crate::pages::identity::council::{AuditLogPage, InvitationsPage, MembersPage};
@@ -86,6 +88,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("council/rates") view=RatesPage ssr=SsrMode::Async/>
                         <Route path=path!("time") view=TimePage ssr=SsrMode::Async/>
                         <Route path=path!("time/payment") view=PaymentPage ssr=SsrMode::Async/>
+                        <Route path=path!("time/statement") view=StatementPage ssr=SsrMode::Async/>
+                        <Route path=path!("finance/totals") view=YearTotalsPage ssr=SsrMode::Async/>
+                        <Route path=path!("council/payment-times") view=PaymentTimesPage ssr=SsrMode::Async/>
+                        <Route path=path!("meetings") view=MeetingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("meetings/:id") view=MeetingPage ssr=SsrMode::Async/>
                         <Route path=path!("finance") view=FinancePage ssr=SsrMode::Async/>
                         <Route path=path!("finance/batches") view=BatchesPage ssr=SsrMode::Async/>
                         <Route path=path!("finance/batches/:id") view=BatchPage ssr=SsrMode::Async/>

@@ -1,17 +1,17 @@
 //! Paid time's routes that are files rather than pages: an expense with its receipt (a
 //! multipart form, which server functions do not take without JavaScript), a receipt, and a
-//! batch's CSV and SEPA XML exports. Every file is an attachment, `nosniff`, never cached.
+//! batch's CSV and SEPA XML exports, a meeting's calendar file, a member's statement as CSV. Every file is an attachment, `nosniff`, never cached.
 
 use axum::body::Body;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use roundtable_app::domain::honoraria::{batches, claims, receipts};
+use roundtable_app::domain::honoraria::{batches, claims, meetings, receipts, statements};
 use roundtable_app::domain::identity::session_actor;
 use roundtable_app::domain::{Actor, AppState};
 use roundtable_app::model::AppError;
-use roundtable_app::model::honoraria::{ExpenseFields, MAX_RECEIPT_BYTES};
-use roundtable_app::model::ids::{BatchId, ClaimId};
+use roundtable_app::model::honoraria::{ExpenseFields, MAX_RECEIPT_BYTES, Period};
+use roundtable_app::model::ids::{BatchId, ClaimId, MeetingId};
 use tower_sessions::Session;
 
 /// The largest expense form: a 10 MB receipt and its fields, with room for the encoding.
@@ -186,6 +186,49 @@ pub(crate) async fn batch_sepa(
     };
     match batches::export_sepa(&state, &actor, id).await {
         Ok(body) => attachment("application/xml", "batch.xml", body.into_bytes()),
+        Err(e) => status(&e).into_response(),
+    }
+}
+
+/// `GET /meetings/{id}/calendar.ics`: the meeting as iCalendar, for everybody in its council.
+pub(crate) async fn meeting_calendar(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<MeetingId>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let actor = match actor(&state, &session).await {
+        Ok(a) => a,
+        Err(e) => return status(&e).into_response(),
+    };
+    match meetings::calendar(&state, &actor, id).await {
+        Ok(body) => attachment(
+            "text/calendar; charset=utf-8",
+            "meeting.ics",
+            body.into_bytes(),
+        ),
+        Err(e) => status(&e).into_response(),
+    }
+}
+
+/// `GET /time/statement.csv?from=&to=`: the member's statement as CSV.
+pub(crate) async fn statement_csv(
+    State(state): State<AppState>,
+    session: Session,
+    Query(period): Query<Period>,
+) -> Response {
+    let actor = match actor(&state, &session).await {
+        Ok(a) => a,
+        Err(e) => return status(&e).into_response(),
+    };
+    match statements::statement_csv(&state, &actor, &period).await {
+        Ok(body) => attachment(
+            "text/csv; charset=utf-8",
+            "statement.csv",
+            body.into_bytes(),
+        ),
         Err(e) => status(&e).into_response(),
     }
 }

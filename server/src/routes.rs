@@ -31,6 +31,8 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/go/{id}"),
     ("POST", "/time/expenses"),
     ("GET", "/time/claims/{id}/receipt"),
+    ("GET", "/time/statement.csv"),
+    ("GET", "/meetings/{id}/calendar.ics"),
     ("GET", "/finance/batches/{id}/csv"),
     ("GET", "/finance/batches/{id}/sepa"),
 ];
@@ -104,6 +106,14 @@ pub(crate) fn router(
         .route(
             "/time/claims/{id}/receipt",
             get(crate::honoraria_files::receipt),
+        )
+        .route(
+            "/time/statement.csv",
+            get(crate::honoraria_files::statement_csv),
+        )
+        .route(
+            "/meetings/{id}/calendar.ics",
+            get(crate::honoraria_files::meeting_calendar),
         )
         .route(
             "/finance/batches/{id}/csv",

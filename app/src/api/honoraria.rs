@@ -51,6 +51,26 @@ pub async fn withdraw_claim(claim: ClaimId) -> Result<(), AppError> {
     crate::domain::honoraria::claims::withdraw(&state, &actor, claim).await
 }
 
+/// Counts a claim not yet approved towards next year (the yearly cap).
+#[server(prefix = "/fn", endpoint = "honoraria/defer")]
+pub async fn defer_claim(claim: ClaimId) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::honoraria::claims::defer(&state, &actor, claim).await
+}
+
+/// Corrects an approved or paid claim with a new adjusting entry (a draft).
+#[server(prefix = "/fn", endpoint = "honoraria/adjust")]
+pub async fn adjust_claim(
+    claim: ClaimId,
+    #[server(default)] corrected: String,
+    #[server(default)] reason: String,
+) -> Result<ClaimId, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::honoraria::claims::adjust(&state, &actor, claim, &corrected, &reason).await
+}
+
 /// Deletes a draft claim.
 #[server(prefix = "/fn", endpoint = "honoraria/delete")]
 pub async fn delete_claim(claim: ClaimId) -> Result<(), AppError> {
@@ -157,14 +177,16 @@ pub async fn mark_batch_paid(id: BatchId) -> Result<(), AppError> {
     crate::domain::honoraria::batches::mark_paid(&state, &actor, id).await
 }
 
-/// Records a council meeting.
+/// Records a council meeting, and goes to it (where attendance is recorded afterwards).
 #[server(prefix = "/fn", endpoint = "honoraria/record_meeting")]
 pub async fn record_meeting(
     fields: crate::model::honoraria::MeetingFields,
 ) -> Result<MeetingId, AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::honoraria::meetings::record(&state, &actor, &fields).await
+    let id = crate::domain::honoraria::meetings::record(&state, &actor, &fields).await?;
+    leptos_axum::redirect(&format!("/meetings/{id}"));
+    Ok(id)
 }
 
 /// Records who attended a meeting; their entries are prefilled.
@@ -176,4 +198,50 @@ pub async fn record_attendance(
     use super::context::request;
     let (state, _, actor) = request().await?;
     crate::domain::honoraria::meetings::attendance(&state, &actor, meeting, &people).await
+}
+
+/// The council's meetings.
+#[server(prefix = "/fn", endpoint = "honoraria/meetings")]
+pub async fn get_meetings() -> Result<crate::model::honoraria::Meetings, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::honoraria::meetings::list(&state, &actor).await
+}
+
+/// One meeting (with the members to tick, for its staff).
+#[server(prefix = "/fn", endpoint = "honoraria/meeting")]
+pub async fn get_meeting(
+    id: MeetingId,
+) -> Result<crate::model::honoraria::MeetingDetail, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::honoraria::meetings::detail(&state, &actor, id).await
+}
+
+/// The member's statement for a period.
+#[server(prefix = "/fn", endpoint = "honoraria/statement")]
+pub async fn get_statement(
+    period: crate::model::honoraria::Period,
+) -> Result<crate::model::honoraria::Statement, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::honoraria::statements::statement(&state, &actor, &period).await
+}
+
+/// Finance's yearly totals per person.
+#[server(prefix = "/fn", endpoint = "honoraria/totals")]
+pub async fn get_year_totals(
+    #[server(default)] year: String,
+) -> Result<crate::model::honoraria::YearTotals, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::honoraria::statements::yearly_totals(&state, &actor, &year).await
+}
+
+/// The council's payment times and what waits.
+#[server(prefix = "/fn", endpoint = "honoraria/figures")]
+pub async fn get_payment_figures() -> Result<crate::model::honoraria::PaymentFigures, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::honoraria::figures::payment_figures(&state, &actor).await
 }

@@ -26,6 +26,7 @@ pub fn ErrorText(error: AppError) -> impl IntoView {
                 InputProblem::InFuture => t!(i18n, errors.in_future).into_any(),
                 InputProblem::WrongType => t!(i18n, errors.wrong_type).into_any(),
                 InputProblem::Unavailable => t!(i18n, errors.unavailable).into_any(),
+                InputProblem::Unchanged => t!(i18n, errors.unchanged).into_any(),
             };
             view! { <FieldName field/>{problem} }.into_any()
         }
@@ -107,6 +108,8 @@ fn FieldName(field: String) -> impl IntoView {
         "place" => Some(t!(i18n, fields.place).into_any()),
         "agenda" => Some(t!(i18n, fields.agenda).into_any()),
         "people" => Some(t!(i18n, fields.people).into_any()),
+        "corrected" => Some(t!(i18n, fields.corrected).into_any()),
+        "year" => Some(t!(i18n, fields.year).into_any()),
         _ => None,
     };
     name.map(|n| view! { <strong>{n}": "</strong> })

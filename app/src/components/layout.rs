@@ -65,9 +65,11 @@ fn HeaderContent(ctx: PageContext) -> impl IntoView {
                         {nav.new_consultation.then(|| view! { <a href="/consultations/new">{t!(i18n, nav.new_consultation)}</a> })}
                         {nav.invitations.then(|| view! { <a href="/council/invitations">{t!(i18n, nav.invitations)}</a> })}
                         {nav.audit.then(|| view! { <a href="/council/audit">{t!(i18n, nav.audit)}</a> })}
+                        {nav.meetings.then(|| view! { <a href="/meetings">{t!(i18n, nav.meetings)}</a> })}
                         {nav.time.then(|| view! { <a href="/time">{t!(i18n, nav.time)}</a> })}
                         {nav.finance.then(|| view! { <a href="/finance">{t!(i18n, nav.finance)}</a> })}
                         {nav.rates.then(|| view! { <a href="/council/rates">{t!(i18n, nav.rates)}</a> })}
+                        {nav.payment_times.then(|| view! { <a href="/council/payment-times">{t!(i18n, nav.payment_times)}</a> })}
                         <a href="/account">{t!(i18n, nav.account)}</a>
                         <PostForm url=SignOut::url() class="inline-form">
                             <button type="submit" class="link-button">{t!(i18n, sign_out)}</button>

@@ -29,6 +29,8 @@ pub enum InputProblem {
     /// A choice that is not offered here (an activity the rate card does not price on that
     /// day, a payment date already past).
     Unavailable,
+    /// A correction that changes nothing (the same minutes or amount as already approved).
+    Unchanged,
 }
 
 /// Every error the application reports, as a stable code.

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::{AppError, InputProblem};
-use super::ids::{BatchId, ClaimId, PersonId};
+use super::ids::{BatchId, ClaimId, MeetingId, PersonId};
 
 code_enum!(
     /// What a time entry was for (the rate card prices each).
@@ -348,6 +348,172 @@ pub struct MeetingFields {
     pub agenda: String,
 }
 
+/// One meeting as the council's people see it (times in the council's time zone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingRow {
+    /// Its id.
+    pub id: MeetingId,
+    /// Local start, `YYYY-MM-DD HH:MM`.
+    pub starts: String,
+    /// Local end, `HH:MM` (or `YYYY-MM-DD HH:MM` on another day).
+    pub ends: String,
+    /// Length in minutes.
+    pub minutes: i32,
+    /// Held online.
+    pub online: bool,
+    /// The place or the link.
+    pub place: String,
+    /// The agenda.
+    pub agenda: String,
+    /// Whether it has begun (attendance can be recorded).
+    pub past: bool,
+    /// Whether attendance was recorded.
+    pub attendance_recorded: bool,
+    /// Whether the viewer is recorded as an attendee.
+    pub attended: bool,
+}
+
+/// The council's meetings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meetings {
+    /// Upcoming first (soonest first), then past ones (latest first).
+    pub rows: Vec<MeetingRow>,
+    /// Whether the viewer records meetings (secretariat, council admin).
+    pub may_record: bool,
+    /// The council's time zone (IANA name), in which times are typed and shown.
+    pub time_zone: String,
+    /// The record form's start: now in the council's time zone, to the quarter hour before
+    /// (`YYYY-MM-DDTHH:MM`).
+    pub default_start: String,
+}
+
+/// One meeting with, for its staff, the council's members to tick as attendees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingDetail {
+    /// The meeting.
+    pub meeting: MeetingRow,
+    /// Whether the viewer records attendance.
+    pub may_record: bool,
+    /// For staff only (empty for anybody else): the members by display name, and whether each
+    /// is recorded as having attended.
+    pub members: Vec<(PersonId, String, bool)>,
+}
+
+/// The period of a statement, as the form sends it (`YYYY-MM-DD`; empty: this year so far).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    /// The first day.
+    #[serde(default)]
+    pub from: String,
+    /// The last day.
+    #[serde(default)]
+    pub to: String,
+}
+
+/// One line of a member's statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementLine {
+    /// The claim.
+    pub claim: ClaimView,
+    /// The day it was paid (`YYYY-MM-DD`), if it was.
+    pub paid_on: Option<String>,
+}
+
+/// A member's statement for a period: every claim past draft, the payments, yearly totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    /// The member's display name.
+    pub name: String,
+    /// The council's name.
+    pub council: String,
+    /// The first day (`YYYY-MM-DD`).
+    pub from: String,
+    /// The last day.
+    pub to: String,
+    /// The day it was made.
+    pub made_on: String,
+    /// The claims worked or spent in the period, oldest first.
+    pub lines: Vec<StatementLine>,
+    /// Per currency: approved or paid in the period, and of that paid.
+    pub totals: Vec<(String, String, String)>,
+    /// The payments in the period: (day paid, currency, amount).
+    pub payments: Vec<(String, String, String)>,
+    /// Per year counted towards (the council's currency): approved or paid, of that paid.
+    pub years: Vec<(i32, String, String)>,
+}
+
+/// One person's year, as finance sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonYear {
+    /// Who.
+    pub person: PersonId,
+    /// Their display name.
+    pub person_name: String,
+    /// Approved, in a batch or paid, counting towards the year.
+    pub approved: String,
+    /// Of that, paid.
+    pub paid: String,
+    /// Waiting for a decision.
+    pub pending: String,
+    /// Their yearly cap, if they set one.
+    pub cap: Option<String>,
+    /// Whether what is approved passes the cap.
+    pub over_cap: bool,
+}
+
+/// Yearly totals per person, for finance (the council's currency).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearTotals {
+    /// The year shown.
+    pub year: i32,
+    /// Years with claims, newest first.
+    pub years: Vec<i32>,
+    /// The council's currency.
+    pub currency: String,
+    /// By display name.
+    pub rows: Vec<PersonYear>,
+    /// The year's totals: approved, paid, pending.
+    pub total: (String, String, String),
+}
+
+/// How long one step took in one month: median and 90th percentile in days, over how many
+/// claims; `None` where the figure is held back (built on fewer than five people, for the
+/// auditor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepFigure {
+    /// Claims measured.
+    pub claims: u32,
+    /// Median days, one decimal.
+    pub median: Option<String>,
+    /// 90th percentile days, one decimal.
+    pub p90: Option<String>,
+}
+
+/// One month's payment times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthFigures {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// From submission to (final) approval, by the month of approval.
+    pub to_approval: StepFigure,
+    /// From approval to payment, by the month of payment.
+    pub to_payment: StepFigure,
+}
+
+/// The council's payment times and what waits, for finance, the council admin and the
+/// auditor. No names anywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentFigures {
+    /// The last twelve months, newest first.
+    pub months: Vec<MonthFigures>,
+    /// Waiting for a decision, per currency: (currency, claims, amount).
+    pub pending_decision: Vec<(String, i64, String)>,
+    /// Approved and not yet paid, per currency.
+    pub pending_payment: Vec<(String, i64, String)>,
+    /// Whether small figures are held back (the auditor's view).
+    pub suppressed: bool,
+}
+
 /// The council's honoraria settings, as typed by the council admin.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsFields {
@@ -453,6 +619,11 @@ pub struct MyClaims {
     pub cap: Option<(String, String)>,
     /// Whether approving what waits for finance would cross this year's cap.
     pub over_cap: bool,
+    /// Today in the council's time zone (`YYYY-MM-DD`): the forms' default and latest day.
+    pub today: String,
+    /// The current year in the council's time zone (claims counting towards it may be
+    /// deferred to the next when the cap would be crossed).
+    pub this_year: i32,
     /// Whether the viewer may log time here (members).
     pub may_log: bool,
 }

@@ -92,6 +92,10 @@ pub struct Navigation {
     pub finance: bool,
     /// The rate card (council admins; members read it from their time page).
     pub rates: bool,
+    /// The council's meetings (members and staff: who attends and who records them).
+    pub meetings: bool,
+    /// How long payment takes (finance, council admins, auditors).
+    pub payment_times: bool,
 }
 
 /// Everything the layout needs: the council and the viewer, if any.

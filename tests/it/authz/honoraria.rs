@@ -2,7 +2,7 @@
 //! finance's queue, decisions and batches, meetings, and the file routes (expense upload,
 //! receipt, batch exports). A's fixtures: `{claim}` (A's member's, submitted), `{draft_claim}`
 //! (A's member's, a draft), `{expense}` (with a receipt), `{batch}` (A's, with a bank
-//! transfer), `{meeting}` (in the past).
+//! transfer), `{locked_claim}` (the claim in that batch), `{meeting}` (in the past).
 
 use super::*;
 
@@ -65,14 +65,29 @@ const BATCH_FINANCE: Who = Who {
     council_admin: Deny(404),
     auditor: Deny(404),
 };
-/// A's meeting: its staff record attendance; other roles of A are refused (403).
-const MEETING_STAFF: Who = Who {
+/// A's meeting: its staff record attendance (here stopping at an empty list of people, 400);
+/// other roles of A are refused (403); to anybody else it does not exist (404).
+const MEETING_STAFF_THEN_BAD_INPUT: Who = Who {
+    anonymous: Deny(404),
+    member: Deny(403),
+    secretariat: Allow(400),
+    finance: Deny(403),
+    council_admin: Allow(400),
+    auditor: Deny(403),
+};
+/// A's meeting: everybody in A reads it; to anybody else it does not exist.
+const MEETING_READERS: Who = Who {
+    anonymous: Deny(404),
+    ..Who::all(Allow(200))
+};
+/// The payment figures: finance, the council admin and the auditor.
+const FIGURE_READERS: Who = Who {
     anonymous: Deny(401),
     member: Deny(403),
-    secretariat: Allow(200),
-    finance: Deny(403),
+    secretariat: Deny(403),
+    finance: Allow(200),
     council_admin: Allow(200),
-    auditor: Deny(403),
+    auditor: Allow(200),
 };
 /// The expense upload: a signed-out visitor is sent to sign in (303); a member is sent back
 /// to the form with "date required" (303); other roles are refused (403).
@@ -115,6 +130,28 @@ pub(super) const ROWS: &[Row] = &[
         Scope::Names,
         CLAIM_AUTHOR_THEN_CONFLICT,
     ),
+    func(
+        "/fn/honoraria/defer",
+        &[("claim", "{locked_claim}")],
+        Scope::Names,
+        CLAIM_AUTHOR_THEN_CONFLICT,
+    ),
+    func(
+        "/fn/honoraria/adjust",
+        &[
+            ("claim", "{claim}"),
+            ("corrected", "60"),
+            ("reason", "typo"),
+        ],
+        Scope::Names,
+        CLAIM_AUTHOR_THEN_CONFLICT,
+    ),
+    func(
+        "/fn/honoraria/statement",
+        &[("period[from]", "")],
+        Scope::Acting,
+        MEMBERS_ONLY,
+    ),
     func("/fn/honoraria/payment", &[], Scope::Acting, MEMBERS_ONLY),
     func(
         "/fn/honoraria/set_payment",
@@ -151,6 +188,13 @@ pub(super) const ROWS: &[Row] = &[
     ),
     func("/fn/honoraria/batches", &[], Scope::Acting, FINANCE_ONLY),
     func(
+        "/fn/honoraria/totals",
+        &[("year", "")],
+        Scope::Acting,
+        FINANCE_ONLY,
+    ),
+    func("/fn/honoraria/figures", &[], Scope::Acting, FIGURE_READERS),
+    func(
         "/fn/honoraria/batch",
         &[("id", "{batch}")],
         Scope::Names,
@@ -179,9 +223,41 @@ pub(super) const ROWS: &[Row] = &[
         "/fn/honoraria/attendance",
         &[("meeting", "{meeting}")],
         Scope::Names,
-        MEETING_STAFF,
+        MEETING_STAFF_THEN_BAD_INPUT,
+    ),
+    func("/fn/honoraria/meetings", &[], Scope::Acting, SIGNED_IN),
+    func(
+        "/fn/honoraria/meeting",
+        &[("id", "{meeting}")],
+        Scope::Names,
+        MEETING_READERS,
     ),
     // Pages.
+    page("/meetings", "/meetings", Scope::Acting, SIGNED_IN),
+    page(
+        "/meetings/{id}",
+        "/meetings/{meeting}",
+        Scope::Names,
+        MEETING_READERS,
+    ),
+    page(
+        "/time/statement",
+        "/time/statement",
+        Scope::Acting,
+        MEMBERS_ONLY,
+    ),
+    page(
+        "/finance/totals",
+        "/finance/totals",
+        Scope::Acting,
+        FINANCE_ONLY,
+    ),
+    page(
+        "/council/payment-times",
+        "/council/payment-times",
+        Scope::Acting,
+        FIGURE_READERS,
+    ),
     page("/time", "/time", Scope::Acting, MEMBERS_ONLY),
     page(
         "/time/payment",
@@ -218,6 +294,16 @@ pub(super) const ROWS: &[Row] = &[
         Via::Plain,
         "/time/claims/{expense}/receipt",
         CLAIM_READERS,
+    ),
+    Row {
+        scope: Scope::Acting,
+        ..plain("/time/statement.csv", MEMBERS_ONLY)
+    },
+    plain_named(
+        "/meetings/{id}/calendar.ics",
+        Via::Plain,
+        "/meetings/{meeting}/calendar.ics",
+        MEETING_READERS,
     ),
     plain_named(
         "/finance/batches/{id}/csv",

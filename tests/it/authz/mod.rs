@@ -634,6 +634,7 @@ impl Fixtures {
         for (what, id) in [
             ("A's claim id", honoraria.claim),
             ("A's draft claim id", honoraria.draft_claim),
+            ("A's locked claim id", honoraria.locked_claim),
             ("A's expense id", honoraria.expense),
             ("A's batch id", honoraria.batch),
             ("A's meeting id", honoraria.meeting),
@@ -701,6 +702,7 @@ impl Fixtures {
             .replace("{too_long}", &"x".repeat(2_001))
             .replace("{invitation}", &self.invitation.to_string())
             .replace("{draft_claim}", &self.honoraria.draft_claim.to_string())
+            .replace("{locked_claim}", &self.honoraria.locked_claim.to_string())
             .replace("{claim}", &self.honoraria.claim.to_string())
             .replace("{expense}", &self.honoraria.expense.to_string())
             .replace("{batch}", &self.honoraria.batch.to_string())

@@ -1,8 +1,10 @@
-//! Paid time in Chromium, with JavaScript on and off: a member logs reviewing time and an
-//! expense with its receipt and chooses bank transfer; finance A approves both (the time entry
-//! is above the threshold and waits), cannot approve their own claim, finance B gives the
-//! second approval; a batch is made, its SEPA file validates against the schema and its CSV
-//! total matches; it is marked paid and the member sees "paid". axe-core checks every page.
+//! Paid time in Chromium, with JavaScript on and off: the secretariat records a meeting and
+//! who attended; the member confirms the prefilled meeting entry, logs reviewing time and an
+//! expense with its receipt and chooses bank transfer; finance A approves all three (the time
+//! entries are above the threshold and wait), cannot approve their own claim, finance B gives
+//! the second approvals; a batch is made, its SEPA file validates against the schema and its
+//! CSV total matches; it is marked paid, the member sees "paid" and downloads a statement
+//! whose totals match. axe-core checks every page.
 
 use roundtable_app::model::viewer::Role;
 
@@ -45,6 +47,14 @@ async fn wait_text(b: &Browser, css: &str, needle: &str) {
     }
 }
 
+/// How many elements match `css`.
+async fn count(b: &Browser, css: &str) -> usize {
+    b.client
+        .find_all(fantoccini::Locator::Css(css))
+        .await
+        .map_or(0, |all| all.len())
+}
+
 async fn cycle(js: bool) {
     if !prerequisites() {
         return;
@@ -84,6 +94,14 @@ async fn cycle(js: bool) {
         &[Role::CouncilAdmin],
     )
     .await;
+    let secretariat = create_person(
+        &app,
+        council,
+        "Sami Secretariat",
+        "sami@example.org",
+        &[Role::Secretariat],
+    )
+    .await;
     let receipt = tempfile::Builder::new()
         .suffix(".pdf")
         .tempfile()
@@ -107,8 +125,39 @@ async fn cycle(js: bool) {
     )
     .await;
 
-    // The member chooses bank transfer, logs time and an expense, and submits them.
+    // The secretariat records a meeting that has just begun (the form starts at now, to the
+    // quarter hour) and ticks the member as present.
+    b.act_as(&app, secretariat, council).await;
+    b.visit(app.url("/meetings").as_str()).await;
+    b.arrive("/meetings", "#record-meeting").await;
+    b.fill("#meeting-minutes", "120").await;
+    b.click("#online").await;
+    b.fill("#place", "Video call").await;
+    b.fill("#agenda", "Advice on the support services law")
+        .await;
+    b.click("#record-meeting").await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !b.path().await.starts_with("/meetings/") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{}",
+            b.report("no meeting page").await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let meeting_path = b.path().await;
+    b.arrive(&meeting_path, "#record-attendance").await;
+    b.click(&format!("#attendees input[value=\"{member}\"]"))
+        .await;
+    b.click("#record-attendance").await;
+    wait_for(&b, "#attendance-recorded", true).await;
+    b.arrive(&meeting_path, "#attendees").await;
+
+    // The member chooses bank transfer, finds the meeting entry, logs time and an expense,
+    // and submits all three.
     b.act_as(&app, member, council).await;
+    b.visit(app.url("/meetings").as_str()).await;
+    b.arrive("/meetings", "#meeting-list .attended").await;
     b.visit(app.url("/time/payment").as_str()).await;
     b.arrive("/time/payment", "#save-payment").await;
     b.click("#method-bank").await;
@@ -127,6 +176,13 @@ async fn cycle(js: bool) {
     b.check(
         b.value("#work_date").await == today(),
         "today is the default date",
+    )
+    .await;
+    b.check(
+        b.text("#claim-list [data-state=draft]")
+            .await
+            .contains("180.00 EUR"),
+        "the meeting entry is prefilled: a half day at 150.00 and 30.00 preparation",
     )
     .await;
     b.fill("#minutes", "90").await;
@@ -148,15 +204,23 @@ async fn cycle(js: bool) {
         "90 minutes at 40.00 an hour",
     )
     .await;
-    b.click(".submit-claim").await;
-    wait_for(&b, "#claim-list [data-state=submitted]", true).await;
-    b.arrive("/time", ".submit-claim").await;
-    b.click(".submit-claim").await;
-    wait_for(&b, "#claim-list [data-state=draft]", false).await;
+    for left in (0..3).rev() {
+        b.arrive("/time", ".submit-claim").await;
+        b.click(".submit-claim").await;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        while count(&b, "#claim-list [data-state=draft]").await != left {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{}",
+                b.report("a draft was not submitted").await
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
     b.arrive("/time", "#claim-list").await;
     b.check(
-        b.text("#claim-list").await.matches("Submitted").count() == 2,
-        "both submitted",
+        b.text("#claim-list").await.matches("Submitted").count() == 3,
+        "all three submitted",
     )
     .await;
 
@@ -210,7 +274,7 @@ async fn cycle(js: bool) {
         b.text("#queue")
             .await
             .contains("Waiting for a second approval"),
-        "the time entry waits for a second approver",
+        "the time entries wait for a second approver",
     )
     .await;
 
@@ -219,13 +283,25 @@ async fn cycle(js: bool) {
     b.visit(app.url("/finance?state=first_approved").as_str())
         .await;
     b.arrive("/finance", "#queue").await;
-    b.click("#queue input[type=checkbox]").await;
+    b.check(
+        count(&b, "#queue input[type=checkbox]").await == 2,
+        "two entries wait for a second approval",
+    )
+    .await;
+    for input in b
+        .client
+        .find_all(fantoccini::Locator::Css("#queue input[type=checkbox]"))
+        .await
+        .expect("checkboxes")
+    {
+        input.click().await.expect("picked");
+    }
     b.click("#approve").await;
     wait_for(&b, "#approved .create-batch", true).await;
     b.arrive("/finance", "#approved .create-batch").await;
     b.check(
-        b.text("#approved").await.contains("72.30"),
-        "72.30 approved",
+        b.text("#approved").await.contains("252.30"),
+        "252.30 approved",
     )
     .await;
     b.click("#approved .create-batch").await;
@@ -241,7 +317,7 @@ async fn cycle(js: bool) {
     let batch_path = b.path().await;
     b.arrive(&batch_path, "#mark-paid").await;
     b.check(
-        b.text("#batch-total").await.contains("72.30 EUR"),
+        b.text("#batch-total").await.contains("252.30 EUR"),
         "the batch total",
     )
     .await;
@@ -261,7 +337,7 @@ async fn cycle(js: bool) {
         .await
         .expect("xml");
     validate_sepa(&xml).unwrap_or_else(|e| panic!("valid SEPA file: {e}"));
-    assert!(xml.contains("<CtrlSum>72.30</CtrlSum>"));
+    assert!(xml.contains("<CtrlSum>252.30</CtrlSum>"));
     let csv = finance
         .get(app.url(&format!("{batch_path}/csv")))
         .send()
@@ -273,7 +349,7 @@ async fn cycle(js: bool) {
     assert!(
         csv.lines()
             .last()
-            .is_some_and(|l| l.starts_with("total,") && l.contains("72.30")),
+            .is_some_and(|l| l.starts_with("total,") && l.contains("252.30")),
         "{csv}"
     );
     b.click("#mark-paid").await;
@@ -286,16 +362,74 @@ async fn cycle(js: bool) {
     .await;
     b.visit(app.url("/finance/batches").as_str()).await;
     b.arrive("/finance/batches", "#batches").await;
+    b.visit(app.url("/finance/totals").as_str()).await;
+    b.arrive("/finance/totals", "#year-totals").await;
+    b.check(
+        b.text("#total-approved").await.contains("252.30"),
+        "the year's total per person",
+    )
+    .await;
+    b.visit(app.url("/council/payment-times").as_str()).await;
+    b.arrive("/council/payment-times", "#payment-times").await;
 
     // The member sees "paid".
     b.act_as(&app, member, council).await;
     b.visit(app.url("/time").as_str()).await;
     b.arrive("/time", "#claim-list").await;
     let list = b.text("#claim-list").await;
-    b.check(list.matches("Paid").count() == 2, "both paid")
+    b.check(list.matches("Paid").count() == 3, "all three paid")
         .await;
-    b.check(b.text("#years").await.contains("72.30"), "the year's total")
-        .await;
+    b.check(
+        b.text("#years").await.contains("252.30"),
+        "the year's total",
+    )
+    .await;
+    b.click("#statement-link").await;
+    b.arrive("/time/statement", "#statement-lines").await;
+    b.check(
+        b.text("#statement-totals").await.contains("252.30"),
+        "the statement's total",
+    )
+    .await;
+    b.check(
+        count(&b, "#statement-lines tr[data-state=paid]").await == 3,
+        "three paid lines",
+    )
+    .await;
+    let href = b
+        .element("#statement-csv")
+        .await
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("a link");
+    let mine = signed_in_client(&app, member, council, true).await;
+    let csv = mine
+        .get(app.url(&href))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("csv");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("total,") && l.contains("252.30") && l.contains(",paid,")),
+        "{csv}"
+    );
+    let ics = mine
+        .get(app.url(&format!("{meeting_path}/calendar.ics")))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("ics");
+    assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    assert!(
+        !ics.contains("support services"),
+        "no agenda in the calendar: {ics}"
+    );
     b.finish(&app, &[]).await;
 }
 

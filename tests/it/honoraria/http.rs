@@ -19,7 +19,7 @@ use crate::fixtures::{create_council, create_person};
 use crate::harness::{TestApp, db_tests, signed_in_client, workspace_root};
 
 /// Calls a server function as the hydrated app does; returns status and JSON.
-async fn call(
+pub(super) async fn call(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,
@@ -41,7 +41,7 @@ async fn call(
 }
 
 /// GETs a file route; returns status, headers and body.
-async fn download(
+pub(super) async fn download(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,
@@ -113,15 +113,15 @@ fn element(xml: &str, name: &str) -> String {
 
 /// A council with a rate card, a threshold and a paying account, and its people: member,
 /// two finance officers (one also a member), council admin.
-struct Paid {
-    council: CouncilId,
-    member: PersonId,
-    finance_a: PersonId,
-    finance_b: PersonId,
-    admin: PersonId,
+pub(super) struct Paid {
+    pub(super) council: CouncilId,
+    pub(super) member: PersonId,
+    pub(super) finance_a: PersonId,
+    pub(super) finance_b: PersonId,
+    pub(super) admin: PersonId,
 }
 
-async fn arrange(app: &TestApp, slug: &str, threshold: &str) -> Paid {
+pub(super) async fn arrange(app: &TestApp, slug: &str, threshold: &str) -> Paid {
     let council = create_council(app, slug).await;
     seed_rates(app, council).await;
     let member = create_person(
@@ -179,7 +179,7 @@ async fn arrange(app: &TestApp, slug: &str, threshold: &str) -> Paid {
     }
 }
 
-async fn claims_of(app: &TestApp, council: CouncilId) -> Vec<claim::Model> {
+pub(super) async fn claims_of(app: &TestApp, council: CouncilId) -> Vec<claim::Model> {
     claim::Entity::find()
         .filter(claim::Column::CouncilId.eq(council.0))
         .all(&app.db)
@@ -525,7 +525,7 @@ db_tests! {
 }
 
 /// Statements one GET of `path` runs.
-async fn statements(app: &TestApp, client: &reqwest::Client, path: &str) -> usize {
+pub(super) async fn statements(app: &TestApp, client: &reqwest::Client, path: &str) -> usize {
     use std::sync::atomic::Ordering;
     let before = app.queries.load(Ordering::SeqCst);
     let res = client

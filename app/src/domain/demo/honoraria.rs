@@ -1,15 +1,15 @@
 //! Paid time in the demo council: a realistic rate card (a rate change at the start of the
 //! year), the approval threshold and the paying account, payment preferences, claims in every
-//! early state (a draft, submitted ones with an expense and its receipt, an approved one) and
-//! a past meeting whose attendees found their entries prefilled. All through honoraria's own
-//! rules, as the people would do it.
+//! early state (a draft, submitted ones with an expense and its receipt, an approved one), an
+//! older entry already paid in a batch, and a past meeting whose attendees found their entries
+//! prefilled. All through honoraria's own rules, as the people would do it.
 
 use chrono::{Datelike as _, Duration, NaiveDate, Utc};
 
 use super::consultations::acting;
 use super::identity::DemoPeople;
 use crate::domain::AppState;
-use crate::domain::honoraria::{claims, meetings, payment, rates};
+use crate::domain::honoraria::{batches, claims, meetings, payment, rates};
 use crate::model::AppError;
 use crate::model::honoraria::{
     Activity, ExpenseFields, MeetingFields, PaymentFields, RateUnit, SettingsFields, TimeFields,
@@ -136,6 +136,17 @@ pub(super) async fn seed(state: &AppState, people: &DemoPeople) -> Result<(), Ap
     }
     claims::submit(state, &lior, lior_entry).await?;
     let farah = acting(db, people, people.finance).await?;
+    // Last month's work, already paid: the statement and the payment times have a history.
+    let earlier = claims::log_time(
+        state,
+        &amina,
+        &time(40, "120", "review", "Comments on the first draft"),
+    )
+    .await?;
+    claims::submit(state, &amina, earlier).await?;
+    claims::decide_many(state, &farah, &[earlier], "approve", "").await?;
+    let batch = batches::create(state, &farah, "", "").await?;
+    batches::mark_paid(state, &farah, batch).await?;
     claims::decide_many(state, &farah, &[approved], "approve", "").await?;
     let sam = acting(db, people, people.secretariat).await?;
     let meeting = meetings::record(

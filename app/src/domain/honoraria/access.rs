@@ -6,10 +6,10 @@
 
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-use super::entities::{claim, payment_batch};
+use super::entities::{claim, meeting, payment_batch};
 use crate::domain::Actor;
 use crate::model::AppError;
-use crate::model::ids::{BatchId, ClaimId, CouncilId};
+use crate::model::ids::{BatchId, ClaimId, CouncilId, MeetingId};
 use crate::model::viewer::Role;
 
 /// The council the actor acts in, or `Unauthenticated`.
@@ -135,4 +135,39 @@ pub fn claimant_council(actor: &Actor) -> Result<CouncilId, AppError> {
         return Err(AppError::Forbidden);
     }
     Ok(council)
+}
+
+/// The secretariat and the council admin record meetings and who attended.
+pub fn may_record_meetings(actor: &Actor, council: CouncilId) -> bool {
+    actor.is_staff_of(council)
+}
+
+/// Loads a meeting of the council the actor acts in (everybody in it reads meetings), or
+/// `NotFound`.
+pub async fn meeting_readable(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: MeetingId,
+) -> Result<meeting::Model, AppError> {
+    let Some(m) = meeting::Entity::find_by_id(id.0).one(db).await? else {
+        return Err(AppError::NotFound);
+    };
+    if !actor.belongs_to(CouncilId(m.council_id)) {
+        return Err(AppError::NotFound);
+    }
+    Ok(m)
+}
+
+/// Loads a meeting the actor may record attendance for: `NotFound` as [`meeting_readable`],
+/// `Forbidden` for anybody in the council but its staff.
+pub async fn meeting_managed(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: MeetingId,
+) -> Result<meeting::Model, AppError> {
+    let m = meeting_readable(db, actor, id).await?;
+    if !may_record_meetings(actor, CouncilId(m.council_id)) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(m)
 }

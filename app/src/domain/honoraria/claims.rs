@@ -219,7 +219,9 @@ pub async fn edit_time(
     let c = access::owned(&state.db, actor, id).await?;
     let council = CouncilId(c.council_id);
     editable(&c)?;
-    if c.kind != ClaimKind::Time.code() {
+    // A correction holds a difference, not a duration to reprice: it is deleted and made
+    // again instead.
+    if c.kind != ClaimKind::Time.code() || c.adjusts_id.is_some() {
         return Err(AppError::Conflict);
     }
     let mut input = TimeInput::parse(fields)?;
@@ -525,6 +527,174 @@ pub async fn withdraw(state: &AppState, actor: &Actor, id: ClaimId) -> Result<()
     .await
 }
 
+/// Counts a claim not yet approved towards next year instead of this one: the member defers
+/// what would pass this year's cap. Only a claim of this year, only once; finance does not
+/// put it in a batch before next year.
+pub async fn defer(state: &AppState, actor: &Actor, id: ClaimId) -> Result<(), AppError> {
+    let c = access::owned(&state.db, actor, id).await?;
+    let current = ClaimState::from_code(&c.state).unwrap_or(ClaimState::Paid);
+    if current.locked() {
+        return Err(AppError::Locked);
+    }
+    let open = [
+        ClaimState::Draft,
+        ClaimState::Returned,
+        ClaimState::Submitted,
+        ClaimState::FirstApproved,
+    ];
+    let money = council_money(&state.db, CouncilId(c.council_id)).await?;
+    let this_year = money.today().year();
+    if !open.contains(&current) || c.pay_year != this_year {
+        return Err(AppError::Conflict);
+    }
+    let txn = db::begin_write(&state.db).await?;
+    let done = claim::Entity::update_many()
+        .col_expr(claim::Column::PayYear, Expr::value(this_year + 1))
+        .col_expr(claim::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(claim::Column::Id.eq(c.id))
+        .filter(claim::Column::PayYear.eq(this_year))
+        .filter(claim::Column::State.is_in(open.iter().map(|s| s.code())))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(AppError::Conflict);
+    }
+    audit::record(
+        &txn,
+        Event::new(AuditAction::ClaimDeferred)
+            .council(CouncilId(c.council_id))
+            .by_actor(actor)
+            .subject("claim", c.id)
+            .detail("pay_year", this_year + 1),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Corrects an approved or paid claim, which is locked: a new adjusting entry, a draft the
+/// member submits like any other, holding the difference (negative when less is owed).
+/// `corrected` is the right total: minutes for a time entry (priced by the rate the original
+/// used), the amount for an expense. It is measured against the original together with its
+/// corrections already approved. Returns the new entry's id.
+pub async fn adjust(
+    state: &AppState,
+    actor: &Actor,
+    id: ClaimId,
+    corrected: &str,
+    reason: &str,
+) -> Result<ClaimId, AppError> {
+    let c = access::owned(&state.db, actor, id).await?;
+    let council = CouncilId(c.council_id);
+    let current = ClaimState::from_code(&c.state).unwrap_or(ClaimState::Draft);
+    if !current.locked() || c.adjusts_id.is_some() {
+        // Open claims are edited; a correction is corrected through its original.
+        return Err(AppError::Conflict);
+    }
+    let text = description("description", reason)?;
+    if text.is_empty() {
+        return Err(AppError::invalid("description", InputProblem::Required));
+    }
+    let currency = Currency::parse("currency", &c.currency)?;
+    let money = council_money(&state.db, council).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let family = claim::Entity::find()
+        .filter(claim::Column::CouncilId.eq(council.0))
+        .filter(
+            sea_orm::Condition::any()
+                .add(claim::Column::Id.eq(c.id))
+                .add(claim::Column::AdjustsId.eq(c.id)),
+        )
+        .all(&txn)
+        .await?;
+    if family.iter().any(|f| {
+        let s = ClaimState::from_code(&f.state).unwrap_or(ClaimState::Draft);
+        f.adjusts_id.is_some() && s != ClaimState::Rejected && !s.locked()
+    }) {
+        // One correction at a time: the open one is edited or withdrawn first.
+        return Err(AppError::Conflict);
+    }
+    let settled: Vec<&claim::Model> = family
+        .iter()
+        .filter(|f| ClaimState::from_code(&f.state).is_some_and(ClaimState::locked))
+        .collect();
+    let amount_now: i64 = settled.iter().map(|f| f.amount_minor).sum();
+    let minutes_now: i32 = settled.iter().filter_map(|f| f.minutes).sum();
+    let (delta_minutes, delta_amount) = if c.kind == ClaimKind::Time.code() {
+        let minutes = if corrected.trim() == "0" {
+            0
+        } else {
+            crate::model::honoraria::parse_minutes("corrected", corrected)?
+        };
+        let unit = c
+            .rate_unit
+            .as_deref()
+            .and_then(RateUnit::from_code)
+            .unwrap_or(RateUnit::Hour);
+        let amount = if minutes == 0 {
+            0
+        } else {
+            price(c.rate_minor.unwrap_or(0), unit, minutes) + c.allowance_minor
+        };
+        (Some(minutes - minutes_now), amount - amount_now)
+    } else {
+        let amount = currency.parse_amount_or_zero("corrected", corrected)?;
+        (None, amount - amount_now)
+    };
+    if delta_amount == 0 && delta_minutes.unwrap_or(0) == 0 {
+        return Err(AppError::invalid("corrected", InputProblem::Unchanged));
+    }
+    let new = db::new_id();
+    let now = Utc::now();
+    claim::Entity::insert(claim::ActiveModel {
+        id: Set(new),
+        council_id: Set(council.0),
+        person_id: Set(c.person_id),
+        kind: Set(c.kind.clone()),
+        state: Set(ClaimState::Draft.code().to_owned()),
+        work_date: Set(c.work_date.clone()),
+        pay_year: Set(c.pay_year.max(money.today().year())),
+        minutes: Set(delta_minutes),
+        activity: Set(c.activity.clone()),
+        category: Set(c.category.clone()),
+        link_kind: Set(c.link_kind.clone()),
+        link_id: Set(c.link_id),
+        description_sealed: Set(state.keyring.seal(Purpose::ClaimText, &text)),
+        amount_minor: Set(delta_amount),
+        currency: Set(c.currency.clone()),
+        rate_id: Set(c.rate_id),
+        rate_unit: Set(c.rate_unit.clone()),
+        rate_minor: Set(c.rate_minor),
+        allowance_minor: Set(0),
+        receipt_id: Set(None),
+        adjusts_id: Set(Some(c.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(None),
+        first_approver: Set(None),
+        first_approved_at: Set(None),
+        second_approver: Set(None),
+        decided_at: Set(None),
+        note_sealed: Set(None),
+        batch_id: Set(None),
+        paid_at: Set(None),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Event::new(AuditAction::ClaimCreated)
+            .council(council)
+            .by_actor(actor)
+            .subject("claim", new)
+            .detail("kind", c.kind.as_str())
+            .detail("adjusts", c.id.to_string()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ClaimId(new))
+}
+
 /// Whether a claim needs a second approver: above the council's threshold (in the council's
 /// currency), and always for a claim in another currency once a threshold is set.
 fn needs_second(c: &claim::Model, threshold: Option<i64>, council_currency: Currency) -> bool {
@@ -652,7 +822,7 @@ pub async fn decide_many(
 }
 
 /// A claim row as a view (its text opened).
-fn view_of(keyring: &Keyring, c: &claim::Model) -> Result<ClaimView, AppError> {
+pub(super) fn view_of(keyring: &Keyring, c: &claim::Model) -> Result<ClaimView, AppError> {
     let currency = Currency::parse("currency", &c.currency)?;
     let unit = c.rate_unit.as_deref().and_then(RateUnit::from_code);
     Ok(ClaimView {
@@ -762,6 +932,8 @@ pub async fn mine(state: &AppState, actor: &Actor) -> Result<MyClaims, AppError>
             .collect(),
         cap,
         over_cap,
+        today: day_text(money.today()),
+        this_year,
         may_log: true,
     })
 }

@@ -235,6 +235,11 @@ pub fn page_context(actor: &Actor, demo: bool) -> Result<PageContext, AppError> 
                 time: actor.has_role(p.council_id, Role::Member),
                 finance: actor.has_role(p.council_id, Role::Finance),
                 rates: actor.has_role(p.council_id, Role::CouncilAdmin),
+                meetings: actor.has_role(p.council_id, Role::Member)
+                    || actor.is_staff_of(p.council_id),
+                payment_times: actor.has_role(p.council_id, Role::Finance)
+                    || actor.has_role(p.council_id, Role::CouncilAdmin)
+                    || actor.has_role(p.council_id, Role::Auditor),
             },
         }),
     };

@@ -68,7 +68,11 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
     view! {
         <h1>{t!(i18n, finance.heading)}</h1>
         <p class="hint">{t!(i18n, finance.who_sees)}</p>
-        <p><a href="/finance/batches">{t!(i18n, finance.batches_link)}</a></p>
+        <p class="links">
+            <a href="/finance/batches">{t!(i18n, finance.batches_link)}</a>" · "
+            <a href="/finance/totals">{t!(i18n, finance.totals_link)}</a>" · "
+            <a href="/council/payment-times">{t!(i18n, finance.figures_link)}</a>
+        </p>
         <form method="get" action="/finance" class="filters">
             <label for="state">{t!(i18n, fields.state)}</label>
             <select id="state" name="state">
@@ -331,7 +335,11 @@ fn BatchView(batch: BatchDetail) -> impl IntoView {
     let currency2 = s.currency.clone();
     view! {
         <h1>{t!(i18n, finance.batch_heading, reference = move || s.reference.clone())}</h1>
-        <p><a href="/finance/batches">{t!(i18n, finance.batches_link)}</a></p>
+        <p class="links">
+            <a href="/finance/batches">{t!(i18n, finance.batches_link)}</a>" · "
+            <a href="/finance/totals">{t!(i18n, finance.totals_link)}</a>" · "
+            <a href="/council/payment-times">{t!(i18n, finance.figures_link)}</a>
+        </p>
         <p id="batch-state"><BatchStateLabel state=s.state/>" · "{s.items}" · "
             <span id="batch-total">{s.total.clone()}" "{s.currency.clone()}</span>" · "{s.execution_date.clone()}</p>
         <p class="hint">{t!(i18n, finance.export_hint)}</p>

@@ -8,7 +8,8 @@ use server_fn::ServerFn;
 
 use super::labels::{ActivityLabel, CategoryLabel, MethodLabel, StateLabel, UnitLabel};
 use crate::api::honoraria::{
-    DeleteClaim, LogTime, SetPayment, SubmitClaim, WithdrawClaim, get_my_claims, payment_preference,
+    AdjustClaim, DeferClaim, DeleteClaim, LogTime, SetPayment, SubmitClaim, WithdrawClaim,
+    get_my_claims, payment_preference,
 };
 use crate::components::error::{ActionError, ErrorText, LoadError};
 use crate::components::forms::PostForm;
@@ -59,6 +60,8 @@ fn TimeView(data: MyClaims) -> impl IntoView {
     let submit = ServerAction::<SubmitClaim>::new();
     let withdraw = ServerAction::<WithdrawClaim>::new();
     let delete = ServerAction::<DeleteClaim>::new();
+    let defer = ServerAction::<DeferClaim>::new();
+    let adjust = ServerAction::<AdjustClaim>::new();
     let (link_kind, link_id) = {
         let q = query.read_untracked();
         (
@@ -72,10 +75,8 @@ fn TimeView(data: MyClaims) -> impl IntoView {
         expense_error(q.get("expense_error"), q.get("field"), q.get("problem"))
     };
     let currency = data.currency.clone();
-    let today = chrono::Utc::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string();
+    // The council's day, not the server's: just after midnight they differ.
+    let today = data.today.clone();
     let today2 = today.clone();
     view! {
         <h1>{t!(i18n, time.heading)}</h1>
@@ -158,15 +159,27 @@ fn TimeView(data: MyClaims) -> impl IntoView {
         </form>
 
         <h2 id="claims">{t!(i18n, time.claims_heading)}</h2>
+        <p><a href="/time/statement" id="statement-link">{t!(i18n, time.statement_link)}</a></p>
         <ActionError action=submit/>
         <ActionError action=withdraw/>
         <ActionError action=delete/>
+        <ActionError action=defer/>
+        <ActionError action=adjust/>
+        {move || matches!(adjust.value().get(), Some(Ok(_))).then(|| view! {
+            <p role="status" class="notice">{t!(i18n, time.corrected)}</p>
+        })}
         {if data.claims.is_empty() {
             view! { <p>{t!(i18n, time.none)}</p> }.into_any()
         } else {
+            let over_cap = data.over_cap;
+            let this_year = data.this_year;
             view! {
                 <ul class="card-list" id="claim-list">
-                    {data.claims.into_iter().map(|c| view! { <ClaimCard c/> }).collect_view()}
+                    {data.claims.into_iter().map(|c| {
+                        let deferrable = over_cap && c.pay_year == this_year && !c.state.locked()
+                            && c.state != ClaimState::Rejected;
+                        view! { <ClaimCard c=c deferrable=deferrable/> }
+                    }).collect_view()}
                 </ul>
             }.into_any()
         }}
@@ -189,12 +202,24 @@ fn TimeView(data: MyClaims) -> impl IntoView {
     }
 }
 
-/// One claim of the member's, with what they may do with it.
+/// One claim of the member's, with what they may do with it: submit, withdraw or delete an
+/// open one, defer it to next year when the cap would be crossed, correct a locked one.
 #[component]
-fn ClaimCard(c: ClaimView) -> impl IntoView {
+fn ClaimCard(c: ClaimView, deferrable: bool) -> impl IntoView {
     let i18n = use_i18n();
     let id = c.id.to_string();
     let (id1, id2, id3) = (id.clone(), id.clone(), id.clone());
+    let (id4, id5) = (id.clone(), id.clone());
+    let correctable = c.state.locked() && c.adjusts.is_none();
+    let time_entry = c.kind == ClaimKind::Time;
+    let corrected_field = format!("corrected-{id}");
+    let reason_field = format!("reason-{id}");
+    let work_year: i32 = c
+        .work_date
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(c.pay_year);
+    let pay_year = c.pay_year;
     let receipt = c.receipt.then(|| format!("/time/claims/{id}/receipt"));
     let editable = matches!(c.state, ClaimState::Draft | ClaimState::Returned);
     let withdrawable = matches!(c.state, ClaimState::Submitted | ClaimState::FirstApproved);
@@ -215,6 +240,10 @@ fn ClaimCard(c: ClaimView) -> impl IntoView {
                 {c.minutes.map(|m| view! { " · "{t!(i18n, time.minutes_n, n = move || m)} })}
                 {c.rate.clone().map(|(price, unit)| view! { " · "{price}" "<UnitLabel unit/> })}
             </p>
+            {c.adjusts.is_some().then(|| view! { <p class="hint adjustment">{t!(i18n, time.adjustment)}</p> })}
+            {(pay_year != work_year).then(|| view! {
+                <p class="hint counts-towards">{t!(i18n, time.counts_towards, year = move || pay_year)}</p>
+            })}
             {(!c.description.is_empty()).then(|| view! { <p>{c.description.clone()}</p> })}
             {c.note.clone().map(|n| view! {
                 <p class="notice" data-note="true"><strong>{t!(i18n, time.finance_note)}": "</strong>{n}</p>
@@ -239,7 +268,32 @@ fn ClaimCard(c: ClaimView) -> impl IntoView {
                         <button type="submit" class="secondary">{t!(i18n, time.delete)}</button>
                     </PostForm>
                 })}
+                {deferrable.then(|| view! {
+                    <PostForm url=DeferClaim::url() return_to="/time#claims">
+                        <input type="hidden" name="claim" value=id4.clone()/>
+                        <button type="submit" class="secondary defer-claim">{t!(i18n, time.defer)}</button>
+                    </PostForm>
+                })}
             </div>
+            {correctable.then(|| view! {
+                <details class="correct">
+                    <summary>{t!(i18n, time.correct_summary)}</summary>
+                    <p class="hint">{t!(i18n, time.correct_hint)}</p>
+                    <PostForm url=AdjustClaim::url() class="stack" return_to="/time#claims">
+                        <input type="hidden" name="claim" value=id5.clone()/>
+                        <label for=corrected_field.clone()>{if time_entry {
+                            t!(i18n, time.corrected_minutes).into_any()
+                        } else {
+                            t!(i18n, time.corrected_amount).into_any()
+                        }}</label>
+                        <input id=corrected_field.clone() name="corrected" required autocomplete="off"
+                            inputmode=if time_entry { "numeric" } else { "decimal" }/>
+                        <label for=reason_field.clone()>{t!(i18n, time.correct_reason)}</label>
+                        <input id=reason_field.clone() name="reason" required maxlength="500" autocomplete="off"/>
+                        <button type="submit" class="secondary adjust-claim">{t!(i18n, time.correct)}</button>
+                    </PostForm>
+                </details>
+            })}
         </li>
     }
 }
