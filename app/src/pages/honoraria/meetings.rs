@@ -9,7 +9,7 @@ use server_fn::ServerFn;
 
 use crate::api::honoraria::{RecordAttendance, RecordMeeting, get_meeting, get_meetings};
 use crate::components::error::{ActionError, LoadError};
-use crate::components::forms::PostForm;
+use crate::components::forms::{PostForm, TextArea};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::honoraria::{MeetingDetail, MeetingRow, Meetings};
 use crate::model::ids::MeetingId;
@@ -67,7 +67,7 @@ fn MeetingsView(data: Meetings) -> impl IntoView {
                 <label for="place">{t!(i18n, meetings.place)}</label>
                 <input id="place" name="fields[place]" maxlength="500" autocomplete="off"/>
                 <label for="agenda">{t!(i18n, meetings.agenda)}</label>
-                <textarea id="agenda" name="fields[agenda]" rows="5" maxlength="5000"></textarea>
+                <TextArea id="agenda" name="fields[agenda]" rows="5" maxlength="5000"/>
                 <button type="submit" id="record-meeting">{t!(i18n, meetings.record)}</button>
             </PostForm>
         })}
