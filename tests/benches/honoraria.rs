@@ -7,7 +7,10 @@
 //!   clients (in-process, and with `wrk` where installed);
 //! - a batch of 10,000 approved claims of 200 payees made, then exported as CSV and as SEPA
 //!   XML, each through HTTP as finance would; the time of the three together, and the
-//!   process's peak resident memory while they run (its high-water mark is reset first).
+//!   process's peak resident memory while they run (its high-water mark is reset first);
+//! - the same batch and exports again with the server alone: the release `roundtable` binary
+//!   (`cargo build --release -p roundtable-server`) on the same SQLite file, and its peak
+//!   resident memory over its whole run.
 //!
 //! Prints a Markdown table; `tests/benches/RESULTS.md` keeps the committed results.
 
@@ -294,4 +297,139 @@ async fn bench() {
     println!(
         "| peak resident memory of the process while doing it | {peak:.1} MiB (before: {before:.1} MiB; peak reset: {reset}) | < 100 MB |"
     );
+
+    // The same again with the server alone in its own process: the release `roundtable`
+    // binary on the same database and key file, so its memory is the server's only.
+    claims(
+        &state,
+        council,
+        &members,
+        BATCHED,
+        ClaimState::Approved,
+        finance.0,
+    )
+    .await;
+    match server_alone(dir.path(), &finance_cookie).await {
+        Some(alone) => {
+            println!(
+                "| batch of {BATCHED} claims made + CSV + SEPA XML exported, `roundtable` binary alone | {:.0} ms | < 1 s |",
+                alone.elapsed_ms
+            );
+            println!(
+                "| peak resident memory of the server process, its whole run (start, queue page, batch, exports) | {:.1} MiB (after start and one queue page: {:.1} MiB) | < 100 MB |",
+                alone.peak_mib, alone.warm_mib
+            );
+        }
+        None => println!(
+            "| server alone | release `roundtable` binary not built (`cargo build --release -p roundtable-server`) | |"
+        ),
+    }
+}
+
+/// What the server process alone measured.
+struct Alone {
+    elapsed_ms: f64,
+    warm_mib: f64,
+    peak_mib: f64,
+}
+
+/// A process's resident memory figure (`VmHWM` or `VmRSS`), in MiB.
+fn mib_of(pid: u32, field: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// Starts the release `roundtable` binary on the benchmark's SQLite file and key file (the
+/// in-process server stays idle), shows finance's queue once, then makes a batch of the
+/// approved claims and exports it, all through HTTP with finance's stored session. Returns
+/// `None` when the binary is not built.
+async fn server_alone(dir: &std::path::Path, finance_cookie: &str) -> Option<Alone> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let bin = target.join("release/roundtable");
+    if !bin.exists() {
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let site = std::env::var("ROUNDTABLE_SITE_ROOT")
+        .unwrap_or_else(|_| target.join("site").display().to_string());
+    let mut child = std::process::Command::new(&bin)
+        .arg("serve")
+        .env_clear()
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()),
+        )
+        .env("ROUNDTABLE_KEY_FILE", dir.join("secret.key"))
+        .env("ROUNDTABLE_MAIL_DIR", dir.join("mail-alone"))
+        .env("ROUNDTABLE_SITE_ROOT", site)
+        .env("ROUNDTABLE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("ROUNDTABLE_BASE_URL", &base)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("the server starts");
+    let pid = child.id();
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    while client
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .map_or(true, |r| !r.status().is_success())
+    {
+        assert!(Instant::now() < deadline, "the server did not get ready");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let page = client
+        .get(format!("{base}/finance"))
+        .header("cookie", finance_cookie)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("queue");
+    assert_eq!(page.status(), 200, "the queue page from the server alone");
+    page.bytes().await.expect("queue body");
+    let warm_mib = mib_of(pid, "VmRSS:");
+    let started = Instant::now();
+    let res = client
+        .post(format!("{base}/fn/honoraria/create_batch"))
+        .header("cookie", finance_cookie)
+        .header("accept", "application/json")
+        .header("origin", &base)
+        .form(&[("currency", "EUR")])
+        .send()
+        .await
+        .expect("batch");
+    assert_eq!(res.status(), 200, "batch made by the server alone");
+    let batch: String = res.json().await.expect("batch id");
+    for format in ["csv", "sepa"] {
+        let res = client
+            .get(format!("{base}/finance/batches/{batch}/{format}"))
+            .header("cookie", finance_cookie)
+            .send()
+            .await
+            .expect("export");
+        assert_eq!(res.status(), 200, "{format} export from the server alone");
+        res.bytes().await.expect("file");
+    }
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let peak_mib = mib_of(pid, "VmHWM:");
+    child.kill().ok();
+    child.wait().ok();
+    Some(Alone {
+        elapsed_ms,
+        warm_mib,
+        peak_mib,
+    })
 }

@@ -648,7 +648,7 @@ pub struct QueueRow {
 /// Finance's queue, filtered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
-    /// The rows, oldest submission first.
+    /// The rows: waiting for a second approval first, then oldest submission first.
     pub rows: Vec<QueueRow>,
     /// The people with claims in the council (for the filter).
     pub people: Vec<(PersonId, String)>,
@@ -660,6 +660,8 @@ pub struct Queue {
     pub page: u64,
     /// Whether a next page follows.
     pub more: bool,
+    /// The council's tomorrow (`YYYY-MM-DD`): a new batch's default execution day.
+    pub tomorrow: String,
 }
 
 /// The queue's filter, as the form sends it.

@@ -334,24 +334,7 @@ impl World {
             .exec(&self.app.db)
             .await
             .expect("due now");
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            self.app.state.mail_wakeup.notify_one();
-            let pending = outbox::Entity::find()
-                .filter(outbox::Column::Status.ne("sent"))
-                .all(&self.app.db)
-                .await
-                .expect("rows");
-            if pending.is_empty() {
-                return;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{} mails were not sent",
-                pending.len()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        self.app.outbox_sent().await;
     }
 
     /// The SQL statements one GET of `path` runs (the background jobs are off).

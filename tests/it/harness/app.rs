@@ -548,6 +548,33 @@ impl TestApp {
         }
     }
 
+    /// Waits, at most 30 s, until every outbox row is marked sent, waking the worker on each
+    /// try. A mail file or an SMTP message appears just before its row says "sent", so a test
+    /// that asserts on the row waits for the row itself.
+    pub async fn outbox_sent(
+        &self,
+    ) -> Vec<roundtable_app::domain::platform::entities::outbox::Model> {
+        use roundtable_app::domain::platform::entities::outbox;
+        use sea_orm::EntityTrait;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            self.state.mail_wakeup.notify_one();
+            let rows = outbox::Entity::find()
+                .all(&self.db)
+                .await
+                .expect("outbox rows");
+            let waiting = rows.iter().filter(|r| r.status != "sent").count();
+            if waiting == 0 {
+                return rows;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{waiting} mails were not marked sent within 30 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Asks for a sign-in link for `email` with `client`, waits for the new sign-in mail in
     /// the mail folder, and returns its link's token. Other mails (notices) may arrive in
     /// between, in any order; only sign-in mails not there before the request count.

@@ -545,6 +545,39 @@ pub(super) async fn statements(app: &TestApp, client: &reqwest::Client, path: &s
 const QUEUE_STATEMENTS: usize = 9;
 
 db_tests! {
+    async fn the_queue_shows_second_approvals_first_then_the_oldest_submission(db) {
+        let app = TestApp::builder(db).spawn().await;
+        let p = arrange(&app, "order", "50.00").await;
+        let member = signed_in_client(&app, p.member, p.council, false).await;
+        let finance_a = signed_in_client(&app, p.finance_a, p.council, true).await;
+        let mut ids = Vec::new();
+        // 20.00, 60.00 (above the threshold: two approvers), 20.00; submitted in this order.
+        for minutes in ["30", "90", "30"] {
+            let (status, id) = call(&app, &member, "/fn/honoraria/log_time", &[
+                ("fields[work_date]", &today()), ("fields[minutes]", minutes), ("fields[activity]", "review"),
+            ]).await;
+            assert_eq!(status, 200, "{id}");
+            let id = id.as_str().expect("id").to_owned();
+            let (status, body) = call(&app, &member, "/fn/honoraria/submit", &[("claim", &id)]).await;
+            assert_eq!(status, 200, "{body}");
+            ids.push(id);
+            // Submission times must differ for the order to mean anything.
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        let order = |queue: &Value| -> Vec<String> {
+            queue["rows"].as_array().expect("rows").iter()
+                .map(|r| r["claim"]["id"].as_str().expect("id").to_owned()).collect()
+        };
+        let (_, queue) = call(&app, &finance_a, "/fn/honoraria/queue", &[("filter[state]", "")]).await;
+        assert_eq!(order(&queue), ids, "oldest submission first");
+        let (_, report) = call(&app, &finance_a, "/fn/honoraria/decide", &[("claims[0]", &ids[1]), ("decision", "approve")]).await;
+        assert_eq!(report["done"].as_array().map(Vec::len), Some(1), "{report}");
+        let (_, queue) = call(&app, &finance_a, "/fn/honoraria/queue", &[("filter[state]", "")]).await;
+        assert_eq!(order(&queue), [ids[1].clone(), ids[0].clone(), ids[2].clone()], "the claim waiting for a second approval leads");
+        assert_eq!(queue["rows"][0]["claim"]["state"], "first_approved");
+        assert_eq!(queue["people"].as_array().map(Vec::len), Some(1), "only the member has claims: {queue}");
+    }
+
     async fn the_queue_page_runs_the_same_statements_for_few_or_many_claims(db) {
         let app = TestApp::builder(db).count_queries().spawn().await;
         let p = arrange(&app, "count", "").await;

@@ -759,8 +759,10 @@ db_tests! {
         let app = TestApp::builder(db).spawn().await;
         council_and_person(&app, &[Role::Member]).await;
         app.request_link_token(&app.client, "ana@example.org").await;
-        let row = outbox::Entity::find().one(&app.db).await.expect("query").expect("row");
-        assert_eq!(row.status, "sent");
+        // The mail file is written just before the row says "sent": wait for the row.
+        let rows = app.outbox_sent().await;
+        let [row] = rows.as_slice() else { panic!("one outbox row, found {}", rows.len()) };
+        let row = row.clone();
         // Make it due again and race two claims for it.
         outbox::Entity::update_many()
             .col_expr(outbox::Column::Status, Expr::value("pending"))

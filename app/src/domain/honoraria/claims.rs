@@ -958,8 +958,11 @@ impl FromQueryResult for QueueRead {
 pub const QUEUE_PAGE: u64 = 50;
 
 /// Finance's queue: claims of the council, by state (submitted and waiting for a second
-/// approval unless another state is asked for), person and period; oldest submission first.
-/// Three statements whatever the number of rows.
+/// approval unless another state is asked for), person and period. Claims waiting for a second
+/// approval come first (a colleague has already looked at them), then the rest, oldest
+/// submission first: the order of the `claim_queue` index (council, state, submitted), so the
+/// page reads its rows from the index instead of sorting every open claim. The same number of
+/// statements whatever the number of rows.
 pub async fn queue(
     state: &AppState,
     actor: &Actor,
@@ -1026,7 +1029,9 @@ pub async fn queue(
     if let Some(to) = to {
         query = query.filter(claim::Column::WorkDate.lte(day_text(to)));
     }
+    // `first_approved` sorts before `submitted` (a unit test holds the codes to it).
     let rows = query
+        .order_by_asc(claim::Column::State)
         .order_by_asc(claim::Column::SubmittedAt)
         .order_by_asc(claim::Column::Id)
         .offset(page * QUEUE_PAGE)
@@ -1073,6 +1078,7 @@ pub async fn queue(
         approved,
         page,
         more,
+        tomorrow: day_text(money.today().succ_opt().unwrap_or(money.today())),
     })
 }
 
@@ -1198,19 +1204,24 @@ async fn people_with_claims(
     db: &impl ConnectionTrait,
     council: CouncilId,
 ) -> Result<Vec<(PersonId, String)>, AppError> {
+    use sea_orm::sea_query::ExprTrait as _;
     let rows = person::Entity::find()
         .select_only()
         .column(person::Column::Id)
         .column(person::Column::DisplayName)
-        .filter(
-            person::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(claim::Column::PersonId)
-                    .from(claim::Entity)
-                    .and_where(claim::Column::CouncilId.eq(council.0))
-                    .to_owned(),
-            ),
-        )
+        // One index probe per person (`claim_person`), not a pass over every claim the
+        // council ever had: the list stays cheap as the years of claims grow.
+        .filter(Expr::exists(
+            sea_orm::sea_query::Query::select()
+                .expr(Expr::val(1))
+                .from(claim::Entity)
+                .and_where(
+                    Expr::col((claim::Entity, claim::Column::PersonId))
+                        .equals((person::Entity, person::Column::Id)),
+                )
+                .and_where(Expr::col((claim::Entity, claim::Column::CouncilId)).eq(council.0))
+                .to_owned(),
+        ))
         .order_by_asc(person::Column::DisplayName)
         .into_model::<Person>()
         .all(db)
@@ -1219,4 +1230,16 @@ async fn people_with_claims(
         .into_iter()
         .map(|p| (PersonId(p.id), p.display_name))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The queue reads its rows in index order, state first: a claim waiting for a second
+    /// approval must sort before a submitted one.
+    #[test]
+    fn claims_waiting_for_a_second_approval_sort_first() {
+        assert!(ClaimState::FirstApproved.code() < ClaimState::Submitted.code());
+    }
 }

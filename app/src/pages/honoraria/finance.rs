@@ -62,9 +62,7 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
             }
         })
     };
-    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(1))
-        .format("%Y-%m-%d")
-        .to_string();
+    let tomorrow = queue.tomorrow.clone();
     view! {
         <h1>{t!(i18n, finance.heading)}</h1>
         <p class="hint">{t!(i18n, finance.who_sees)}</p>
