@@ -12,7 +12,7 @@
 //!   (`cargo build --release -p roundtable-server`) on the same SQLite file, and its peak
 //!   resident memory over its whole run.
 //!
-//! Prints a Markdown table; `tests/benches/RESULTS.md` keeps the committed results.
+//! Prints a Markdown table; `tests/benches/RESULTS-honoraria.md` keeps the committed results.
 
 mod common;
 
