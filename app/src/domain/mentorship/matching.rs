@@ -367,7 +367,10 @@ mod tests {
         assert_eq!(pairs, vec![(id(1), id(10)), (id(2), id(11))], "{out:?}");
         assert_eq!(
             out.unmatched,
-            vec![(id(12), Reason::MentorsFull), (id(13), Reason::NobodyWorkable)]
+            vec![
+                (id(12), Reason::MentorsFull),
+                (id(13), Reason::NobodyWorkable)
+            ]
         );
         assert!(out.pairs[0].reasons.contains(&Reason::PlacesLeft(1)));
     }
@@ -398,15 +401,16 @@ mod tests {
         assert_eq!(out.pairs[0].score, GOAL_POINTS + REGION_POINTS);
         assert_eq!(
             out.unmatched,
-            vec![(id(1), Reason::NobodyWorkable), (id(10), Reason::NobodyWorkable)]
+            vec![
+                (id(1), Reason::NobodyWorkable),
+                (id(10), Reason::NobodyWorkable)
+            ]
         );
     }
 
     #[test]
     fn the_same_people_in_any_order_get_the_same_suggestions() {
-        let mentors: Vec<Mentor> = (1..=4)
-            .map(|n| mentor(n, &["en"], &["law"], 1))
-            .collect();
+        let mentors: Vec<Mentor> = (1..=4).map(|n| mentor(n, &["en"], &["law"], 1)).collect();
         let mentees: Vec<Mentee> = (10..=15).map(|n| mentee(n, &["en"], &["law"])).collect();
         let first = suggest(&mentors, &mentees);
         let mut m2 = mentors.clone();
@@ -416,7 +420,12 @@ mod tests {
         assert_eq!(suggest(&m2, &e2), first);
         assert_eq!(first.pairs.len(), 4);
         assert_eq!(first.unmatched.len(), 2);
-        assert!(first.unmatched.iter().all(|(_, r)| *r == Reason::MentorsFull));
+        assert!(
+            first
+                .unmatched
+                .iter()
+                .all(|(_, r)| *r == Reason::MentorsFull)
+        );
     }
 
     #[test]
