@@ -40,12 +40,7 @@ fn main() {
 
 /// The process's peak resident memory (VmHWM), in MiB.
 fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
+    mib_of("self", "VmHWM:")
 }
 
 /// Resets the peak to the current resident memory (Linux: `5` to `clear_refs`).
@@ -333,8 +328,9 @@ struct Alone {
     peak_mib: f64,
 }
 
-/// A process's resident memory figure (`VmHWM` or `VmRSS`), in MiB.
-fn mib_of(pid: u32, field: &str) -> f64 {
+/// A process's resident memory figure (`VmHWM` or `VmRSS`), in MiB; `pid` is a number or
+/// `self`.
+fn mib_of(pid: &str, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
@@ -400,7 +396,7 @@ async fn server_alone(dir: &std::path::Path, finance_cookie: &str) -> Option<Alo
         .expect("queue");
     assert_eq!(page.status(), 200, "the queue page from the server alone");
     page.bytes().await.expect("queue body");
-    let warm_mib = mib_of(pid, "VmRSS:");
+    let warm_mib = mib_of(&pid.to_string(), "VmRSS:");
     let started = Instant::now();
     let res = client
         .post(format!("{base}/fn/honoraria/create_batch"))
@@ -424,7 +420,7 @@ async fn server_alone(dir: &std::path::Path, finance_cookie: &str) -> Option<Alo
         res.bytes().await.expect("file");
     }
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let peak_mib = mib_of(pid, "VmHWM:");
+    let peak_mib = mib_of(&pid.to_string(), "VmHWM:");
     child.kill().ok();
     child.wait().ok();
     Some(Alone {
