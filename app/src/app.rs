@@ -23,6 +23,11 @@ use crate::pages::identity::invitation::InvitationPage;
 use crate::pages::identity::sign_in::{
     RecoveryCodesPage, SecondFactorPage, SignInLinkPage, SignInPage, SignInSentPage,
 };
+use crate::pages::mentorship::cases::{CasePage, CasesPage};
+use crate::pages::mentorship::pair::{CertificatePage, PairPage};
+use crate::pages::mentorship::place::PlacePage;
+use crate::pages::mentorship::programme::ProgrammePage;
+use crate::pages::mentorship::programmes::ProgrammesPage;
 use crate::pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
 
 /// The document around the app, rendered on the server only.
@@ -96,6 +101,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("finance") view=FinancePage ssr=SsrMode::Async/>
                         <Route path=path!("finance/batches") view=BatchesPage ssr=SsrMode::Async/>
                         <Route path=path!("finance/batches/:id") view=BatchPage ssr=SsrMode::Async/>
+                        <Route path=path!("programmes") view=ProgrammesPage ssr=SsrMode::Async/>
+                        <Route path=path!("programmes/:id") view=ProgrammePage ssr=SsrMode::Async/>
+                        <Route path=path!("places/:id") view=PlacePage ssr=SsrMode::Async/>
+                        <Route path=path!("pairs/:id") view=PairPage ssr=SsrMode::Async/>
+                        <Route path=path!("pairs/:id/certificate") view=CertificatePage ssr=SsrMode::Async/>
+                        <Route path=path!("cases") view=CasesPage ssr=SsrMode::Async/>
+                        <Route path=path!("cases/:id") view=CasePage ssr=SsrMode::Async/>
                     </Routes>
                 </Layout>
             </Router>

@@ -20,16 +20,16 @@ pub(crate) const EXPENSE_LIMIT: usize = MAX_RECEIPT_BYTES + 256 * 1024;
 /// Where the expense form lives.
 const TIME_PAGE: &str = "/time";
 
-fn status(error: &AppError) -> StatusCode {
+pub(crate) fn status(error: &AppError) -> StatusCode {
     StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-async fn actor(state: &AppState, session: &Session) -> Result<Actor, AppError> {
+pub(crate) async fn actor(state: &AppState, session: &Session) -> Result<Actor, AppError> {
     session_actor::actor_of(&state.db, session).await
 }
 
 /// A file download: attachment, `nosniff`, never cached.
-fn attachment(media_type: &str, name: &str, body: Vec<u8>) -> Response {
+pub(crate) fn attachment(media_type: &str, name: &str, body: Vec<u8>) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
     (
         [

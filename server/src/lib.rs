@@ -8,6 +8,7 @@ mod files;
 mod honoraria_files;
 mod http_layers;
 mod mailer;
+mod mentorship_files;
 mod oidc;
 pub mod operator;
 mod routes;

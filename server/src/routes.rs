@@ -33,6 +33,7 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/time/claims/{id}/receipt"),
     ("GET", "/time/statement.csv"),
     ("GET", "/meetings/{id}/calendar.ics"),
+    ("GET", "/sessions/{id}/calendar.ics"),
     ("GET", "/finance/batches/{id}/csv"),
     ("GET", "/finance/batches/{id}/sepa"),
 ];
@@ -114,6 +115,10 @@ pub(crate) fn router(
         .route(
             "/meetings/{id}/calendar.ics",
             get(crate::honoraria_files::meeting_calendar),
+        )
+        .route(
+            "/sessions/{id}/calendar.ics",
+            get(crate::mentorship_files::session_calendar),
         )
         .route(
             "/finance/batches/{id}/csv",

@@ -18,4 +18,5 @@ mod authz;
 mod consultations;
 mod honoraria;
 mod identity;
+mod mentorship;
 mod platform;

@@ -7,6 +7,7 @@
 pub mod consultations;
 pub mod honoraria;
 pub mod identity;
+pub mod mentorship;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context;

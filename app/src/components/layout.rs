@@ -66,6 +66,8 @@ fn HeaderContent(ctx: PageContext) -> impl IntoView {
                         {nav.invitations.then(|| view! { <a href="/council/invitations">{t!(i18n, nav.invitations)}</a> })}
                         {nav.audit.then(|| view! { <a href="/council/audit">{t!(i18n, nav.audit)}</a> })}
                         {nav.meetings.then(|| view! { <a href="/meetings">{t!(i18n, nav.meetings)}</a> })}
+                        {nav.programmes.then(|| view! { <a href="/programmes">{t!(i18n, nav.programmes)}</a> })}
+                        {nav.cases.then(|| view! { <a href="/cases">{t!(i18n, nav.cases)}</a> })}
                         {nav.time.then(|| view! { <a href="/time">{t!(i18n, nav.time)}</a> })}
                         {nav.finance.then(|| view! { <a href="/finance">{t!(i18n, nav.finance)}</a> })}
                         {nav.rates.then(|| view! { <a href="/council/rates">{t!(i18n, nav.rates)}</a> })}

@@ -7,10 +7,12 @@
 //! face. Dependencies run one way:
 //!
 //! ```text
-//! platform  <-  identity  <-  { consultations, honoraria, mentorship }  <-  accountability  <-  demo
+//! platform  <-  identity  <-  { consultations, honoraria  <-  mentorship }  <-  accountability  <-  demo
 //! ```
 //!
-//! Sibling capabilities never import each other; they pass typed ids (`crate::model::ids`).
+//! Sibling capabilities pass typed ids (`crate::model::ids`) and otherwise never import each
+//! other, with one exception: mentorship uses honoraria's public face (the rate card's priced
+//! activities, and `claims::log_linked` to turn a mentor's session into a time entry).
 //! This file holds only what the server assembles from all of them: [`Settings`] and
 //! [`AppState`]. (`tests/it/layout.rs` checks the direction.)
 

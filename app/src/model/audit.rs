@@ -111,5 +111,43 @@ code_enum!(
         BatchExported = "batch.exported",
         /// Finance marked a batch paid.
         BatchPaid = "batch.paid",
+        /// The secretariat created a mentorship programme.
+        ProgrammeCreated = "programme.created",
+        /// The secretariat added a cohort to a programme.
+        CohortCreated = "programme.cohort_created",
+        /// The secretariat ended a programme (its active matches are complete).
+        ProgrammeEnded = "programme.ended",
+        /// The secretariat invited a member to a cohort.
+        ParticipantInvited = "participant.invited",
+        /// A member applied to a cohort.
+        ParticipantApplied = "participant.applied",
+        /// An invitation or application was answered (accepted or not).
+        ParticipantAnswered = "participant.answered",
+        /// A participant changed their profile.
+        ProfileChanged = "participant.profile_changed",
+        /// The secretariat read the cohort's profiles to see suggested matches.
+        SuggestionsViewed = "match.suggestions_viewed",
+        /// The secretariat proposed a match.
+        MatchProposed = "match.proposed",
+        /// One of the pair answered a proposal (unattributed: who is never recorded).
+        MatchAnswered = "match.answered",
+        /// A match ended (unattributed: who ended it is never recorded).
+        MatchEnded = "match.ended",
+        /// A match was completed.
+        MatchCompleted = "match.completed",
+        /// One of the pair read the pair's private notes.
+        PairNotesRead = "match.notes_read",
+        /// One of the pair logged a session.
+        SessionLogged = "match.session_logged",
+        /// A mentor turned a session into a time entry.
+        SessionClaimed = "match.session_claimed",
+        /// The council admin named the safeguarding lead.
+        SafeguardingLeadSet = "safeguarding.lead_set",
+        /// A concern was reported (unattributed: the reporter is sealed in the case).
+        ConcernReported = "safeguarding.concern_reported",
+        /// The lead or a council admin read a case.
+        CaseRead = "safeguarding.case_read",
+        /// The lead or a council admin added a note or changed a case's status.
+        CaseUpdated = "safeguarding.case_updated",
     }
 );

@@ -94,6 +94,9 @@ pub enum AppError {
     /// The council's paying account is not set, so no bank file can be made.
     #[error("account_missing")]
     AccountMissing,
+    /// The mentor has no place left for another mentee (their own limit).
+    #[error("mentor_full")]
+    MentorFull,
     /// A server-side failure; the details are in the server log only.
     #[error("internal")]
     Internal,
@@ -121,6 +124,7 @@ impl AppError {
             Self::SameApprover => "same_approver",
             Self::Locked => "locked",
             Self::AccountMissing => "account_missing",
+            Self::MentorFull => "mentor_full",
             Self::Internal => "internal",
             Self::Transport => "transport",
         }
@@ -142,6 +146,7 @@ impl AppError {
             Self::SameApprover,
             Self::Locked,
             Self::AccountMissing,
+            Self::MentorFull,
             Self::Internal,
             Self::Transport,
         ]
@@ -160,7 +165,7 @@ impl AppError {
             Self::RateLimited => 429,
             Self::LinkInvalid => 410,
             Self::NoAccount | Self::OwnClaim => 403,
-            Self::SameApprover | Self::Locked | Self::AccountMissing => 409,
+            Self::SameApprover | Self::Locked | Self::AccountMissing | Self::MentorFull => 409,
             Self::Internal => 500,
         }
     }

@@ -73,3 +73,23 @@ id_type!(
     /// Identifies a mentorship session (honoraria refers to it by id only).
     MentorshipSessionId
 );
+id_type!(
+    /// Identifies a mentorship programme.
+    ProgrammeId
+);
+id_type!(
+    /// Identifies a cohort of a programme.
+    CohortId
+);
+id_type!(
+    /// Identifies one person's place in a cohort (as mentor or mentee).
+    ParticipantId
+);
+id_type!(
+    /// Identifies a mentor–mentee match.
+    MatchId
+);
+id_type!(
+    /// Identifies a safeguarding case.
+    CaseId
+);

@@ -39,6 +39,7 @@ pub mod error;
 pub mod honoraria;
 pub mod identity;
 pub mod ids;
+pub mod mentorship;
 pub mod viewer;
 
 pub use error::{AppError, InputProblem};

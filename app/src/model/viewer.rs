@@ -96,6 +96,10 @@ pub struct Navigation {
     pub meetings: bool,
     /// How long payment takes (finance, council admins, auditors).
     pub payment_times: bool,
+    /// Mentorship programmes (members and staff).
+    pub programmes: bool,
+    /// Safeguarding cases (council admins; the lead finds them from the notice).
+    pub cases: bool,
 }
 
 /// Everything the layout needs: the council and the viewer, if any.

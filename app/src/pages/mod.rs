@@ -5,4 +5,5 @@ pub mod demo;
 pub mod home;
 pub mod honoraria;
 pub mod identity;
+pub mod mentorship;
 pub mod not_found;

@@ -83,6 +83,7 @@ enum Expect {
 mod consultations;
 mod honoraria;
 mod identity;
+mod mentorship;
 mod platform;
 
 use Expect::{Allow, Deny};
@@ -379,6 +380,7 @@ fn table() -> impl Iterator<Item = &'static Row> {
         .iter()
         .chain(consultations::ROWS)
         .chain(honoraria::ROWS)
+        .chain(mentorship::ROWS)
         .chain(platform::ROWS)
 }
 
@@ -556,6 +558,8 @@ struct Fixtures {
     public_consultation: Uuid,
     /// Council A's paid-time things.
     honoraria: crate::fixtures::HonorariaThings,
+    /// Council A's mentorship things.
+    mentorship: crate::fixtures::MentorshipThings,
     /// Council A's ids and names that nobody outside A may see: (what, value).
     secrets: Vec<(String, String)>,
 }
@@ -642,7 +646,50 @@ impl Fixtures {
             secrets.push((what.into(), id.to_string()));
         }
         secrets.push(("A's batch reference".into(), honoraria.reference.clone()));
+        let mentorship = crate::fixtures::MentorshipThings::arrange(
+            app,
+            council_a,
+            member,
+            secretariat,
+            people[&(Kind::CouncilAdmin, true)].0,
+        )
+        .await;
+        // B's secretariat is B's safeguarding lead, as A's is A's.
+        let b_admin = crate::fixtures::honoraria::actor(
+            app,
+            people[&(Kind::CouncilAdmin, false)].0,
+            council_b,
+        )
+        .await;
+        roundtable_app::domain::mentorship::safeguarding::set_lead(
+            &app.state,
+            &b_admin,
+            &people[&(Kind::Secretariat, false)].0.to_string(),
+        )
+        .await
+        .expect("B's lead");
+        for (what, id) in [
+            ("A's programme id", mentorship.programme.0),
+            ("A's cohort id", mentorship.cohort.0),
+            ("A's place id", mentorship.place.0),
+            ("A's match id", mentorship.pair.0),
+            ("A's session id", mentorship.session.0),
+            ("A's case id", mentorship.case.0),
+            ("A's mentee id", mentorship.mentees[0].0),
+            ("A's second mentee id", mentorship.mentees[1].0),
+        ] {
+            secrets.push((what.into(), id.to_string()));
+        }
+        for (what, text) in [
+            ("A's programme title", "Aqz programme"),
+            ("A's private note", "Aqz private note"),
+            ("A's concern", "Aqz concern"),
+            ("A's mentee's name", "Aqz Mentee"),
+        ] {
+            secrets.push((what.into(), text.into()));
+        }
         Self {
+            mentorship,
             honoraria,
             council_a,
             council_b,
@@ -707,6 +754,19 @@ impl Fixtures {
             .replace("{expense}", &self.honoraria.expense.to_string())
             .replace("{batch}", &self.honoraria.batch.to_string())
             .replace("{meeting}", &self.honoraria.meeting.to_string())
+            .replace(
+                "{ended_programme}",
+                &self.mentorship.ended_programme.to_string(),
+            )
+            .replace("{programme}", &self.mentorship.programme.to_string())
+            .replace("{cohort}", &self.mentorship.cohort.to_string())
+            .replace("{place}", &self.mentorship.place.to_string())
+            .replace("{ended_pair}", &self.mentorship.ended_pair.to_string())
+            .replace("{pair}", &self.mentorship.pair.to_string())
+            .replace("{session}", &self.mentorship.session.to_string())
+            .replace("{goal}", &self.mentorship.goal.to_string())
+            .replace("{milestone}", &self.mentorship.milestone.to_string())
+            .replace("{case}", &self.mentorship.case.to_string())
             .replace("{member}", &self.member.0.to_string())
             .replace("{council}", &self.council_a.0.to_string())
             .replace("{self_name}", &self_name)

@@ -2,7 +2,9 @@
 //! (its own log setup, here at `debug` so that far more is written than in production), in
 //! demo mode on loopback; a member saves bank details (once with an invalid IBAN), uploads a
 //! receipt and submits it; finance reads the receipt, approves, batches and exports the SEPA
-//! file and the CSV. None of the canaries is in what the process wrote.
+//! file and the CSV. In the same run the demo's mentee logs a session with private notes and
+//! reports a concern, which the safeguarding lead reads and annotates. None of the canaries
+//! is in what the process wrote.
 
 use std::io::Read as _;
 use std::path::PathBuf;
@@ -36,6 +38,9 @@ const IBAN: &str = "GB33 BUKB 2020 1555 5555 55";
 const IBAN_COMPACT: &str = "GB33BUKB20201555555555";
 const BAD_IBAN: &str = "GB00LOGCANARY0000";
 const RECEIPT_CANARY: &str = "LOGRECEIPTCANARYQZ";
+const NOTE_CANARY: &str = "LOGNOTECANARYQZ";
+const CASE_CANARY: &str = "LOGCASECANARYQZ";
+const LEAD_CANARY: &str = "LOGLEADCANARYQZ";
 
 /// A client for `base` with its own cookies, sending the site's Origin.
 fn client(base: &str) -> reqwest::Client {
@@ -88,7 +93,7 @@ async fn sign_in(c: &reqwest::Client, base: &str, people: &Value, role: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bank_details_and_receipts_never_reach_the_logs() {
+async fn bank_details_receipts_private_notes_and_cases_never_reach_the_logs() {
     let Some(bin) = binary() else { return };
     let dir = tempfile::tempdir().expect("dir");
     std::fs::write(dir.path().join("k"), "5a".repeat(32)).expect("key");
@@ -280,6 +285,74 @@ async fn bank_details_and_receipts_never_reach_the_logs() {
         .expect("csv");
     assert!(csv.contains(HOLDER), "the CSV carries the holder");
 
+    // Mentorship: the demo mentee's private notes and concern, the lead's case note.
+    let (_, overview) = call(&member, &base, "/fn/mentorship/overview", &[]).await;
+    let pair = overview["matches"][0]["id"]
+        .as_str()
+        .expect("the demo match")
+        .to_owned();
+    let (status, body) = call(
+        &member,
+        &base,
+        "/fn/mentorship/log_session",
+        &[
+            ("pair", &pair),
+            ("fields[held_on]", &today),
+            ("fields[minutes]", "45"),
+            ("fields[format]", "online"),
+            ("fields[topics]", NOTE_CANARY),
+            ("fields[notes]", NOTE_CANARY),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(
+        &member,
+        &base,
+        "/fn/mentorship/log_session",
+        &[
+            ("pair", &pair),
+            ("fields[held_on]", "someday"),
+            ("fields[notes]", NOTE_CANARY),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400, "a refused session: {body}");
+    let (status, case) = call(
+        &member,
+        &base,
+        "/fn/mentorship/report_concern",
+        &[("pair", &pair), ("concern", CASE_CANARY)],
+    )
+    .await;
+    assert_eq!(status, 200, "{case}");
+    let case = case.as_str().expect("case").to_owned();
+    let (_, detail) = call(&member, &base, "/fn/mentorship/pair", &[("id", &pair)]).await;
+    assert!(
+        detail.to_string().contains(NOTE_CANARY),
+        "the pair reads its notes"
+    );
+    let lead = client(&base);
+    sign_in(&lead, &base, &people, "secretariat").await;
+    let (status, detail) = call(&lead, &base, "/fn/mentorship/case", &[("id", &case)]).await;
+    assert_eq!(
+        (status, detail["concern"].as_str()),
+        (200, Some(CASE_CANARY)),
+        "{detail}"
+    );
+    let (status, body) = call(
+        &lead,
+        &base,
+        "/fn/mentorship/update_case",
+        &[
+            ("case", &case),
+            ("note", LEAD_CANARY),
+            ("status", "in_progress"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -305,6 +378,9 @@ async fn bank_details_and_receipts_never_reach_the_logs() {
         "BUKB20201555555555",
         BAD_IBAN,
         RECEIPT_CANARY,
+        NOTE_CANARY,
+        CASE_CANARY,
+        LEAD_CANARY,
     ] {
         assert!(!text.contains(canary), "{canary} is in the logs:\n{text}");
     }

@@ -12,7 +12,8 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("identity", &["platform"]),
     ("consultations", &["platform", "identity"]),
     ("honoraria", &["platform", "identity"]),
-    ("mentorship", &["platform", "identity"]),
+    // Mentorship uses honoraria's public face (priced activities, `claims::log_linked`).
+    ("mentorship", &["platform", "identity", "honoraria"]),
     (
         "accountability",
         &[

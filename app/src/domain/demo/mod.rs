@@ -10,6 +10,7 @@
 mod consultations;
 mod honoraria;
 mod identity;
+mod mentorship;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
@@ -41,8 +42,8 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<SeedOutcome>, AppE
 }
 
 /// Creates the demo council, one function per capability: its people ([`identity::seed`]),
-/// a consultation in full swing ([`consultations::seed`]) and paid time on its way to being
-/// paid ([`honoraria::seed`]). Idempotent: a database that has
+/// a consultation in full swing ([`consultations::seed`]), paid time on its way to being
+/// paid ([`honoraria::seed`]) and a mentorship programme under way ([`mentorship::seed`]). Idempotent: a database that has
 /// the demo council is left as it is.
 pub async fn seed(state: &AppState) -> Result<SeedOutcome, AppError> {
     if demo_council(&state.db).await?.is_some() {
@@ -51,6 +52,7 @@ pub async fn seed(state: &AppState) -> Result<SeedOutcome, AppError> {
     let people = identity::seed(&state.db).await?;
     consultations::seed(state, &people).await?;
     honoraria::seed(state, &people).await?;
+    mentorship::seed(state, &people).await?;
     Ok(SeedOutcome::Created)
 }
 

@@ -171,6 +171,45 @@ async fn insert_time(
     Ok(id)
 }
 
+/// A draft time entry for work another capability recorded and links by id (a mentor's
+/// session), for the signed-in member: checked and priced like any other entry (the rate in
+/// force on its day for `activity`), then through the normal approval. Written in the
+/// caller's transaction, so the link and the entry are made together.
+pub async fn log_linked(
+    txn: &sea_orm::DatabaseTransaction,
+    keyring: &Keyring,
+    actor: &Actor,
+    activity: Activity,
+    day: NaiveDate,
+    minutes: i32,
+    link: (LinkKind, uuid::Uuid),
+) -> Result<ClaimId, AppError> {
+    let council = access::claimant_council(actor)?;
+    let person = actor.person().ok_or(AppError::Unauthenticated)?;
+    let money = council_money(txn, council).await?;
+    check_day("work_date", day, &money)?;
+    let input = TimeInput {
+        work_date: day,
+        minutes,
+        activity,
+        description: String::new(),
+        link: Some(link),
+    };
+    let p = priced(txn, council, &input).await?;
+    let id = insert_time(txn, keyring, council, person, &input, &p, &money, None).await?;
+    audit::record(
+        txn,
+        Event::new(AuditAction::ClaimCreated)
+            .council(council)
+            .by(person)
+            .subject("claim", id)
+            .detail("kind", ClaimKind::Time.code())
+            .detail("link", link.0.code()),
+    )
+    .await?;
+    Ok(ClaimId(id))
+}
+
 /// A prefilled draft time entry for a meeting's attendee (priced like any other); `None`
 /// when the rate card prices no meeting on that day.
 pub(super) async fn prefill_meeting(

@@ -240,6 +240,10 @@ pub fn page_context(actor: &Actor, demo: bool) -> Result<PageContext, AppError> 
                 payment_times: actor.has_role(p.council_id, Role::Finance)
                     || actor.has_role(p.council_id, Role::CouncilAdmin)
                     || actor.has_role(p.council_id, Role::Auditor),
+                // The same role checks as `mentorship::access`.
+                programmes: actor.has_role(p.council_id, Role::Member)
+                    || actor.is_staff_of(p.council_id),
+                cases: actor.has_role(p.council_id, Role::CouncilAdmin),
             },
         }),
     };

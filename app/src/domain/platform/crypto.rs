@@ -55,6 +55,14 @@ pub enum Purpose {
     DebtorAccount,
     /// A meeting's place and agenda.
     MeetingText,
+    /// A mentorship participant's profile, and the reasons behind a suggested match.
+    MentorshipProfile,
+    /// What a pair writes for themselves: goals, milestones, session topics, private notes.
+    MentorshipPair,
+    /// The name a participant chose to show on their certificate.
+    CertificateName,
+    /// A safeguarding case: the concern, who reported it, and the lead's notes.
+    Safeguarding,
 }
 
 impl Purpose {
@@ -76,6 +84,10 @@ impl Purpose {
             Self::PayeeAccount => b"payee.account",
             Self::DebtorAccount => b"council.debtor_account",
             Self::MeetingText => b"meeting.text",
+            Self::MentorshipProfile => b"mentorship.profile",
+            Self::MentorshipPair => b"mentorship.pair",
+            Self::CertificateName => b"mentorship.certificate_name",
+            Self::Safeguarding => b"safeguarding.case",
         }
     }
 }

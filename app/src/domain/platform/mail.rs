@@ -44,11 +44,15 @@ pub enum Template {
     /// A claim of the person's moved on (submitted, approved, returned, paid, …). Always the
     /// discreet wording: no amount, no name, no topic word, only that there is news.
     ClaimUpdated,
+    /// Something in a mentorship programme concerns the person (an invitation, a proposed
+    /// match, a match that ended, a safeguarding case for the lead). Always the discreet
+    /// wording: only that there is news.
+    ProgrammeNews,
 }
 
 impl Template {
     /// Every template (the snapshot tests render them all).
-    pub const ALL: [Template; 8] = [
+    pub const ALL: [Template; 9] = [
         Template::SignInLink,
         Template::Invitation,
         Template::ConsultationOpened,
@@ -57,6 +61,7 @@ impl Template {
         Template::NewVersion,
         Template::SecurityChanged,
         Template::ClaimUpdated,
+        Template::ProgrammeNews,
     ];
 
     /// The stable code stored in the outbox.
@@ -70,6 +75,7 @@ impl Template {
             Self::NewVersion => "new_version",
             Self::SecurityChanged => "security_changed",
             Self::ClaimUpdated => "claim_updated",
+            Self::ProgrammeNews => "programme_news",
         }
     }
 
@@ -122,7 +128,7 @@ pub fn render(template: Template, locale: &str, params: &Params, sender: &str) -
             td_string!(locale, mail.security_subject).to_string(),
             td_string!(locale, mail.security_body).to_string(),
         ),
-        Template::ClaimUpdated => (
+        Template::ClaimUpdated | Template::ProgrammeNews => (
             td_string!(locale, mail.news_subject).to_string(),
             td_string!(locale, mail.news_body).to_string(),
         ),
