@@ -192,8 +192,8 @@ async fn cycle(js: bool) {
     b.arrive(&programme, ".suggestion .propose").await;
     let reasons = b.text(".suggestion .reasons").await;
     b.check(
-        reasons.contains("Both work in English") && reasons.contains("Wish not met"),
-        "the reasons are shown",
+        reasons.to_lowercase().contains("both work in english") && reasons.contains("Wish not met"),
+        &format!("the reasons are shown: {reasons}"),
     )
     .await;
     b.click(".suggestion .propose").await;

@@ -107,11 +107,11 @@ pub async fn save(
     }
     let mut profile = Profile::parse(fields)?;
     let capacity = if records::role(&place) == ParticipantRole::Mentor {
-        parse_capacity(&fields.capacity)?
-    } else {
         // Wishes are a mentee's; a mentor's are not kept.
         profile.wish_gender.clear();
         profile.wish_language.clear();
+        parse_capacity(&fields.capacity)?
+    } else {
         1
     };
     let sealed = seal_profile(&state.keyring, &profile)?;
