@@ -15,6 +15,7 @@ mod m20261201_000007_second_factor_pending;
 mod m20261201_000008_unlinkable_authors;
 mod m20261202_000009_honoraria;
 mod m20261203_000010_mentorship;
+mod m20261204_000011_import_tradition;
 
 /// Runs every Roundtable migration in order.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_unlinkable_authors::Migration),
             Box::new(m20261202_000009_honoraria::Migration),
             Box::new(m20261203_000010_mentorship::Migration),
+            Box::new(m20261204_000011_import_tradition::Migration),
         ]
     }
 }

@@ -47,6 +47,7 @@ pub(crate) async fn import(
         Err(e) => return status(&e).into_response(),
     };
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut tradition = String::new();
     loop {
         match form.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => {
@@ -56,6 +57,11 @@ pub(crate) async fn import(
                     Err(_) => return refused(&manage, ImportRefusal::TooLarge),
                 }
             }
+            Ok(Some(field)) if field.name() == Some("tradition") => match field.text().await {
+                // A code is a few letters; anything longer is not one.
+                Ok(text) => tradition = text.chars().take(16).collect(),
+                Err(_) => return refused(&manage, ImportRefusal::TooLarge),
+            },
             Ok(Some(_)) => {}
             Ok(None) => break,
             Err(_) => return refused(&manage, ImportRefusal::TooLarge),
@@ -63,9 +69,11 @@ pub(crate) async fn import(
     }
     // An empty or missing file is refused by the importer, after the access check.
     let (name, bytes) = file.unwrap_or_default();
-    match drafts::import_file(&state, &actor, id, &name, &bytes).await {
+    match drafts::import_file(&state, &actor, id, &name, &bytes, &tradition).await {
         Ok(_) => Redirect::to(&format!("{manage}#pending")).into_response(),
         Err(AppError::FileRefused { reason }) => refused(&manage, reason),
+        // Only a tampered form sends an unknown tradition: the choice is a list.
+        Err(AppError::InvalidInput { .. }) => StatusCode::BAD_REQUEST.into_response(),
         Err(e) => status(&e).into_response(),
     }
 }

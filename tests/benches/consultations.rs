@@ -143,7 +143,7 @@ async fn bench() {
     )
     .await
     .expect("consultation");
-    drafts::import_file(&state, &staff_actor, id, "draft.md", draft().as_bytes())
+    drafts::import_file(&state, &staff_actor, id, "draft.md", draft().as_bytes(), "")
         .await
         .expect("import");
     drafts::publish(&state, &staff_actor, id, "")

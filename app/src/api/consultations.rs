@@ -299,6 +299,7 @@ pub async fn import_pasted(
     id: ConsultationId,
     format: String,
     text: String,
+    #[server(default)] tradition: String,
 ) -> Result<(), AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
@@ -307,8 +308,15 @@ pub async fn import_pasted(
     } else {
         "draft.md"
     };
-    crate::domain::consultations::drafts::import_file(&state, &actor, id, name, text.as_bytes())
-        .await?;
+    crate::domain::consultations::drafts::import_file(
+        &state,
+        &actor,
+        id,
+        name,
+        text.as_bytes(),
+        &tradition,
+    )
+    .await?;
     Ok(())
 }
 

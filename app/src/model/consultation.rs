@@ -325,7 +325,26 @@ pub struct DraftSection {
     pub changed: bool,
 }
 
-/// The management page of a consultation.
+/// A version being prepared, as the secretariat reviews it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingVersion {
+    /// Its number.
+    pub number: i32,
+    /// Its sections, each marked when it differs from the published version.
+    pub sections: Vec<DraftSection>,
+    /// The drafting tradition it was read in (one of [`TRADITIONS`]), when it was imported.
+    pub tradition: Option<String>,
+    /// Whether that tradition was found in the text rather than chosen.
+    pub detected: bool,
+}
+
+/// The drafting traditions the importer knows, by code, in the order they are offered (the
+/// importer's `Tradition` has the same codes).
+pub const TRADITIONS: [&str; 11] = [
+    "en", "eu", "us", "fr", "de", "nl", "ru", "uk", "pl", "es", "it",
+];
+
+/// The view of a consultation for the secretariat running it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManageView {
     /// The consultation.
@@ -338,8 +357,8 @@ pub struct ManageView {
     pub published_version: i32,
     /// The published sections: (id, label, content note), for adding a note later.
     pub notes: Vec<(String, String, Option<String>)>,
-    /// A version being prepared: its number and sections.
-    pub pending: Option<(i32, Vec<DraftSection>)>,
+    /// A version being prepared.
+    pub pending: Option<PendingVersion>,
     /// Comments (not withdrawn) and how many have no answer.
     pub comments: i64,
     /// See `comments`.

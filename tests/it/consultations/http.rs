@@ -447,7 +447,7 @@ db_tests! {
         assert!(res.headers()["location"].to_str().expect("location").ends_with("/manage#pending"));
         // The parsed tree, before publishing.
         let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
-        let pending = manage["pending"][1].as_array().expect("pending version");
+        let pending = manage["pending"]["sections"].as_array().expect("pending version");
         let kinds: Vec<(&str, &str)> = pending
             .iter()
             .map(|d| (d["section"]["kind"].as_str().expect("kind"), d["section"]["number"].as_str().expect("number")))
@@ -585,7 +585,7 @@ db_tests! {
         // Version 2: the secretariat edits the paragraph the wording comment was about.
         assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
         let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
-        let pending = manage["pending"][1].as_array().expect("pending");
+        let pending = manage["pending"]["sections"].as_array().expect("pending");
         let target = pending.iter().find(|d| d["section"]["body"].as_str().unwrap_or("").contains("24 hours")).expect("paragraph");
         let res = w.call(&w.staff, "/fn/drafts/section", &[
             ("id", &id), ("section", target["section"]["id"].as_str().expect("id")),
@@ -693,7 +693,7 @@ db_tests! {
         // Version 2 changes the definition: the diff lists the comment under it.
         assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
         let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
-        let pending = manage["pending"][1].as_array().expect("pending");
+        let pending = manage["pending"]["sections"].as_array().expect("pending");
         let target = pending.iter().find(|d| d["section"]["anchor"] == definition.as_str()).expect("definition");
         let res = w.call(&w.staff, "/fn/drafts/section", &[
             ("id", &id), ("section", target["section"]["id"].as_str().expect("id")),
@@ -987,7 +987,7 @@ db_tests! {
         assert_eq!(w.call(&w.members[1].1, "/fn/comments/draft", &[("consultation", &id), ("slot", &format!("section:{section}")), ("fields[body]", &kept)]).await.status(), 200);
         assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
         let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
-        let pending_id = manage["pending"][1].as_array().expect("pending")[0]["section"]["id"].as_str().expect("id").to_owned();
+        let pending_id = manage["pending"]["sections"].as_array().expect("pending")[0]["section"]["id"].as_str().expect("id").to_owned();
         let text = payload("section");
         assert_eq!(w.call(&w.staff, "/fn/drafts/section", &[
             ("id", &id), ("section", &pending_id), ("fields[number]", "Chapter 1"), ("fields[heading]", "Scope"),
@@ -1344,7 +1344,7 @@ db_tests! {
         // A second version edited with payloads: the manage page's editors and the changes page.
         assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);
         let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
-        let pending: Vec<String> = manage["pending"][1].as_array().expect("pending").iter()
+        let pending: Vec<String> = manage["pending"]["sections"].as_array().expect("pending").iter()
             .map(|s| s["section"]["id"].as_str().expect("id").to_owned()).collect();
         for (i, s) in pending.iter().take(40).enumerate() {
             let res = w.call(&w.staff, "/fn/drafts/section", &[
@@ -1577,4 +1577,78 @@ fn zip_bomb() -> Vec<u8> {
 /// Percent-encodes a query value.
 fn urlencode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// A German-style draft long enough for its language to be found.
+const GERMAN_DRAFT: &str = "\
+### Erster Abschnitt - Allgemeine Vorschriften
+
+#### § 1 Zweck des Gesetzes
+
+(1) Dieses Gesetz dient der Unterstützung der Betroffenen von Menschenhandel und regelt die Beteiligung ihrer Vertretungen an der Gesetzgebung des Bundes und der Länder.
+
+(2) Die Beteiligung umfasst
+
+1. die Anhörung zu Entwürfen von Gesetzen und Verordnungen, die die Betroffenen berühren,
+
+2. die Beratung der Bundesregierung in allen Fragen des Schutzes und der Unterstützung,
+
+2a. die Begleitung der Umsetzung internationaler Übereinkommen.
+
+#### § 1a Begriffsbestimmungen
+
+(1) Betroffene im Sinne dieses Gesetzes sind Personen, die Opfer von Menschenhandel geworden sind oder waren und die sich an der Arbeit der Vertretung beteiligen wollen.
+";
+
+db_tests! {
+    async fn an_import_is_read_in_the_tradition_found_or_chosen(db) {
+        let w = world(db).await;
+        let id = w.create("Beteiligungsgesetz", "council").await;
+        let paste = |tradition: &'static str| {
+            let id = id.clone();
+            let w = &w;
+            async move {
+                w.call(&w.staff, "/fn/drafts/paste", &[
+                    ("id", &id), ("format", "markdown"), ("text", GERMAN_DRAFT), ("tradition", tradition),
+                ]).await
+            }
+        };
+        // Found in the text: § is a section, (1) an Absatz, 1. and 2a. its Nummern.
+        assert_eq!(paste("").await.status(), 200);
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        let pending = &manage["pending"];
+        assert_eq!(pending["tradition"], "de", "{pending}");
+        assert_eq!(pending["detected"], true);
+        let sections = pending["sections"].as_array().expect("sections");
+        let anchors: Vec<&str> = sections.iter().filter_map(|s| s["section"]["anchor"].as_str()).collect();
+        for anchor in ["abschn1-par1", "abschn1-par1-p2-n1", "abschn1-par1-p2-n2a", "abschn1-par1a-p1"] {
+            assert!(anchors.contains(&anchor), "{anchor} in {anchors:?}");
+        }
+        let (status, html) = w.page(&w.staff, &format!("/consultations/{id}/manage")).await;
+        assert_eq!(status, 200);
+        let read_as = crate::harness::texts(&html, "#read-as").join(" ");
+        assert!(read_as.contains("German"), "{read_as}");
+        // Chosen: the version says so.
+        assert_eq!(paste("pl").await.status(), 200);
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        assert_eq!((manage["pending"]["tradition"].clone(), manage["pending"]["detected"].clone()), (serde_json::json!("pl"), serde_json::json!(false)));
+        // An unknown code is refused by name, and nothing is lost.
+        let res = paste("xx").await;
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["field"], "tradition", "{body}");
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        assert_eq!(manage["pending"]["tradition"], "pl");
+        // The upload form too: a tampered choice is a 400, a good one a redirect.
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(GERMAN_DRAFT.as_bytes().to_vec()).file_name("entwurf.md"))
+            .text("tradition", "de");
+        let res = w.staff.post(w.app.url(&format!("/consultations/{id}/import"))).multipart(form).send().await.expect("upload");
+        assert_eq!(res.status(), 303);
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(GERMAN_DRAFT.as_bytes().to_vec()).file_name("entwurf.md"))
+            .text("tradition", "zz");
+        let res = w.staff.post(w.app.url(&format!("/consultations/{id}/import"))).multipart(form).send().await.expect("upload");
+        assert_eq!(res.status(), 400);
+    }
 }

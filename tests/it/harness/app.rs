@@ -446,6 +446,49 @@ pub fn texts(body: &str, selector: &str) -> Vec<String> {
         .collect()
 }
 
+/// Calls a server function with `client` as the hydrated app does; returns the status and
+/// the JSON answer (a string when the body is not JSON).
+pub async fn call(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    let res = client
+        .post(app.url(path))
+        .header("accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .expect("POST");
+    let status = res.status().as_u16();
+    let text = res.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
+
+/// GETs `path` with `client` as a browser does; returns the status and the HTML.
+pub async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+    let res = client
+        .get(app.url(path))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("GET");
+    (res.status().as_u16(), res.text().await.expect("body"))
+}
+
+/// The SQL statements one GET of `path` runs (the app must count queries); asserts a 200.
+pub async fn statements(app: &TestApp, client: &reqwest::Client, path: &str) -> usize {
+    use std::sync::atomic::Ordering;
+    let before = app.queries.load(Ordering::SeqCst);
+    let (status, _) = page(app, client, path).await;
+    assert_eq!(status, 200, "{path}");
+    app.queries.load(Ordering::SeqCst) - before
+}
+
 /// A browser-like client whose session is already signed in (the arrangement step of a test,
 /// like seeding a row): the session row is written through the real store and its cookie set.
 pub async fn signed_in_client(

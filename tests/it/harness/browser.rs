@@ -283,6 +283,51 @@ impl Browser {
             .collect()
     }
 
+    /// How many elements match `css` now.
+    pub(crate) async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map_or(0, |all| all.len())
+    }
+
+    /// Waits (20 s at most) until `css` matches `n` elements, across page loads.
+    pub(crate) async fn wait_count(&self, css: &str, n: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let found = self.count(css).await;
+            if found == n {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{}",
+                self.report(&format!("waiting for {n} of {css}, found {found}"))
+                    .await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits (20 s at most) until the text of `css` contains `needle`, across page loads.
+    pub(crate) async fn wait_text(&self, css: &str, needle: &str) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(e) = self.client.find(Locator::Css(css)).await
+                && e.text().await.is_ok_and(|t| t.contains(needle))
+            {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{}",
+                self.report(&format!("waiting for {needle:?} in {css}"))
+                    .await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Ends the session (and its checker's).
     pub(crate) async fn close(self) {
         if let Some(checker) = self.checker {

@@ -29,32 +29,6 @@ async fn wait_for(b: &Browser, css: &str, present: bool) {
     }
 }
 
-/// Waits (20 s at most) until the text of `css` contains `needle`, across page loads.
-async fn wait_text(b: &Browser, css: &str, needle: &str) {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        if let Ok(e) = b.client.find(fantoccini::Locator::Css(css)).await
-            && e.text().await.is_ok_and(|t| t.contains(needle))
-        {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{}",
-            b.report(&format!("waiting for {needle:?} in {css}")).await
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
-/// How many elements match `css`.
-async fn count(b: &Browser, css: &str) -> usize {
-    b.client
-        .find_all(fantoccini::Locator::Css(css))
-        .await
-        .map_or(0, |all| all.len())
-}
-
 async fn cycle(js: bool) {
     if !prerequisites() {
         return;
@@ -208,7 +182,7 @@ async fn cycle(js: bool) {
         b.arrive("/time", ".submit-claim").await;
         b.click(".submit-claim").await;
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-        while count(&b, "#claim-list [data-state=draft]").await != left {
+        while b.count("#claim-list [data-state=draft]").await != left {
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "{}",
@@ -268,7 +242,7 @@ async fn cycle(js: bool) {
         input.click().await.expect("picked");
     }
     b.click("#approve").await;
-    wait_text(&b, "#queue", "Waiting for a second approval").await;
+    b.wait_text("#queue", "Waiting for a second approval").await;
     b.arrive("/finance", "#queue").await;
     b.check(
         b.text("#queue")
@@ -284,7 +258,7 @@ async fn cycle(js: bool) {
         .await;
     b.arrive("/finance", "#queue").await;
     b.check(
-        count(&b, "#queue input[type=checkbox]").await == 2,
+        b.count("#queue input[type=checkbox]").await == 2,
         "two entries wait for a second approval",
     )
     .await;
@@ -392,7 +366,7 @@ async fn cycle(js: bool) {
     )
     .await;
     b.check(
-        count(&b, "#statement-lines tr[data-state=paid]").await == 3,
+        b.count("#statement-lines tr[data-state=paid]").await == 3,
         "three paid lines",
     )
     .await;

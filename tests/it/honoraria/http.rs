@@ -16,29 +16,7 @@ use uuid::Uuid;
 
 use crate::fixtures::honoraria::{IBAN_DEBTOR, IBAN_PAYEE, RECEIPT_PDF, seed_rates, today};
 use crate::fixtures::{create_council, create_person};
-use crate::harness::{TestApp, db_tests, signed_in_client, workspace_root};
-
-/// Calls a server function as the hydrated app does; returns status and JSON.
-pub(super) async fn call(
-    app: &TestApp,
-    client: &reqwest::Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let res = client
-        .post(app.url(path))
-        .header("accept", "application/json")
-        .form(form)
-        .send()
-        .await
-        .expect("POST");
-    let status = res.status().as_u16();
-    let text = res.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
+use crate::harness::{TestApp, call, db_tests, signed_in_client, statements, workspace_root};
 
 /// GETs a file route; returns status, headers and body.
 pub(super) async fn download(
@@ -522,21 +500,6 @@ db_tests! {
         }
         let _ = (p.finance_a, p.finance_b, p.admin);
     }
-}
-
-/// Statements one GET of `path` runs.
-pub(super) async fn statements(app: &TestApp, client: &reqwest::Client, path: &str) -> usize {
-    use std::sync::atomic::Ordering;
-    let before = app.queries.load(Ordering::SeqCst);
-    let res = client
-        .get(app.url(path))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(res.status(), 200, "{path}");
-    res.text().await.expect("body");
-    app.queries.load(Ordering::SeqCst) - before
 }
 
 /// What finance's queue page runs, however many claims wait: the session and the actor (2),

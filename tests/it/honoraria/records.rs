@@ -8,10 +8,10 @@ use roundtable_app::model::ids::{CouncilId, PersonId};
 use roundtable_app::model::viewer::Role;
 use serde_json::Value;
 
-use super::http::{Paid, arrange, call, claims_of, download, statements};
+use super::http::{Paid, arrange, claims_of, download};
 use crate::fixtures::create_person;
 use crate::fixtures::honoraria::today;
-use crate::harness::{TestApp, db_tests, signed_in_client};
+use crate::harness::{TestApp, call, db_tests, signed_in_client, statements};
 
 /// A local start in Vienna `days` from now at 10:00, as the meeting form sends it.
 fn local_start(days: i64) -> String {

@@ -17,46 +17,6 @@ use crate::harness::{Db, TestApp};
 
 const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
-/// Waits until `css` matches `n` elements, across page loads.
-async fn wait_count(b: &Browser, css: &str, n: usize) {
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    loop {
-        let found = b
-            .client
-            .find_all(fantoccini::Locator::Css(css))
-            .await
-            .map_or(0, |all| all.len());
-        if found == n {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{}",
-            b.report(&format!("waiting for {n} of {css}, found {found}"))
-                .await
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
-/// Waits until the text of `css` contains `needle`, across page loads.
-async fn wait_text(b: &Browser, css: &str, needle: &str) {
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    loop {
-        if let Ok(e) = b.client.find(fantoccini::Locator::Css(css)).await
-            && e.text().await.is_ok_and(|t| t.contains(needle))
-        {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{}",
-            b.report(&format!("waiting for {needle:?} in {css}")).await
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 /// Waits until the browser is on a page whose path starts with `prefix`; returns the path.
 async fn wait_path(b: &Browser, prefix: &str) -> String {
     let deadline = tokio::time::Instant::now() + TIMEOUT;
@@ -83,7 +43,7 @@ async fn join(b: &Browser, app: &TestApp, person: PersonId, council: CouncilId, 
     let place = wait_path(b, "/places/").await;
     b.arrive(&place, "#accept-invitation").await;
     b.click("#accept-invitation").await;
-    wait_count(b, "#accept-invitation", 0).await;
+    b.wait_count("#accept-invitation", 0).await;
     b.arrive(&place, "#save-profile").await;
     b.fill("#languages", "English").await;
     b.fill("#topics", "public speaking").await;
@@ -94,7 +54,7 @@ async fn join(b: &Browser, app: &TestApp, person: PersonId, council: CouncilId, 
         b.fill("#wish_gender", "woman").await;
     }
     b.click("#save-profile").await;
-    wait_count(b, "#languages[value=English]", 1).await;
+    b.wait_count("#languages[value=English]", 1).await;
     b.arrive(&place, "#save-profile").await;
 }
 
@@ -153,7 +113,7 @@ async fn cycle(js: bool) {
     b.arrive("/cases", "#set-lead").await;
     b.choose("#lead-person", &staff.to_string()).await;
     b.click("#set-lead").await;
-    wait_text(&b, "#lead", "Sami Secretariat").await;
+    b.wait_text("#lead", "Sami Secretariat").await;
     b.arrive("/cases", "#no-cases").await;
 
     // The secretariat creates a paid programme and a cohort, and invites both.
@@ -178,7 +138,8 @@ async fn cycle(js: bool) {
             .await;
         b.choose("section.cohort select[name=role]", role).await;
         b.click("section.cohort .invite").await;
-        wait_count(&b, "section.cohort table.participants tbody tr", n + 1).await;
+        b.wait_count("section.cohort table.participants tbody tr", n + 1)
+            .await;
         b.arrive(&programme, "section.cohort .invite").await;
     }
 
@@ -197,7 +158,7 @@ async fn cycle(js: bool) {
     )
     .await;
     b.click(".suggestion .propose").await;
-    wait_count(&b, "table.matches tbody tr", 1).await;
+    b.wait_count("table.matches tbody tr", 1).await;
     b.arrive(&programme, "table.matches").await;
 
     // Both accept the match.
@@ -210,7 +171,7 @@ async fn cycle(js: bool) {
         pair = wait_path(&b, "/pairs/").await;
         b.arrive(&pair, "#accept-match").await;
         b.click("#accept-match").await;
-        wait_count(&b, "#accept-match", 0).await;
+        b.wait_count("#accept-match", 0).await;
     }
     b.arrive(&pair, "#match-state[data-state=active]").await;
 
@@ -228,7 +189,7 @@ async fn cycle(js: bool) {
         b.fill("#session-topics", &format!("Practice {n}")).await;
         b.fill("#session-notes", &format!("Private note {n}")).await;
         b.click("#log-session").await;
-        wait_count(&b, "#sessions .session", n).await;
+        b.wait_count("#sessions .session", n).await;
         b.arrive(&pair, "#log-session").await;
     }
     b.check(
@@ -239,7 +200,7 @@ async fn cycle(js: bool) {
 
     // The mentor turns a session into time and submits it; finance sees it.
     b.click(".claim-session").await;
-    wait_count(&b, ".claimed", 1).await;
+    b.wait_count(".claimed", 1).await;
     b.arrive(&pair, ".claimed").await;
     b.visit(app.url("/time").as_str()).await;
     b.arrive("/time", ".submit-claim").await;
@@ -249,7 +210,7 @@ async fn cycle(js: bool) {
     )
     .await;
     b.click(".submit-claim").await;
-    wait_count(&b, ".submit-claim", 0).await;
+    b.wait_count(".submit-claim", 0).await;
     b.act_as(&app, finance, council).await;
     b.visit(app.url("/finance").as_str()).await;
     b.arrive("/finance", "#queue").await;
@@ -271,7 +232,7 @@ async fn cycle(js: bool) {
         .await;
     }
     b.click(".session-feedback .give-feedback").await;
-    wait_count(&b, ".session-feedback", 2).await;
+    b.wait_count(".session-feedback", 2).await;
     b.arrive(&pair, ".goal-met").await;
     b.click(".goal-met").await;
     b.arrive(&pair, "#complete-match").await;
@@ -282,7 +243,7 @@ async fn cycle(js: bool) {
     b.click("#name-other").await;
     b.fill("#other-name", "Tarik Legalname").await;
     b.click("#save-name").await;
-    wait_count(&b, "#name-other:checked", 1).await;
+    b.wait_count("#name-other:checked", 1).await;
     b.arrive(&pair, "#certificate-link").await;
     b.click("#certificate-link").await;
     let certificate = format!("{pair}/certificate");

@@ -16,40 +16,7 @@ use serde_json::Value;
 use crate::fixtures::honoraria::{seed_rates, today};
 use crate::fixtures::mentorship::programme_fields;
 use crate::fixtures::{create_council, create_person};
-use crate::harness::{TestApp, db_tests, signed_in_client};
-
-/// Calls a server function as the hydrated app does; returns status and JSON.
-async fn call(
-    app: &TestApp,
-    client: &reqwest::Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let res = client
-        .post(app.url(path))
-        .header("accept", "application/json")
-        .form(form)
-        .send()
-        .await
-        .expect("POST");
-    let status = res.status().as_u16();
-    let text = res.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-/// GETs a page as a browser does; returns status and HTML.
-async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
-    let res = client
-        .get(app.url(path))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .expect("GET");
-    (res.status().as_u16(), res.text().await.expect("body"))
-}
+use crate::harness::{TestApp, call, db_tests, page, signed_in_client, statements};
 
 /// A council with a rate card and everybody a programme involves.
 struct World {
@@ -606,15 +573,6 @@ db_tests! {
         assert_eq!((status, body["field"].clone()), (400, Value::from("activity")), "the rate card does not price speaking here");
         let _ = w.council;
     }
-}
-
-/// Statements one GET of `path` runs.
-async fn statements(app: &TestApp, client: &reqwest::Client, path: &str) -> usize {
-    use std::sync::atomic::Ordering;
-    let before = app.queries.load(Ordering::SeqCst);
-    let (status, _) = page(app, client, path).await;
-    assert_eq!(status, 200, "{path}");
-    app.queries.load(Ordering::SeqCst) - before
 }
 
 db_tests! {

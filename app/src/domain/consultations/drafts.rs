@@ -13,13 +13,13 @@ use super::access::phase_of;
 use super::entities::consultation;
 use super::entities::draft_version;
 use super::entities::section;
-use super::import::{self, Format, Limits, PreviousSection, SectionKind};
+use super::import::{self, Format, Limits, PreviousSection, SectionKind, Tradition};
 use super::{access, store};
 use crate::domain::Actor;
 use crate::domain::AppState;
 use crate::domain::platform::audit::{self, Event};
 use crate::model::audit::AuditAction;
-use crate::model::consultation::{DraftSection, Phase, SectionFields};
+use crate::model::consultation::{DraftSection, PendingVersion, Phase, SectionFields};
 use crate::model::ids::{ConsultationId, CouncilId, SectionId, VersionId};
 use crate::model::{AppError, InputProblem};
 
@@ -84,11 +84,15 @@ async fn insert_sections(
     Ok(())
 }
 
+/// How a version was read: the tradition's code and whether it was found in the text.
+type Reading = (Option<String>, bool);
+
 /// Replaces the version being prepared with `sections`.
 async fn replace_pending(
     db: &impl ConnectionTrait,
     c: &consultation::Model,
     sections: Vec<section::ActiveModel>,
+    (tradition, detected): Reading,
 ) -> Result<i32, AppError> {
     if let Some(old) = pending(db, c.id).await? {
         section::Entity::delete_many()
@@ -106,6 +110,8 @@ async fn replace_pending(
         created_at: Set(Utc::now()),
         published_at: Set(None),
         note: Set(String::new()),
+        tradition: Set(tradition),
+        tradition_detected: Set(detected),
     })
     .exec_without_returning(db)
     .await?;
@@ -120,29 +126,43 @@ async fn replace_pending(
     Ok(number)
 }
 
-/// Imports a file (Markdown, plain text or DOCX) as the version being prepared. Anchors of
-/// unchanged sections are carried over from the newest published version.
+/// Imports a file (Markdown, plain text or DOCX) as the version being prepared, read in the
+/// drafting tradition the secretariat chose (`tradition`, a [`Tradition`] code) or, when
+/// that is empty, in the one found in the text. Anchors of unchanged sections are carried
+/// over from the newest published version.
 pub async fn import_file(
     state: &AppState,
     actor: &Actor,
     id: ConsultationId,
     file_name: &str,
     bytes: &[u8],
+    tradition: &str,
 ) -> Result<i32, AppError> {
     let db = &state.db;
     let c = revisable(db, actor, id).await?;
+    let chosen = match tradition.trim() {
+        "" => None,
+        code => Some(
+            Tradition::from_code(code)
+                .ok_or_else(|| AppError::invalid("tradition", InputProblem::Incorrect))?,
+        ),
+    };
     let format = Format::detect(file_name, bytes);
-    let mut parsed =
-        import::import(format, bytes, &Limits::default()).map_err(|e| AppError::FileRefused {
+    let imported = import::import_as(format, bytes, &Limits::default(), chosen).map_err(|e| {
+        AppError::FileRefused {
             reason: e.refusal(),
-        })?;
+        }
+    })?;
+    let tradition = imported.tradition;
+    let reading = (tradition.map(|t| t.code().to_owned()), imported.detected);
+    let mut parsed = imported.sections;
     if let Some(published) = store::latest_published(db, ConsultationId(c.id)).await? {
         let previous: Vec<PreviousSection> = store::sections_of(db, VersionId(published.id))
             .await?
             .iter()
             .map(to_previous)
             .collect();
-        import::carry_anchors(&mut parsed, &previous);
+        import::carry_anchors(&mut parsed, &previous, tradition);
     }
     let rows = parsed
         .into_iter()
@@ -161,7 +181,7 @@ pub async fn import_file(
         })
         .collect();
     let txn = crate::domain::platform::db::begin_write(db).await?;
-    let number = replace_pending(&txn, &c, rows).await?;
+    let number = replace_pending(&txn, &c, rows, reading.clone()).await?;
     audit::record(
         &txn,
         Event::new(AuditAction::DraftImported)
@@ -169,7 +189,8 @@ pub async fn import_file(
             .by_actor(actor)
             .subject("consultation", c.id)
             .detail("version", number)
-            .detail("format", format!("{format:?}").to_lowercase()),
+            .detail("format", format!("{format:?}").to_lowercase())
+            .detail("tradition", reading.0.unwrap_or_default()),
     )
     .await?;
     txn.commit().await?;
@@ -207,7 +228,8 @@ pub async fn start_revision(
         })
         .collect();
     let txn = crate::domain::platform::db::begin_write(db).await?;
-    let number = replace_pending(&txn, &c, rows).await?;
+    let reading = (published.tradition.clone(), published.tradition_detected);
+    let number = replace_pending(&txn, &c, rows, reading).await?;
     audit::record(
         &txn,
         Event::new(AuditAction::RevisionStarted)
@@ -247,7 +269,7 @@ pub async fn pending_view(
     db: &impl ConnectionTrait,
     c: &consultation::Model,
     published: Option<&draft_version::Model>,
-) -> Result<Option<(i32, Vec<DraftSection>)>, AppError> {
+) -> Result<Option<PendingVersion>, AppError> {
     let Some(version) = pending(db, c.id).await? else {
         return Ok(None);
     };
@@ -268,7 +290,12 @@ pub async fn pending_view(
             }
         })
         .collect();
-    Ok(Some((version.number, sections)))
+    Ok(Some(PendingVersion {
+        number: version.number,
+        sections,
+        tradition: version.tradition,
+        detected: version.tradition_detected,
+    }))
 }
 
 /// A section of the version being prepared, with its consultation.

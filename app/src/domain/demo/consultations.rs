@@ -261,6 +261,8 @@ async fn insert_open_consultation(
         created_at: Set(now),
         published_at: Set(Some(now)),
         note: Set(String::new()),
+        tradition: Set(Some("eu".to_owned())),
+        tradition_detected: Set(true),
     }
     .insert(&txn)
     .await?;

@@ -86,6 +86,19 @@ pub async fn programme_readable(
     Ok(p)
 }
 
+/// The one check for anything staff manage, once it is loaded: `NotFound` outside its
+/// council (nobody can probe for ids), `Forbidden` for anybody in it but staff.
+fn managed<T>(actor: &Actor, council: uuid::Uuid, row: T) -> Result<T, AppError> {
+    let council = CouncilId(council);
+    if !actor.belongs_to(council) {
+        return Err(AppError::NotFound);
+    }
+    if !may_manage(actor, council) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(row)
+}
+
 /// Loads a programme the actor runs: `NotFound` as [`programme_readable`], `Forbidden` for
 /// anybody in the council but its staff.
 pub async fn programme_managed(
@@ -93,11 +106,9 @@ pub async fn programme_managed(
     actor: &Actor,
     id: ProgrammeId,
 ) -> Result<programme::Model, AppError> {
-    let p = programme_readable(db, actor, id).await?;
-    if !may_manage(actor, CouncilId(p.council_id)) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(p)
+    let p = programme::Entity::find_by_id(id.0).one(db).await?;
+    let p = p.ok_or(AppError::NotFound)?;
+    managed(actor, p.council_id, p)
 }
 
 /// Loads the actor's own place in a cohort, or `NotFound` (anybody else's, or in another
@@ -124,17 +135,9 @@ pub async fn place_managed(
     actor: &Actor,
     id: ParticipantId,
 ) -> Result<participant::Model, AppError> {
-    let Some(p) = participant::Entity::find_by_id(id.0).one(db).await? else {
-        return Err(AppError::NotFound);
-    };
-    let council = CouncilId(p.council_id);
-    if !actor.belongs_to(council) {
-        return Err(AppError::NotFound);
-    }
-    if !may_manage(actor, council) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(p)
+    let p = participant::Entity::find_by_id(id.0).one(db).await?;
+    let p = p.ok_or(AppError::NotFound)?;
+    managed(actor, p.council_id, p)
 }
 
 /// The side of a match the actor is on.
@@ -173,17 +176,9 @@ pub async fn match_managed(
     actor: &Actor,
     id: MatchId,
 ) -> Result<mentorship_match::Model, AppError> {
-    let Some(m) = mentorship_match::Entity::find_by_id(id.0).one(db).await? else {
-        return Err(AppError::NotFound);
-    };
-    let council = CouncilId(m.council_id);
-    if !actor.belongs_to(council) {
-        return Err(AppError::NotFound);
-    }
-    if !may_manage(actor, council) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(m)
+    let m = mentorship_match::Entity::find_by_id(id.0).one(db).await?;
+    let m = m.ok_or(AppError::NotFound)?;
+    managed(actor, m.council_id, m)
 }
 
 /// The council's safeguarding lead, if one is named.

@@ -16,7 +16,9 @@ use crate::components::error::LoadError;
 use crate::components::forms::{PostForm, TextArea};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::comment::{AnswerQueue, Decision};
-use crate::model::consultation::{ConsultationFields, ManageView, Phase, Visibility};
+use crate::model::consultation::{
+    ConsultationFields, ManageView, PendingVersion, Phase, TRADITIONS, Visibility,
+};
 
 /// The details form shared by "new" and "manage".
 #[component]
@@ -270,6 +272,7 @@ fn Manage(view: ManageView) -> impl IntoView {
                 <form method="post" enctype="multipart/form-data" action=format!("/consultations/{id}/import") class="stack">
                     <label for="file">{t!(i18n, manage.file_label)}</label>
                     <input id="file" name="file" type="file" accept=".md,.markdown,.txt,.docx"/>
+                    <TraditionSelect id="tradition"/>
                     <button type="submit" id="import-file">{t!(i18n, manage.import)}</button>
                 </form>
                 <PostForm url=ImportPasted::url() class="stack">
@@ -281,6 +284,7 @@ fn Manage(view: ManageView) -> impl IntoView {
                         <option value="markdown">"Markdown"</option>
                         <option value="plain_text">{t!(i18n, manage.plain_text)}</option>
                     </select>
+                    <TraditionSelect id="paste-tradition"/>
                     <button type="submit">{t!(i18n, manage.import)}</button>
                 </PostForm>
                 {(view.published_version > 0 && view.pending.is_none()).then(|| view! {
@@ -291,10 +295,17 @@ fn Manage(view: ManageView) -> impl IntoView {
                 })}
             </section>
         })}
-        {view.pending.clone().map(|(number, sections)| view! {
+        {view.pending.clone().map(|PendingVersion { number, sections, tradition, detected }| view! {
             <section aria-labelledby="pending-heading" class="card" id="pending">
                 <h2 id="pending-heading">{t!(i18n, manage.pending_heading, number = move || number)}</h2>
                 <p>{t!(i18n, manage.pending_intro)}</p>
+                <p id="read-as">
+                    {match tradition {
+                        Some(code) if detected => view! { {t!(i18n, manage.read_as_found)}" "<strong>{tradition_name(&code)}</strong>". "{t!(i18n, manage.read_as_hint)} }.into_any(),
+                        Some(code) => view! { {t!(i18n, manage.read_as_chosen)}" "<strong>{tradition_name(&code)}</strong>". "{t!(i18n, manage.read_as_hint)} }.into_any(),
+                        None => view! { {t!(i18n, manage.read_as_none)}" "{t!(i18n, manage.read_as_hint)} }.into_any(),
+                    }}
+                </p>
                 <PostForm url=PublishVersion::url() class="stack">
                     <input type="hidden" name="id" value=id.to_string()/>
                     <label for="version-note">{t!(i18n, manage.version_note)}</label>
@@ -447,5 +458,37 @@ fn Answers(queue: AnswerQueue) -> impl IntoView {
                 }
             }).collect_view()}
         </ol>
+    }
+}
+
+/// The drafting tradition to read an import in: found in the text, or chosen.
+#[component]
+fn TraditionSelect(id: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label for=id>{t!(i18n, manage.tradition_label)}</label>
+        <select id=id name="tradition">
+            <option value="">{t!(i18n, manage.tradition_detect)}</option>
+            {TRADITIONS.iter().map(|code| view! { <option value=*code>{tradition_name(code)}</option> }).collect_view()}
+        </select>
+    }
+}
+
+/// A drafting tradition's name, in the reader's language.
+fn tradition_name(code: &str) -> AnyView {
+    let i18n = use_i18n();
+    match code {
+        "en" => t!(i18n, tradition.en).into_any(),
+        "eu" => t!(i18n, tradition.eu).into_any(),
+        "us" => t!(i18n, tradition.us).into_any(),
+        "fr" => t!(i18n, tradition.fr).into_any(),
+        "de" => t!(i18n, tradition.de).into_any(),
+        "nl" => t!(i18n, tradition.nl).into_any(),
+        "ru" => t!(i18n, tradition.ru).into_any(),
+        "uk" => t!(i18n, tradition.uk).into_any(),
+        "pl" => t!(i18n, tradition.pl).into_any(),
+        "es" => t!(i18n, tradition.es).into_any(),
+        "it" => t!(i18n, tradition.it).into_any(),
+        other => other.to_owned().into_any(),
     }
 }

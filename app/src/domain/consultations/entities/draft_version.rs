@@ -12,6 +12,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
     pub note: String,
+    /// The drafting tradition the version was read in (an importer code), if imported.
+    pub tradition: Option<String>,
+    /// Whether that tradition was found in the text rather than chosen.
+    pub tradition_detected: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,7 +4,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::classify::Builder;
+use super::markers::strip_keyword;
 use super::text::{normalise_ws, number_word};
+use super::tradition::{Tradition, keyword_of, ordinal_word};
 use super::{Limits, MAX_ANCHOR_LEN, ParsedSection, SectionKind};
 
 /// A section of the previous version, for carrying anchors over.
@@ -54,14 +56,28 @@ impl From<&ParsedSection> for PreviousSection {
 /// Each previous anchor is used at most once; previous anchors that are not well-formed (see
 /// [`is_valid_anchor`]) are never carried. Fresh anchors follow the new list's own depths (a
 /// jump deeper than one level is read as a child of the section before).
-pub fn carry_anchors(new: &mut [ParsedSection], previous: &[PreviousSection]) {
-    let new_nodes = build_nodes(new.iter().map(|s| (s.depth, s.kind, s.number.as_str())));
-    let new_inferred = build_nodes(infer_depths(
-        new.iter().map(|s| (s.kind, s.number.as_str())),
-    ));
-    let prev_nodes = build_nodes(infer_depths(
-        previous.iter().map(|p| (p.kind, p.number.as_str())),
-    ));
+///
+/// `tradition` is the one the new version was read in; numbers on both sides are read in it.
+pub fn carry_anchors(
+    new: &mut [ParsedSection],
+    previous: &[PreviousSection],
+    tradition: Option<Tradition>,
+) {
+    let new_nodes = build_nodes(
+        new.iter().map(|s| (s.depth, s.kind, s.number.as_str())),
+        tradition,
+    );
+    let new_inferred = build_nodes(
+        infer_depths(new.iter().map(|s| (s.kind, s.number.as_str())), tradition),
+        tradition,
+    );
+    let prev_nodes = build_nodes(
+        infer_depths(
+            previous.iter().map(|p| (p.kind, p.number.as_str())),
+            tradition,
+        ),
+        tradition,
+    );
     let mut matched: Vec<Option<usize>> = vec![None; new.len()];
     let mut prev_used = vec![false; previous.len()];
     let mut taken: HashSet<String> = HashSet::new();
@@ -211,6 +227,8 @@ pub(super) fn text_key(kind: SectionKind, heading: &str, body: &str) -> Option<S
 pub(super) struct Seg {
     pub(super) kind: SectionKind,
     pub(super) key: SegKey,
+    /// The anchor prefix of its keyword ("div" for Division 3), when it has its own.
+    pub(super) prefix: Option<&'static str>,
 }
 
 /// How a section is told apart from its siblings.
@@ -233,9 +251,10 @@ pub(super) struct Node {
 /// family; unnumbered paragraphs under the nearest heading, text at the top.
 pub(super) fn infer_depths<'a>(
     items: impl Iterator<Item = (SectionKind, &'a str)>,
+    tradition: Option<Tradition>,
 ) -> impl Iterator<Item = (i32, SectionKind, &'a str)> {
     let limits = Limits::default();
-    let mut builder = Builder::new(&limits);
+    let mut builder = Builder::new(&limits, tradition);
     let mut out = Vec::new();
     for (kind, number) in items {
         let depth = builder.infer_depth(kind, number);
@@ -247,6 +266,7 @@ pub(super) fn infer_depths<'a>(
 /// Rebuilds the tree from depths (tolerating any depths) and computes each section's path step.
 pub(super) fn build_nodes<'a>(
     items: impl Iterator<Item = (i32, SectionKind, &'a str)>,
+    tradition: Option<Tradition>,
 ) -> Vec<Node> {
     let mut nodes = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
@@ -255,7 +275,7 @@ pub(super) fn build_nodes<'a>(
         let depth = usize::try_from(depth).unwrap_or(0).min(stack.len());
         stack.truncate(depth);
         let parent = stack.last().copied();
-        let key = match number_key(number) {
+        let key = match number_key(number, tradition) {
             Some(key) => SegKey::Number(key),
             None => {
                 let count = positions.entry((parent, kind)).or_insert(0);
@@ -263,29 +283,60 @@ pub(super) fn build_nodes<'a>(
                 SegKey::Position(*count)
             }
         };
+        let prefix = match kind {
+            SectionKind::Part
+            | SectionKind::Chapter
+            | SectionKind::Section
+            | SectionKind::Article => keyword_of(tradition, number).map(|k| k.slug),
+            _ => None,
+        };
         nodes.push(Node {
             parent,
-            seg: Seg { kind, key },
+            seg: Seg { kind, key, prefix },
         });
         stack.push(i);
     }
     nodes
 }
 
-/// The comparable part of a printed number: "Chapter 2" → "2", "(a)" → "a", "3.2." → "3.2",
-/// "Article premier" / "1er" → "1".
-pub(super) fn number_key(number: &str) -> Option<String> {
-    let last = number.split_whitespace().last()?;
-    let cleaned: String = last
+/// The comparable part of a printed number, in ASCII: "Chapter 2" → "2", "(a)" → "a",
+/// "3.2." → "3.2", "Article premier" / "1er" → "1", "§ 232a" → "232a", "Article 5 bis" →
+/// "5bis", "Erster Abschnitt" → "1", "Статья 127.1" → "127.1", "а)" → "a", "(1A)" → "1a".
+pub(super) fn number_key(number: &str, tradition: Option<Tradition>) -> Option<String> {
+    let number = number.trim();
+    // "Erster Abschnitt": the ordinal is the number.
+    if let Some((word, after)) = number.split_once(char::is_whitespace)
+        && let Some(value) = ordinal_word(word)
+        && keyword_of(tradition, after.trim()).is_some()
+    {
+        return Some(value.to_string());
+    }
+    let rest = match keyword_of(tradition, number) {
+        Some(k) => strip_keyword(number, k.word).unwrap_or(number),
+        None => number,
+    };
+    // "127¹" is 127-1, not 1271.
+    let mut spelled = String::with_capacity(rest.len());
+    let mut in_superscript = false;
+    for c in rest.chars() {
+        let sup = super::markers::is_superscript_digit(c);
+        if sup && !in_superscript {
+            spelled.push('-');
+        }
+        in_superscript = sup;
+        spelled.push(c);
+    }
+    let ascii = deunicode::deunicode(&spelled);
+    let cleaned: String = ascii
         .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '.')
-        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+        .map(|c| c.to_ascii_lowercase())
         .collect();
-    let cleaned = cleaned.trim_matches('.');
+    let cleaned = cleaned.trim_matches(['.', '-']);
     if cleaned.is_empty() {
         return None;
     }
-    if let Some(n) = number_word(cleaned) {
+    if let Some(n) = number_word(cleaned).or_else(|| ordinal_word(cleaned)) {
         return Some(n.to_string());
     }
     if let Some(digits) = cleaned.strip_suffix("er")
@@ -314,7 +365,7 @@ pub(super) fn base_anchor(parent: Option<&str>, seg: &Seg) -> String {
 
 /// The anchor fragment of one path step, always starting with a letter.
 pub(super) fn seg_slug(seg: &Seg, top_level: bool) -> String {
-    let prefix = match seg.kind {
+    let prefix = seg.prefix.unwrap_or(match seg.kind {
         SectionKind::Part => "part",
         SectionKind::Chapter => "ch",
         SectionKind::Section => "sec",
@@ -322,7 +373,7 @@ pub(super) fn seg_slug(seg: &Seg, top_level: bool) -> String {
         SectionKind::Paragraph => "p",
         SectionKind::Point => "",
         SectionKind::Text => "t",
-    };
+    });
     match &seg.key {
         SegKey::Position(n) => match seg.kind {
             SectionKind::Text if top_level => format!("intro-{n}"),
@@ -337,7 +388,7 @@ pub(super) fn seg_slug(seg: &Seg, top_level: bool) -> String {
                 .filter_map(|c| match c {
                     'a'..='z' | '0'..='9' => Some(c),
                     'A'..='Z' => Some(c.to_ascii_lowercase()),
-                    '.' => Some('-'),
+                    '.' | '-' => Some('-'),
                     _ => None,
                 })
                 .collect();

@@ -2,9 +2,11 @@
 //! classifies into the section tree, within the [`Limits`](super::Limits).
 
 use super::markers::{
-    Marker, is_heading_title_line, parse_keyword_heading, parse_marker, standalone_heading,
+    KeywordHeading, Marker, Script, bare_section, cyrillic_value, is_heading_title_line,
+    parse_keyword_heading, parse_marker, standalone_heading, token_value,
 };
 use super::text::{normalise_ws, roman_value, truncate_chars};
+use super::tradition::{TIER_ARTICLE, Tradition, default_tier, keyword_of};
 use super::{ImportError, Limits, MAX_DEPTH, MAX_HEADING_CHARS, ParsedSection, SectionKind};
 
 /// What every format is reduced to before classification.
@@ -22,6 +24,8 @@ pub(super) enum Unit {
     },
     /// More text of the previous paragraph (a later paragraph of a Markdown list item).
     Continuation(String),
+    /// A section written as its bare number and title ("8  Are you entitled to an ABN?").
+    BareSection { number: String, title: String },
 }
 
 /// How the first line given to [`split_text`] is to be read.
@@ -40,14 +44,90 @@ pub(super) enum Pending {
     Continuation(String),
 }
 
+/// A numbered marker's printed form and value ("(c)" → 3, "iv)" → 4, "2." → 2).
+fn marker_value(marker: &Marker) -> Option<(String, u32)> {
+    match marker {
+        Marker::Para { printed, comps, .. } => {
+            Some((printed.clone(), comps.last().copied().unwrap_or(0)))
+        }
+        Marker::Point {
+            printed, letters, ..
+        } => {
+            let letter = letters
+                .bytes()
+                .next()
+                .map_or(0, |b| u32::from(b.saturating_sub(b'a')) + 1);
+            let value = roman_value(letters)
+                .filter(|_| letters.len() > 1)
+                .unwrap_or(letter);
+            Some((printed.clone(), value))
+        }
+        Marker::Bullet { .. } | Marker::Nested { .. } => None,
+    }
+}
+
+/// How the line before ended, for telling a heading or a list item at the start of a line
+/// from a wrapped line of running text ("…referred to in" / "Article 62.").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineEnd {
+    /// Nothing before it in the block.
+    Start,
+    /// A heading.
+    Heading,
+    /// The end of a sentence (`.`, `:`, `;`, `!`, `?`).
+    Sentence,
+    /// A list separator (`,`, `—`, "; and", "oder").
+    List,
+    /// A word: the sentence goes on.
+    Open,
+}
+
+impl LineEnd {
+    fn of(line: &str, tradition: Option<Tradition>) -> LineEnd {
+        let trimmed = line.trim_end_matches(['"', '\'', '»', '”', '’', '*', '_']);
+        match trimmed.chars().last() {
+            Some('.' | ':' | ';' | '!' | '?') => LineEnd::Sentence,
+            Some(',' | '—' | '–' | '-') => LineEnd::List,
+            _ => {
+                let last = trimmed
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                let connector = tradition
+                    .map_or(&["and", "or"][..], Tradition::connectors)
+                    .contains(&last.as_str());
+                if connector {
+                    LineEnd::List
+                } else {
+                    LineEnd::Open
+                }
+            }
+        }
+    }
+
+    /// Whether a heading may start the next line.
+    fn heading_may_follow(self) -> bool {
+        matches!(self, LineEnd::Start | LineEnd::Heading | LineEnd::Sentence)
+    }
+
+    /// Whether a list item may start the next line.
+    fn item_may_follow(self) -> bool {
+        self != LineEnd::Open
+    }
+}
+
 /// Splits a block of text into units: a line starting with a paragraph or point marker starts a
-/// new unit, a short keyword line is a heading, other lines continue the current unit.
+/// new unit, a short keyword line is a heading, other lines continue the current unit. Only a
+/// line that follows the end of a sentence (or a heading, or the start of the block) can be a
+/// heading, and only one that follows a sentence or a list separator can be a list item.
 pub(super) fn split_text(
     text: &str,
     start: Start,
     bullets: bool,
     builder: &mut Builder<'_>,
 ) -> Result<(), ImportError> {
+    let tradition = builder.tradition;
     let mut lines = text
         .split('\n')
         .map(str::trim)
@@ -55,6 +135,7 @@ pub(super) fn split_text(
         .peekable();
     let mut pending: Option<Pending> = None;
     let mut continuing = false;
+    let mut before = LineEnd::Start;
     match start {
         Start::Free => {}
         Start::Continue => continuing = true,
@@ -65,34 +146,109 @@ pub(super) fn split_text(
                 Marker::Para { .. } | Marker::Point { .. } => Some(0),
             };
             // "- (a) text": the written point beats the bullet.
-            let (marker, rest) = match (&marker, parse_marker(first, false)) {
+            let (marker, rest) = match (&marker, parse_marker(first, false, tradition)) {
                 (Marker::Bullet { .. }, Some((written, rest))) => (written, rest),
                 _ => (marker, first),
             };
+            before = LineEnd::of(rest, tradition);
             pending = Some(Pending::Para(Some(marker), rest.to_owned(), list_nest));
         }
     }
-    while let Some(line) = lines.next() {
+    // The rest of a line after a heading on it ("Art. 189a. § 1. Kto…"), read as a line.
+    let mut carried: Option<String> = None;
+    loop {
+        let owned;
+        let line: &str = match carried.take() {
+            Some(rest) => {
+                owned = rest;
+                &owned
+            }
+            None => match lines.next() {
+                Some(line) => line,
+                None => break,
+            },
+        };
         let first_continuation = std::mem::take(&mut continuing);
-        if let Some(keyword) = standalone_heading(line) {
+        let may_head = before.heading_may_follow();
+        if may_head
+            && let Some((keyword, rest)) = inline_article(line, tradition)
+            && builder.plausible(&keyword)
+        {
+            flush_pending(pending.take(), builder)?;
+            let text = line
+                .get(..line.len() - rest.len())
+                .unwrap_or(line)
+                .trim()
+                .to_owned();
+            builder.add(Unit::Heading { level: None, text })?;
+            before = LineEnd::Heading;
+            carried = Some(rest.to_owned());
+            continue;
+        }
+        if may_head
+            && let Some(keyword) = standalone_heading(line, tradition)
+            && builder.plausible(&keyword)
+        {
             flush_pending(pending.take(), builder)?;
             let mut text = line.to_owned();
             if keyword.heading.is_empty()
                 && let Some(next) = lines.peek()
-                && is_heading_title_line(next, bullets)
+                && is_heading_title_line(next, bullets, tradition)
             {
                 text.push_str(" – ");
                 text.push_str(next);
                 lines.next();
             }
             builder.add(Unit::Heading { level: None, text })?;
+            before = LineEnd::Heading;
             continue;
         }
-        if let Some((marker, rest)) = parse_marker(line, bullets) {
+        if may_head
+            && tradition.is_some_and(Tradition::bare_sections)
+            && let Some((number, title)) = bare_section(line)
+            && builder.plausible_bare(number)
+        {
             flush_pending(pending.take(), builder)?;
-            pending = Some(Pending::Para(Some(marker), rest.to_owned(), None));
+            builder.add(Unit::BareSection {
+                number: number.to_owned(),
+                title: title.to_owned(),
+            })?;
+            before = LineEnd::Heading;
             continue;
         }
+        let item_ok = before.item_may_follow()
+            || parse_marker(line, bullets, tradition).is_some_and(|(marker, rest)| {
+                let open = match &pending {
+                    Some(Pending::Para(Some(m), ..)) => Some(m),
+                    _ => None,
+                };
+                builder.continues_list(&marker, rest, open)
+            });
+        if item_ok {
+            // "(a)(1) The term…": (a) opens, its (1) begins the text.
+            if let Some((outer, inner)) = compound_marker(line, tradition)
+                && let Some((marker, _)) = parse_marker(outer, false, tradition)
+            {
+                flush_pending(pending.take(), builder)?;
+                if !builder.is_open(&marker) {
+                    builder.add(Unit::Para {
+                        marker: Some(marker),
+                        text: String::new(),
+                        list_nest: None,
+                    })?;
+                }
+                before = LineEnd::List;
+                carried = Some(inner.to_owned());
+                continue;
+            }
+            if let Some((marker, rest)) = parse_marker(line, bullets, tradition) {
+                flush_pending(pending.take(), builder)?;
+                before = LineEnd::of(line, tradition);
+                pending = Some(Pending::Para(Some(marker), rest.to_owned(), None));
+                continue;
+            }
+        }
+        before = LineEnd::of(line, tradition);
         match &mut pending {
             Some(Pending::Para(_, text, _) | Pending::Continuation(text)) => {
                 text.push(' ');
@@ -103,6 +259,40 @@ pub(super) fn split_text(
         }
     }
     flush_pending(pending, builder)
+}
+
+/// An article whose text follows its number on the same line: "Art. 189a. § 1. Kto…",
+/// "§ 104a. (1) Wer…", or in Polish law any "Art. 5. Text". Returns the heading and the text.
+fn inline_article(line: &str, tradition: Option<Tradition>) -> Option<(KeywordHeading, &str)> {
+    let heading = parse_keyword_heading(line, tradition)?;
+    if heading.keyword.tier < TIER_ARTICLE || heading.heading.is_empty() {
+        return None;
+    }
+    // Where the text starts: after the number and its closing dot.
+    let at = line.find(heading.heading.as_str())?;
+    let between = line.get(..at)?.trim_end();
+    if !between.ends_with('.') {
+        return None;
+    }
+    let rest = line.get(at..)?;
+    let starts_with_marker = parse_marker(rest, false, tradition).is_some();
+    let untitled = tradition.is_some_and(Tradition::untitled_articles)
+        && rest.starts_with(|c: char| c.is_uppercase());
+    (starts_with_marker || untitled).then_some((heading, rest))
+}
+
+/// "(a)(1) text" → ("(a)", "(1) text"), in the traditions that write compound numbers.
+fn compound_marker(line: &str, tradition: Option<Tradition>) -> Option<(&str, &str)> {
+    if !matches!(tradition, Some(Tradition::Us | Tradition::English)) || !line.starts_with('(') {
+        return None;
+    }
+    let close = line.find(')')?;
+    let rest = line.get(close + 1..)?;
+    if !rest.starts_with('(') {
+        return None;
+    }
+    let outer = line.get(..=close)?;
+    parse_marker(rest, false, tradition).map(|_| (outer, rest))
 }
 
 pub(super) fn flush_pending(
@@ -132,11 +322,13 @@ pub(super) enum Family {
 /// Where an item sits in the hierarchy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Rank {
-    /// A heading: its keyword kind (if it has one) and its style level (if it has one).
+    /// A heading: its keyword's tier (if it has a keyword) and its style level (if it has one).
     Heading {
-        keyword: Option<SectionKind>,
+        keyword: Option<u8>,
         level: Option<u8>,
     },
+    /// A unit numbered in the style of a level of the tradition's ladder.
+    Level(u8),
     /// A numbered paragraph with its number's components ("3.2" → [3, 2]).
     Para(Vec<u32>),
     /// A point of a family.
@@ -146,6 +338,8 @@ pub(super) enum Rank {
 /// An item that can still receive children.
 pub(super) struct Open {
     pub(super) rank: Rank,
+    /// Its number as printed.
+    pub(super) number: String,
     /// For points: the letter's (a = 1) or the numeral's value, to continue sequences.
     pub(super) value: u32,
     /// For Markdown list items: their list nesting.
@@ -175,6 +369,10 @@ pub(super) fn encloses(top: &Rank, new: &Rank) -> bool {
     match (top, new) {
         (Rank::Heading { .. }, _) => true,
         (_, Rank::Heading { .. }) => false,
+        (Rank::Level(a), Rank::Level(b)) => a < b,
+        (Rank::Level(_), Rank::Para(_) | Rank::Point(_)) => true,
+        (Rank::Para(_), Rank::Level(b)) => *b > 0,
+        (Rank::Point(_), Rank::Level(_)) => false,
         (Rank::Para(a), Rank::Para(b)) => a.len() < b.len() && b.starts_with(a),
         (Rank::Para(_), Rank::Point(_)) => true,
         (Rank::Point(_), Rank::Para(_)) => false,
@@ -188,15 +386,263 @@ pub(super) struct Builder<'l> {
     pub(super) limits: &'l Limits,
     pub(super) out: Vec<ParsedSection>,
     pub(super) stack: Vec<Open>,
+    /// The tradition the draft is read in (`None`: none known).
+    pub(super) tradition: Option<Tradition>,
+    /// Whether Chapters stand outside Parts (Australian Acts) or inside them (UK Acts):
+    /// whichever of the two comes first.
+    chapter_first: Option<bool>,
+    /// Per heading tier: the keyword and value of the last heading accepted, and how many
+    /// headings of outer tiers there were then.
+    last: Vec<(u8, &'static str, u32, usize)>,
+    /// Headings accepted so far, per tier.
+    pushed: Vec<(u8, usize)>,
+    /// When only sampling text for detection (DOCX): the text so far; nothing is built.
+    pub(super) sample: Option<String>,
+    /// The style level of each section of `out` that is a styled heading.
+    levels: Vec<Option<u8>>,
 }
 
 impl<'l> Builder<'l> {
-    pub(super) fn new(limits: &'l Limits) -> Self {
+    pub(super) fn new(limits: &'l Limits, tradition: Option<Tradition>) -> Self {
         Builder {
             limits,
             out: Vec::new(),
             stack: Vec::new(),
+            tradition,
+            chapter_first: None,
+            last: Vec::new(),
+            pushed: Vec::new(),
+            sample: None,
+            levels: Vec::new(),
         }
+    }
+
+    /// A builder that only gathers the first 60,000 bytes of text, for detection.
+    pub(super) fn sampler(limits: &'l Limits) -> Self {
+        let mut builder = Builder::new(limits, None);
+        builder.sample = Some(String::new());
+        builder
+    }
+
+    /// Adds a paragraph's text to the sample; `true` while sampling.
+    pub(super) fn sampled(&mut self, text: &str) -> bool {
+        let Some(sample) = &mut self.sample else {
+            return false;
+        };
+        if sample.len() < 60_000 {
+            sample.push_str(text);
+            sample.push('\n');
+        }
+        true
+    }
+
+    /// The tier of a keyword heading, with Chapters placed by [`Builder::chapter_first`].
+    fn tier_of(&mut self, word: &str, tier: u8) -> u8 {
+        if self.tradition != Some(Tradition::English) || !matches!(word, "chapter" | "part") {
+            return tier;
+        }
+        let first = *self.chapter_first.get_or_insert(word == "chapter");
+        match (word, first) {
+            ("chapter", true) => 9,
+            _ => tier,
+        }
+    }
+
+    /// How many headings of tiers further out than `tier` were accepted.
+    fn outer_count(&self, tier: u8) -> usize {
+        self.pushed
+            .iter()
+            .filter(|(t, _)| *t < tier)
+            .map(|(_, n)| *n)
+            .sum()
+    }
+
+    /// Records an accepted heading, for [`Builder::plausible`].
+    fn note_heading(&mut self, tier: u8, word: &'static str, value: Option<u32>) {
+        match self.pushed.iter_mut().find(|(t, _)| *t == tier) {
+            Some((_, n)) => *n = n.saturating_add(1),
+            None => self.pushed.push((tier, 1)),
+        }
+        let Some(value) = value else { return };
+        let outer = self.outer_count(tier);
+        match self.last.iter_mut().find(|(t, ..)| *t == tier) {
+            Some(entry) => *entry = (tier, word, value, outer),
+            None => self.last.push((tier, word, value, outer)),
+        }
+    }
+
+    /// Whether a keyword line in running text is a heading rather than a reference: its number
+    /// follows the last heading of its tier (the same or a little higher, as inserted and
+    /// repealed units allow), or starts again at 1 under a new outer heading or keyword.
+    pub(super) fn plausible(&self, heading: &KeywordHeading) -> bool {
+        let Some(value) = heading.value else {
+            return true;
+        };
+        self.plausible_value(heading.keyword.tier, heading.keyword.word, value)
+    }
+
+    fn plausible_value(&self, tier: u8, word: &str, value: u32) -> bool {
+        let Some(&(_, last_word, last, outer)) = self.last.iter().find(|(t, ..)| *t == tier) else {
+            return true;
+        };
+        if value >= last && value <= last.saturating_add(30) {
+            return true;
+        }
+        value <= 1 && (last_word != word || self.outer_count(tier) != outer)
+    }
+
+    /// Whether a bare "8  Title" line is the next section (see [`Builder::plausible`]).
+    pub(super) fn plausible_bare(&self, number: &str) -> bool {
+        let Some(value) = token_value(number) else {
+            return false;
+        };
+        let known = self.last.iter().any(|(t, ..)| *t == TIER_ARTICLE);
+        // The first bare section must start a run (1, or a first section of a cut).
+        (known || value <= 1 || self.out.iter().all(|s| s.kind == SectionKind::Text))
+            && self.plausible_value(TIER_ARTICLE, "", value)
+    }
+
+    /// Whether a marker at the start of a line that goes on from a sentence ("…referred to
+    /// in\n(a) of…", "…S.\n17) erteilt") is still an item: it has text of its own that does
+    /// not go on in lower case, or it is the next of an open sequence ("2." after "1."), or
+    /// the first of a new one.
+    pub(super) fn continues_list(
+        &self,
+        marker: &Marker,
+        rest: &str,
+        pending: Option<&Marker>,
+    ) -> bool {
+        if rest.is_empty() {
+            return false;
+        }
+        if !rest.starts_with(char::is_lowercase) {
+            return true;
+        }
+        let Some((printed, value)) = marker_value(marker) else {
+            return true;
+        };
+        let shape = |p: &str| {
+            p.chars()
+                .filter(|c| !c.is_alphanumeric())
+                .collect::<String>()
+        };
+        let mine = shape(&printed);
+        // The item being gathered, else the innermost open item of the same shape.
+        let last = pending
+            .and_then(marker_value)
+            .filter(|(p, _)| shape(p) == mine)
+            .map(|(_, v)| v)
+            .or_else(|| {
+                self.stack
+                    .iter()
+                    .rev()
+                    .find(|o| shape(&o.number) == mine)
+                    .map(|o| o.value)
+            });
+        match last {
+            Some(v) => v.checked_add(1) == Some(value),
+            None => value <= 1,
+        }
+    }
+
+    /// Whether `marker` is already the open item of its level (compound numbers).
+    pub(super) fn is_open(&self, marker: &Marker) -> bool {
+        let printed = match marker {
+            Marker::Para { printed, .. } | Marker::Point { printed, .. } => printed,
+            _ => return false,
+        };
+        let Some((level, _)) = self.ladder_rank(marker) else {
+            return false;
+        };
+        self.stack
+            .iter()
+            .any(|o| o.rank == Rank::Level(level) && o.number == *printed)
+    }
+
+    /// The ladder level and value of a marker in the tradition, if it is on its ladder; a
+    /// letter that is also a roman numeral ("(i)", "(v)") is told by what is open.
+    pub(super) fn ladder_rank(&self, marker: &Marker) -> Option<(u8, u32)> {
+        let tradition = self.tradition?;
+        let styles = marker.styles();
+        let on: Vec<(super::tradition::Style, u8)> = styles
+            .iter()
+            .filter_map(|s| tradition.level_of(*s).map(|l| (*s, l)))
+            .collect();
+        let value_as = |style: super::tradition::Style| -> u32 {
+            use super::tradition::Style as S;
+            match marker {
+                Marker::Para { comps, .. } => comps.first().copied().unwrap_or(0),
+                Marker::Point {
+                    letters, script, ..
+                } => match (style, script) {
+                    (_, Script::Cyrillic) => cyrillic_value(letters).unwrap_or(0),
+                    (S::ParenRoman | S::CloseRoman | S::UpperRomanDot, _) => {
+                        roman_value(letters).unwrap_or(0)
+                    }
+                    _ => letters
+                        .bytes()
+                        .next()
+                        .map_or(0, |b| u32::from(b.saturating_sub(b'a')) + 1),
+                },
+                _ => 0,
+            }
+        };
+        match on.as_slice() {
+            [] => None,
+            [(style, level)] => Some((*level, value_as(*style))),
+            [(first, first_level), rest @ ..] => {
+                use super::tradition::Style as S;
+                // A doubled letter in a tradition that has them is one ("aa)").
+                if *first == S::DoubleLetter {
+                    return Some((*first_level, value_as(*first)));
+                }
+                let open_value = |level: u8| {
+                    self.stack
+                        .iter()
+                        .rev()
+                        .find(|o| o.rank == Rank::Level(level))
+                        .map(|o| o.value)
+                };
+                let follows = |level: u8, value: u32| {
+                    open_value(level).is_some_and(|v| v.checked_add(1) == Some(value))
+                };
+                let letter = (*first, *first_level);
+                let roman = rest
+                    .iter()
+                    .copied()
+                    .find(|(s, _)| matches!(s, S::ParenRoman | S::CloseRoman))
+                    .unwrap_or(letter);
+                let (lv, rv) = (value_as(letter.0), value_as(roman.0));
+                let pick = if follows(roman.1, rv) {
+                    roman
+                } else if follows(letter.1, lv) {
+                    letter
+                } else if rv == 1 && open_value(letter.1).is_some() {
+                    roman
+                } else {
+                    letter
+                };
+                Some((pick.1, value_as(pick.0)))
+            }
+        }
+    }
+
+    /// The placement and kind of a paragraph marker on the tradition's ladder.
+    fn ladder_placement(&self, marker: &Marker) -> Option<(SectionKind, Placement)> {
+        let (level, value) = self.ladder_rank(marker)?;
+        let kind = if level == 0 {
+            SectionKind::Paragraph
+        } else {
+            SectionKind::Point
+        };
+        Some((
+            kind,
+            Placement {
+                rank: Rank::Level(level),
+                value,
+                list_nest: None,
+            },
+        ))
     }
 
     pub(super) fn add(&mut self, unit: Unit) -> Result<(), ImportError> {
@@ -206,9 +652,11 @@ impl<'l> Builder<'l> {
                 if text.is_empty() {
                     return Ok(());
                 }
-                if let Some(keyword) = parse_keyword_heading(&text) {
+                if let Some(keyword) = parse_keyword_heading(&text, self.tradition) {
+                    let tier = self.tier_of(keyword.keyword.word, keyword.keyword.tier);
+                    self.note_heading(tier, keyword.keyword.word, keyword.value);
                     let rank = Rank::Heading {
-                        keyword: Some(keyword.kind),
+                        keyword: Some(tier),
                         level,
                     };
                     self.push(
@@ -219,12 +667,37 @@ impl<'l> Builder<'l> {
                         Placement::of(rank),
                     )
                 } else if let Some(level) = level {
-                    // "## 1. Introduction": keep the number apart from the heading.
-                    let (number, heading) = match parse_marker(&text, false) {
+                    // "### Article 1" / "#### Purposes of the Convention": the title of the
+                    // heading just above, when it has none yet.
+                    let above = self.levels.last().copied().flatten();
+                    if above.is_some_and(|a| a < level)
+                        && let Some(last) = self.out.last_mut()
+                        && matches!(
+                            last.kind,
+                            SectionKind::Part
+                                | SectionKind::Chapter
+                                | SectionKind::Section
+                                | SectionKind::Article
+                        )
+                        && !last.number.is_empty()
+                        && last.heading.is_empty()
+                        && last.body.is_empty()
+                        && parse_marker(&text, false, self.tradition).is_none()
+                        && bare_section(&text).is_none()
+                    {
+                        last.heading = truncate_chars(text, MAX_HEADING_CHARS);
+                        return Ok(());
+                    }
+                    // "## 1. Introduction", "### 8  Are you entitled to an ABN?": keep the
+                    // number apart from the heading.
+                    let (number, heading) = match parse_marker(&text, false, None) {
                         Some((Marker::Para { printed, .. }, rest)) if !rest.is_empty() => {
                             (printed, rest.to_owned())
                         }
-                        _ => (String::new(), text),
+                        _ => match bare_section(&text) {
+                            Some((number, title)) => (number.to_owned(), title.to_owned()),
+                            None => (String::new(), text),
+                        },
                     };
                     let rank = Rank::Heading {
                         keyword: None,
@@ -241,23 +714,54 @@ impl<'l> Builder<'l> {
                     self.plain(text)
                 }
             }
+            Unit::BareSection { number, title } => {
+                self.note_heading(TIER_ARTICLE, "", token_value(&number));
+                let rank = Rank::Heading {
+                    keyword: Some(TIER_ARTICLE),
+                    level: None,
+                };
+                self.push(
+                    SectionKind::Section,
+                    number,
+                    normalise_ws(&title),
+                    String::new(),
+                    Placement::of(rank),
+                )
+            }
             Unit::Para {
                 marker,
                 text,
                 list_nest,
             } => {
                 let body = normalise_ws(&text);
+                if let Some(marker) = &marker
+                    && let Some((kind, mut placement)) = self.ladder_placement(marker)
+                {
+                    if let Some(nest) = list_nest {
+                        self.close_list_points(nest);
+                    }
+                    placement.list_nest = list_nest;
+                    let printed = match marker {
+                        Marker::Para { printed, .. } | Marker::Point { printed, .. } => {
+                            printed.clone()
+                        }
+                        Marker::Bullet { .. } | Marker::Nested { .. } => String::new(),
+                    };
+                    return self.push(kind, printed, String::new(), body, Some(placement));
+                }
                 match marker {
                     None if body.is_empty() => Ok(()),
                     None => self.plain(body),
-                    Some(Marker::Para { printed, comps }) => self.push(
+                    Some(Marker::Para { printed, comps, .. }) => self.push(
                         SectionKind::Paragraph,
                         printed,
                         String::new(),
                         body,
                         Placement::of(Rank::Para(comps)),
                     ),
-                    Some(Marker::Point { printed, letters }) => {
+                    Some(Marker::Point {
+                        printed, letters, ..
+                    }) => {
                         // The list structure is authoritative: an item closes the points of
                         // its own list level and deeper before its written family is read.
                         if let Some(nest) = list_nest {
@@ -333,6 +837,35 @@ impl<'l> Builder<'l> {
 
     /// An unnumbered paragraph: a child of the nearest heading, or preamble text.
     pub(super) fn plain(&mut self, body: String) -> Result<(), ImportError> {
+        // Text after the points of a numbered unit ("…, shall be punished") belongs to that
+        // unit, not to the heading above it.
+        if self.tradition.is_some()
+            && self.stack.last().is_some_and(|top| {
+                matches!(top.rank, Rank::Level(l) if l > 0) || matches!(top.rank, Rank::Point(_))
+            })
+            && self.stack.iter().any(|o| matches!(o.rank, Rank::Level(_)))
+        {
+            while self.stack.last().is_some_and(|top| {
+                matches!(top.rank, Rank::Level(l) if l > 0) || matches!(top.rank, Rank::Point(_))
+            }) && self
+                .stack
+                .iter()
+                .rev()
+                .skip(1)
+                .any(|o| matches!(o.rank, Rank::Level(_)))
+            {
+                self.stack.pop();
+            }
+            return self.push_here(SectionKind::Paragraph, body);
+        }
+        if self.tradition.is_some()
+            && self
+                .stack
+                .last()
+                .is_some_and(|top| top.rank == Rank::Level(0))
+        {
+            return self.push_here(SectionKind::Paragraph, body);
+        }
         self.push(
             SectionKind::Paragraph,
             String::new(),
@@ -342,19 +875,138 @@ impl<'l> Builder<'l> {
         )
     }
 
+    /// An unnumbered section as a child of the innermost open item (closing nothing).
+    fn push_here(&mut self, kind: SectionKind, body: String) -> Result<(), ImportError> {
+        let depth = i32::try_from(self.stack.len()).map_err(|_| ImportError::TooDeep)?;
+        if depth > MAX_DEPTH {
+            return Err(ImportError::TooDeep);
+        }
+        if self.out.len() >= self.limits.max_sections {
+            return Err(ImportError::TooManySections);
+        }
+        self.levels.push(None);
+        self.out.push(ParsedSection {
+            depth,
+            kind,
+            number: String::new(),
+            heading: String::new(),
+            body: truncate_chars(body, self.limits.max_body_chars),
+            anchor: String::new(),
+        });
+        Ok(())
+    }
+
+    /// Ends the build: a document title above everything (a first styled heading without
+    /// number or keyword, with no sibling of its level) is the preamble, not a unit.
+    pub(super) fn finish(mut self) -> Vec<ParsedSection> {
+        let is_title = |s: &ParsedSection| {
+            s.kind == SectionKind::Section && s.number.is_empty() && s.body.is_empty()
+        };
+        let tradition = self.tradition;
+        let first_keyword = self.out.iter().position(|s| {
+            matches!(
+                s.kind,
+                SectionKind::Part
+                    | SectionKind::Chapter
+                    | SectionKind::Section
+                    | SectionKind::Article
+            ) && keyword_of(tradition, &s.number).is_some()
+        });
+        let Some(first_keyword) = first_keyword else {
+            return self.out;
+        };
+        let Some(top) = self.out.iter().position(|s| s.kind != SectionKind::Text) else {
+            return self.out;
+        };
+        let Some(title) = self.out.get(top) else {
+            return self.out;
+        };
+        let title_depth = title.depth;
+        // Both styled, the title further out than the first unit.
+        let levels = &self.levels;
+        let level_of = |k: usize| levels.get(k).copied().flatten();
+        let (Some(title_level), Some(unit_level)) = (level_of(top), level_of(first_keyword)) else {
+            return self.out;
+        };
+        let only_subtitles =
+            (top + 1..first_keyword).all(|k| level_of(k).is_none_or(|l| l > unit_level));
+        let lone = is_title(title)
+            && only_subtitles
+            && title_level < unit_level
+            && top < first_keyword
+            && !self
+                .out
+                .iter()
+                .skip(first_keyword)
+                .any(|s| s.depth <= title_depth && is_title(s));
+        if !lone {
+            return self.out;
+        }
+        // The title and any unnumbered headings under it before the first unit: preamble.
+        let mut lifted: Vec<i32> = Vec::new();
+        for (k, s) in self.out.iter_mut().enumerate() {
+            while lifted.last().is_some_and(|&d| d >= s.depth) {
+                lifted.pop();
+            }
+            // The title, and subtitles styled deeper than the first unit.
+            let subtitle = k > top
+                && levels
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|l| l > unit_level);
+            if (k == top || subtitle) && k < first_keyword && is_title(s) {
+                lifted.push(s.depth);
+                s.kind = SectionKind::Text;
+                s.depth = 0;
+                continue;
+            }
+            let lift = i32::try_from(lifted.len()).unwrap_or(0);
+            s.depth = (s.depth - lift).max(0);
+            if lift > 0
+                && k < first_keyword
+                && s.depth == 0
+                && s.number.is_empty()
+                && s.kind == SectionKind::Paragraph
+            {
+                s.kind = SectionKind::Text;
+            }
+        }
+        self.out
+    }
+
     /// The depth a section of this kind and number gets after the ones already seen (see
     /// [`infer_depths`]). Only the stack is used; nothing is recorded.
     pub(super) fn infer_depth(&mut self, kind: SectionKind, number: &str) -> i32 {
-        let marker = parse_marker(number, false).map(|(marker, _)| marker);
+        let marker = parse_marker(number, false, self.tradition).map(|(marker, _)| marker);
         let placement = match kind {
             SectionKind::Part
             | SectionKind::Chapter
             | SectionKind::Section
-            | SectionKind::Article => Placement::of(Rank::Heading {
-                keyword: Some(kind),
-                level: None,
-            }),
+            | SectionKind::Article => {
+                let tier = match keyword_of(self.tradition, number) {
+                    Some(k) => self.tier_of(k.word, k.tier),
+                    // A Commonwealth section is its bare number.
+                    None if kind == SectionKind::Section
+                        && self.tradition.is_some_and(Tradition::bare_sections)
+                        && number.starts_with(|c: char| c.is_ascii_digit()) =>
+                    {
+                        TIER_ARTICLE
+                    }
+                    None => default_tier(kind),
+                };
+                Placement::of(Rank::Heading {
+                    keyword: Some(tier),
+                    level: None,
+                })
+            }
             SectionKind::Paragraph if number.is_empty() => None,
+            SectionKind::Paragraph | SectionKind::Point
+                if let Some(m) = &marker
+                    && let Some((_, placement)) = self.ladder_placement(m) =>
+            {
+                Some(placement)
+            }
             SectionKind::Paragraph => match marker {
                 Some(Marker::Para { comps, .. }) => Placement::of(Rank::Para(comps)),
                 _ => Placement::of(Rank::Para(vec![0])),
@@ -398,6 +1050,7 @@ impl<'l> Builder<'l> {
         {
             self.stack.push(Open {
                 rank,
+                number: number.to_owned(),
                 value,
                 list_nest,
             });
@@ -485,6 +1138,13 @@ impl<'l> Builder<'l> {
         if self.out.len() >= self.limits.max_sections {
             return Err(ImportError::TooManySections);
         }
+        self.levels.push(match &placement {
+            Some(Placement {
+                rank: Rank::Heading { level, .. },
+                ..
+            }) => *level,
+            _ => None,
+        });
         self.out.push(ParsedSection {
             depth,
             kind,
@@ -501,6 +1161,11 @@ impl<'l> Builder<'l> {
         {
             self.stack.push(Open {
                 rank,
+                number: self
+                    .out
+                    .last()
+                    .map(|o| o.number.clone())
+                    .unwrap_or_default(),
                 value,
                 list_nest,
             });
@@ -549,11 +1214,7 @@ impl<'l> Builder<'l> {
     /// Normal DOCX paragraph) counts as just below the nearest styled heading it is in, and a
     /// styled heading without keyword stays open for such a line unless the line closes a
     /// keyword heading further out ("Chapter 2" after "Chapter 1 / ### Background").
-    pub(super) fn heading_encloses(
-        &self,
-        new_keyword: Option<SectionKind>,
-        new_level: Option<u8>,
-    ) -> bool {
+    pub(super) fn heading_encloses(&self, new_keyword: Option<u8>, new_level: Option<u8>) -> bool {
         let Some((top, below)) = self.stack.split_last() else {
             return false;
         };

@@ -99,6 +99,32 @@ pub(super) fn docx_heading_level(style: &str) -> Option<u8> {
     (1..=9).contains(&level).then_some(level)
 }
 
+/// Whether a paragraph style is one of a table of contents (`TOC1`…`TOC9`, `TOCHeading`,
+/// and the ids localised versions of Word write: `Verzeichnis1`, `TM1`, `Inhopg1`).
+pub(super) fn is_contents_style(style: &str) -> bool {
+    let style: String = style
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if style == "tocheading" || style == "inhaltsverzeichnisberschrift" {
+        return true;
+    }
+    [
+        "toc",
+        "verzeichnis",
+        "tm",
+        "inhopg",
+        "spistreci",
+        "оглавление",
+    ]
+    .iter()
+    .filter_map(|prefix| style.strip_prefix(prefix))
+    .any(|digits| {
+        !digits.is_empty() && digits.len() <= 1 && digits.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
 /// A DOCX paragraph being read.
 #[derive(Default)]
 pub(super) struct DocxPara {
@@ -404,9 +430,16 @@ pub(super) fn emit_docx_para(
     builder: &mut Builder<'_>,
 ) -> Result<(), ImportError> {
     let Some(mut para) = para else { return Ok(()) };
+    // A table of contents lists headings printed again below: never part of the draft.
+    if para.style.as_deref().is_some_and(is_contents_style) {
+        return Ok(());
+    }
     // Counted even when empty: Word numbers an empty list paragraph too.
     let label = numbering.label(&para);
     if para.text.trim().is_empty() {
+        return Ok(());
+    }
+    if builder.sampled(&para.text) {
         return Ok(());
     }
     if let Some(label) = label {

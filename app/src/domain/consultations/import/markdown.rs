@@ -4,7 +4,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::ImportError;
 use super::classify::{Builder, Start, Unit, split_text};
-use super::markers::Marker;
+use super::markers::{Form, Marker};
 
 /// A Markdown list item being read.
 pub(super) struct ItemState {
@@ -12,14 +12,45 @@ pub(super) struct ItemState {
     pub(super) marker: Option<Marker>,
 }
 
+/// Headings written without the space CommonMark wants ("####Title", "###I"), as published
+/// texts often have them, given that space.
+fn spaced_headings(text: &str) -> std::borrow::Cow<'_, str> {
+    let glued = |line: &str| {
+        let hashes = line.bytes().take_while(|&b| b == b'#').count();
+        (1..=6).contains(&hashes)
+            && line
+                .get(hashes..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(|c| !c.is_whitespace() && c != '#')
+    };
+    if !text.split('\n').any(glued) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split('\n') {
+        if glued(line) {
+            let hashes = line.bytes().take_while(|&b| b == b'#').count();
+            out.push_str(line.get(..hashes).unwrap_or(""));
+            out.push(' ');
+            out.push_str(line.get(hashes..).unwrap_or(""));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Markdown: pulldown-cmark events to units; inline markup becomes plain text, HTML is dropped.
 pub(super) fn markdown_units(text: &str, builder: &mut Builder<'_>) -> Result<(), ImportError> {
+    let text = spaced_headings(text);
+    let text = text.as_ref();
     let mut buf = String::new();
     let mut heading: Option<u8> = None;
     // Per open list: the next number (ordered) or `None` (unordered).
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut items: Vec<ItemState> = Vec::new();
-    for event in Parser::new_ext(text, Options::empty()) {
+    for event in Parser::new_ext(text, Options::ENABLE_YAML_STYLE_METADATA_BLOCKS) {
         match event {
             Event::Start(tag) => match tag {
                 Tag::Heading { level, .. } => {
@@ -43,6 +74,7 @@ pub(super) fn markdown_units(text: &str, builder: &mut Builder<'_>) -> Result<()
                                 Marker::Para {
                                     printed,
                                     comps: vec![u32::try_from(n).unwrap_or(u32::MAX)],
+                                    form: Form::Dot,
                                 }
                             } else {
                                 Marker::Nested { printed, nest }

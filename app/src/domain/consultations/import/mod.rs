@@ -14,13 +14,17 @@ use crate::model::consultation::ImportRefusal;
 
 mod anchors;
 mod classify;
+#[cfg(test)]
+mod corpus;
 mod docx;
+mod furniture;
 mod markdown;
 mod markers;
 mod plain;
 #[cfg(test)]
 mod tests;
 mod text;
+mod tradition;
 
 pub use anchors::{PreviousSection, carry_anchors, is_valid_anchor};
 use classify::Builder;
@@ -28,6 +32,7 @@ use docx::{Numbering, docx_units, read_docx_parts};
 use markdown::markdown_units;
 use plain::plain_units;
 use text::decode_text;
+pub use tradition::Tradition;
 
 /// Which kind of file was uploaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -235,29 +240,83 @@ const MAX_RATIO: u64 = 200;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Parses a file into sections with anchors (anchors as for a first version).
+/// A parsed draft: its sections, and the tradition they were read in.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The sections, with anchors as for a first version.
+    pub sections: Vec<ParsedSection>,
+    /// The tradition the draft was read in (`None`: none was recognised).
+    pub tradition: Option<Tradition>,
+    /// Whether that tradition was found in the text (rather than chosen).
+    pub detected: bool,
+}
+
+/// Parses a file into sections with anchors (anchors as for a first version), in the
+/// tradition it is found to be written in.
 pub fn import(
     format: Format,
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<Vec<ParsedSection>, ImportError> {
+    import_as(format, bytes, limits, None).map(|i| i.sections)
+}
+
+/// Parses a file in the tradition `chosen` (by the secretariat), or in the one it is found
+/// to be written in.
+pub fn import_as(
+    format: Format,
+    bytes: &[u8],
+    limits: &Limits,
+    chosen: Option<Tradition>,
+) -> Result<Imported, ImportError> {
     if bytes.len() > limits.max_bytes {
         return Err(ImportError::TooLarge);
     }
-    let mut builder = Builder::new(limits);
-    match format {
-        Format::Markdown => markdown_units(decode_text(bytes)?, &mut builder)?,
-        Format::PlainText => plain_units(decode_text(bytes)?, &mut builder)?,
+    let reading = |sample: &str| match chosen {
+        Some(t) => (Some(t), false),
+        None => {
+            let found = Tradition::detect(sample);
+            (found, found.is_some())
+        }
+    };
+    let (sections, tradition, detected) = match format {
+        Format::Markdown => {
+            let text = furniture::strip_contents(decode_text(bytes)?);
+            let (tradition, detected) = reading(&text);
+            let mut builder = Builder::new(limits, tradition);
+            markdown_units(&text, &mut builder)?;
+            (builder.finish(), tradition, detected)
+        }
+        Format::PlainText => {
+            let text = decode_text(bytes)?;
+            let text = furniture::strip_page_furniture(text);
+            let text = furniture::strip_contents(&text);
+            let (tradition, detected) = reading(&text);
+            let mut builder = Builder::new(limits, tradition);
+            plain_units(&text, &mut builder)?;
+            (builder.finish(), tradition, detected)
+        }
         Format::Docx => {
             let parts = read_docx_parts(bytes, limits)?;
-            let numbering = Numbering::parse(parts.numbering.as_deref(), parts.styles.as_deref())?;
-            docx_units(&parts.document, &numbering, &mut builder)?;
+            // Word's list counters run while reading: each pass gets fresh ones.
+            let numbering =
+                || Numbering::parse(parts.numbering.as_deref(), parts.styles.as_deref());
+            let mut sampler = Builder::sampler(limits);
+            docx_units(&parts.document, &numbering()?, &mut sampler)?;
+            let (tradition, detected) = reading(sampler.sample.as_deref().unwrap_or(""));
+            let mut builder = Builder::new(limits, tradition);
+            docx_units(&parts.document, &numbering()?, &mut builder)?;
+            (builder.finish(), tradition, detected)
         }
-    }
-    let mut sections = builder.out;
+    };
+    let mut sections = sections;
     if sections.is_empty() {
         return Err(ImportError::Empty);
     }
-    carry_anchors(&mut sections, &[]);
-    Ok(sections)
+    carry_anchors(&mut sections, &[], tradition);
+    Ok(Imported {
+        sections,
+        tradition,
+        detected,
+    })
 }
