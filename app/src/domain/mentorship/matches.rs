@@ -148,6 +148,9 @@ pub fn reason_view(r: &Reason) -> ReasonView {
     }
 }
 
+/// Suggested pairs, unmatched mentees with the reason, and how many profiles were read.
+pub(super) type Suggestions = (Vec<SuggestionView>, Vec<(String, ReasonView)>, usize);
+
 /// Suggested pairs and unmatched mentees of one cohort, from its active participants'
 /// profiles; also how many profiles were read (the caller audits the read).
 pub(super) fn suggestions_for(
@@ -155,7 +158,7 @@ pub(super) fn suggestions_for(
     places: &[&participant::Model],
     matches: &[&mentorship_match::Model],
     people: &HashMap<uuid::Uuid, String>,
-) -> Result<(Vec<SuggestionView>, Vec<(String, ReasonView)>, usize), AppError> {
+) -> Result<Suggestions, AppError> {
     let holding = |m: &&&mentorship_match::Model| HOLDING.contains(&state_of(m));
     let mut mentors = Vec::new();
     let mut mentees = Vec::new();
