@@ -311,8 +311,24 @@ pub(super) fn number_key(number: &str, tradition: Option<Tradition>) -> Option<S
     {
         return Some(value.to_string());
     }
-    let rest = match keyword_of(tradition, number) {
-        Some(k) => strip_keyword(number, k.word).unwrap_or(number),
+    // "The Schedule": the keyword's article is no part of the name.
+    let bare = number
+        .strip_prefix("The ")
+        .or_else(|| number.strip_prefix("THE "))
+        .filter(|b| keyword_of(tradition, b).is_some())
+        .unwrap_or(number);
+    let rest = match keyword_of(tradition, bare) {
+        Some(k) => {
+            let rest = strip_keyword(bare, k.word).unwrap_or(bare);
+            // A unit named by its keyword alone.
+            if rest
+                .trim_matches(|c: char| c.is_whitespace() || c == '.')
+                .is_empty()
+            {
+                return Some(String::new());
+            }
+            rest
+        }
         None => number,
     };
     // "127¹" is 127-1, not 1271.
@@ -373,6 +389,8 @@ pub(super) fn seg_slug(seg: &Seg, top_level: bool) -> String {
         SectionKind::Paragraph => "p",
         SectionKind::Point => "",
         SectionKind::Text => "t",
+        SectionKind::Table => "tbl",
+        SectionKind::Note => "fn",
     });
     match &seg.key {
         SegKey::Position(n) => match seg.kind {
@@ -380,6 +398,7 @@ pub(super) fn seg_slug(seg: &Seg, top_level: bool) -> String {
             SectionKind::Text | SectionKind::Paragraph => format!("t{n}"),
             SectionKind::Point => format!("b{n}"),
             SectionKind::Section => format!("h{n}"),
+            SectionKind::Table | SectionKind::Note => format!("{prefix}{n}"),
             _ => format!("{prefix}x{n}"),
         },
         SegKey::Number(key) => {
@@ -392,6 +411,11 @@ pub(super) fn seg_slug(seg: &Seg, top_level: bool) -> String {
                     _ => None,
                 })
                 .collect();
+            // A unit named by its keyword alone ("SCHEDULE", "Disposición final"): the
+            // keyword's prefix.
+            if key.is_empty() && !prefix.is_empty() {
+                return prefix.to_owned();
+            }
             // Non-ASCII numbering leaves nothing usable; keep the step visible anyway.
             if slug.trim_matches('-').is_empty() {
                 slug = "x".to_owned();

@@ -9,6 +9,9 @@ use super::text::{normalise_ws, roman_value, truncate_chars};
 use super::tradition::{TIER_ARTICLE, Tradition, default_tier, keyword_of};
 use super::{ImportError, Limits, MAX_DEPTH, MAX_HEADING_CHARS, ParsedSection, SectionKind};
 
+/// The longest line taken as the title of a keyword heading above it.
+const MAX_TITLE_LINE_CHARS: usize = 160;
+
 /// What every format is reduced to before classification.
 #[derive(Debug)]
 pub(super) enum Unit {
@@ -26,6 +29,10 @@ pub(super) enum Unit {
     Continuation(String),
     /// A section written as its bare number and title ("8  Are you entitled to an ABN?").
     BareSection { number: String, title: String },
+    /// A table: its rows of cells, as text.
+    Table(Vec<Vec<String>>),
+    /// A footnote: its label and text.
+    Note { label: String, text: String },
 }
 
 /// How the first line given to [`split_text`] is to be read.
@@ -51,6 +58,12 @@ fn marker_value(marker: &Marker) -> Option<(String, u32)> {
             Some((printed.clone(), comps.last().copied().unwrap_or(0)))
         }
         Marker::Point {
+            printed,
+            letters,
+            script: Script::Cyrillic,
+            ..
+        } => Some((printed.clone(), cyrillic_value(letters).unwrap_or(0))),
+        Marker::Point {
             printed, letters, ..
         } => {
             let letter = letters
@@ -65,6 +78,34 @@ fn marker_value(marker: &Marker) -> Option<(String, u32)> {
         Marker::Bullet { .. } | Marker::Nested { .. } => None,
     }
 }
+
+/// A table as a section body: rows separated by `\n`, cells by `\t`, each cell's text on one
+/// line; empty rows are left out.
+pub(super) fn table_body(rows: &[Vec<String>]) -> String {
+    rows.iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| normalise_ws(cell))
+                .collect::<Vec<_>>()
+        })
+        .filter(|row| row.iter().any(|c| !c.is_empty()))
+        .map(|row| row.join("\t"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Abbreviations that end a line in the middle of a sentence, before the number they refer
+/// to ("w ust." / "1.", "S." / "17)"), in the region's languages.
+const ABBREVIATIONS: &[&str] = &[
+    // English
+    "no.", "nos.", "art.", "arts.", "s.", "ss.", "sec.", "p.", "pp.", "para.", "paras.", "cf.",
+    // German
+    "abs.", "nr.", "vgl.", "bzw.", "ff.", "bgbl.", "abl.", "satz", "buchst.",
+    // French, Spanish, Italian
+    "al.", "n°", "núm.", "n.", "apartado", "comma", // Polish
+    "ust.", "pkt", "pkt.", "poz.", "lit.", "dz.u.", "zm.", // Russian, Ukrainian
+    "ст.", "п.", "ч.", "пп.", "№",
+];
 
 /// How the line before ended, for telling a heading or a list item at the start of a line
 /// from a wrapped line of running text ("…referred to in" / "Article 62.").
@@ -85,9 +126,27 @@ enum LineEnd {
 impl LineEnd {
     fn of(line: &str, tradition: Option<Tradition>) -> LineEnd {
         let trimmed = line.trim_end_matches(['"', '\'', '»', '”', '’', '*', '_']);
+        // "(ABl. L 155 vom 18.6.2009, S.": a parenthesis still open, the sentence goes on.
+        let opened = trimmed.matches('(').count();
+        if opened > trimmed.matches(')').count() && !trimmed.ends_with(':') {
+            return LineEnd::Open;
+        }
+        let last_word = trimmed
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        // "…o których mowa w ust." / "1.": an abbreviation, not the end of a sentence.
+        if ABBREVIATIONS.contains(&last_word.as_str()) {
+            return LineEnd::Open;
+        }
         match trimmed.chars().last() {
             Some('.' | ':' | ';' | '!' | '?') => LineEnd::Sentence,
             Some(',' | '—' | '–' | '-') => LineEnd::List,
+            // "…; (в ред. Закона … № 1-ФКЗ)": a remark closes the item.
+            Some(')') if trimmed.contains(" (") => LineEnd::List,
+            // "{Стаття 80 в редакції Закону …}": an editor's note.
+            Some('}') => LineEnd::Sentence,
             _ => {
                 let last = trimmed
                     .rsplit(char::is_whitespace)
@@ -130,7 +189,7 @@ pub(super) fn split_text(
     let tradition = builder.tradition;
     let mut lines = text
         .split('\n')
-        .map(str::trim)
+        .map(|l| without_line_block(l.trim()))
         .filter(|l| !l.is_empty())
         .peekable();
     let mut pending: Option<Pending> = None;
@@ -156,6 +215,8 @@ pub(super) fn split_text(
     }
     // The rest of a line after a heading on it ("Art. 189a. § 1. Kto…"), read as a line.
     let mut carried: Option<String> = None;
+    // Whether the line before ended with a dash after a space (see `ends_with_list_dash`).
+    let mut dash_ended = false;
     loop {
         let owned;
         let line: &str = match carried.take() {
@@ -191,13 +252,27 @@ pub(super) fn split_text(
         {
             flush_pending(pending.take(), builder)?;
             let mut text = line.to_owned();
+            // Polish articles have no titles: the line after "Art. 206." is its text.
+            let titled = !(keyword.keyword.tier >= TIER_ARTICLE
+                && tradition.is_some_and(Tradition::untitled_articles));
             if keyword.heading.is_empty()
+                && titled
                 && let Some(next) = lines.peek()
                 && is_heading_title_line(next, bullets, tradition)
             {
                 text.push_str(" – ");
-                text.push_str(next);
+                let mut title = (*next).to_owned();
                 lines.next();
+                // A title wrapped over lines: "…and modalities" / "for the exercise of…",
+                // "PROVISIONS RELATING" / "TO SPECIFIC PROCESSING SITUATIONS".
+                while let Some(more) = lines.peek()
+                    && wraps_title(&title, more, bullets, tradition)
+                {
+                    title.push(' ');
+                    title.push_str(more);
+                    lines.next();
+                }
+                text.push_str(&title);
             }
             builder.add(Unit::Heading { level: None, text })?;
             before = LineEnd::Heading;
@@ -248,7 +323,20 @@ pub(super) fn split_text(
                 continue;
             }
         }
+        // "в) совершенные организованной группой, -" / "наказываются…": the dash closes
+        // the list; what follows is the unit's text after its points.
+        let after_list = matches!(
+            &pending,
+            Some(Pending::Para(Some(Marker::Point { .. }), ..))
+        ) && dash_ended
+            && !line.starts_with(char::is_uppercase);
+        dash_ended = ends_with_list_dash(line);
         before = LineEnd::of(line, tradition);
+        if after_list {
+            flush_pending(pending.take(), builder)?;
+            pending = Some(Pending::Para(None, line.to_owned(), None));
+            continue;
+        }
         match &mut pending {
             Some(Pending::Para(_, text, _) | Pending::Continuation(text)) => {
                 text.push(' ');
@@ -259,6 +347,40 @@ pub(super) fn split_text(
         }
     }
     flush_pending(pending, builder)
+}
+
+/// A line without the marks around it that are not text: the bar of a Markdown line block
+/// ("|    a. der Ehegatte…"; a table row "| a | b |" is left as it is) and the double
+/// parentheses of amended text.
+fn without_line_block(line: &str) -> &str {
+    let line = match line.strip_prefix('|') {
+        Some(rest) if !rest.trim_end().ends_with('|') => rest.trim(),
+        _ => line,
+    };
+    // "((2-bis. I rapporti…))": Normattiva's marks around amended text.
+    let line = line.strip_prefix("((").map_or(line, str::trim_start);
+    match line.strip_suffix("))") {
+        Some(rest) if line.matches(')').count() >= line.matches('(').count() + 2 => rest.trim_end(),
+        _ => line,
+    }
+}
+
+/// "…организованной группой, -", "…des faits, –": a list's last item, before the text that
+/// applies to all of them.
+fn ends_with_list_dash(line: &str) -> bool {
+    let t = line.trim_end();
+    [" -", " –", " —"].iter().any(|d| t.ends_with(d))
+}
+
+/// Whether `next` goes on with the heading title `title` wrapped above it: it starts in lower
+/// case, or both are in capitals, and it could itself be a title line.
+fn wraps_title(title: &str, next: &str, bullets: bool, tradition: Option<Tradition>) -> bool {
+    let capitals =
+        |t: &str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
+    is_heading_title_line(next, bullets, tradition)
+        && !title.ends_with(['.', ';', ':', ','])
+        && (next.starts_with(char::is_lowercase) || (capitals(title) && capitals(next)))
+        && title.chars().count() + next.chars().count() <= MAX_TITLE_LINE_CHARS
 }
 
 /// An article whose text follows its number on the same line: "Art. 189a. § 1. Kto…",
@@ -276,8 +398,16 @@ fn inline_article(line: &str, tradition: Option<Tradition>) -> Option<(KeywordHe
     }
     let rest = line.get(at..)?;
     let starts_with_marker = parse_marker(rest, false, tradition).is_some();
-    let untitled = tradition.is_some_and(Tradition::untitled_articles)
-        && rest.starts_with(|c: char| c.is_uppercase());
+    // Polish articles never have titles; Russian and Ukrainian ones may ("Стаття 149.
+    // Торгівля людьми"), but a title never ends a sentence ("Стаття 5. Україна є
+    // республікою.").
+    let sentence = rest.trim_end().ends_with(['.', ':', ';', '!', '?']);
+    let untitled = rest.starts_with(|c: char| c.is_uppercase())
+        && match tradition {
+            Some(t) if t.untitled_articles() => true,
+            Some(Tradition::Russian | Tradition::Ukrainian) => sentence,
+            _ => false,
+        };
     (starts_with_marker || untitled).then_some((heading, rest))
 }
 
@@ -400,6 +530,8 @@ pub(super) struct Builder<'l> {
     pub(super) sample: Option<String>,
     /// The style level of each section of `out` that is a styled heading.
     levels: Vec<Option<u8>>,
+    /// Inside a signature block (see [`Builder::signature_line`]).
+    signature: bool,
 }
 
 impl<'l> Builder<'l> {
@@ -414,6 +546,7 @@ impl<'l> Builder<'l> {
             pushed: Vec::new(),
             sample: None,
             levels: Vec::new(),
+            signature: false,
         }
     }
 
@@ -539,8 +672,10 @@ impl<'l> Builder<'l> {
                     .find(|o| shape(&o.number) == mine)
                     .map(|o| o.value)
             });
+        // "ж¹)" after "ж)": inserted between two.
+        let inserted = printed.chars().any(super::markers::is_superscript_digit);
         match last {
-            Some(v) => v.checked_add(1) == Some(value),
+            Some(v) => v.checked_add(1) == Some(value) || (inserted && v == value),
             None => value <= 1,
         }
     }
@@ -560,8 +695,31 @@ impl<'l> Builder<'l> {
     }
 
     /// The ladder level and value of a marker in the tradition, if it is on its ladder; a
-    /// letter that is also a roman numeral ("(i)", "(v)") is told by what is open.
+    /// letter that is also a roman numeral ("(i)", "(v)") is told by what is open. In U.S.
+    /// law "(A)" and "(i)" share level 2, and one of them under the other is level 3.
     pub(super) fn ladder_rank(&self, marker: &Marker) -> Option<(u8, u32)> {
+        let (level, value) = self.ladder_rank_static(marker)?;
+        if self.tradition != Some(Tradition::Us) || level != 2 {
+            return Some((level, value));
+        }
+        let upper = |printed: &str| {
+            printed
+                .chars()
+                .nth(1)
+                .is_some_and(|c| c.is_ascii_uppercase())
+        };
+        let mine = match marker {
+            Marker::Point { printed, .. } | Marker::Para { printed, .. } => upper(printed),
+            _ => return Some((level, value)),
+        };
+        let other_above = self
+            .stack
+            .iter()
+            .any(|o| o.rank == Rank::Level(2) && upper(&o.number) != mine);
+        Some((if other_above { 3 } else { 2 }, value))
+    }
+
+    fn ladder_rank_static(&self, marker: &Marker) -> Option<(u8, u32)> {
         let tradition = self.tradition?;
         let styles = marker.styles();
         let on: Vec<(super::tradition::Style, u8)> = styles
@@ -596,11 +754,16 @@ impl<'l> Builder<'l> {
                 if *first == S::DoubleLetter {
                     return Some((*first_level, value_as(*first)));
                 }
+                // U.S. law's level 2 may have moved to 3 (see `ladder_rank`).
+                let us = tradition == Tradition::Us;
                 let open_value = |level: u8| {
                     self.stack
                         .iter()
                         .rev()
-                        .find(|o| o.rank == Rank::Level(level))
+                        .find(|o| {
+                            o.rank == Rank::Level(level)
+                                || (us && level == 2 && o.rank == Rank::Level(3))
+                        })
                         .map(|o| o.value)
                 };
                 let follows = |level: u8, value: u32| {
@@ -613,7 +776,15 @@ impl<'l> Builder<'l> {
                     .find(|(s, _)| matches!(s, S::ParenRoman | S::CloseRoman))
                     .unwrap_or(letter);
                 let (lv, rv) = (value_as(letter.0), value_as(roman.0));
-                let pick = if follows(roman.1, rv) {
+                // "(vi)" is a numeral even when "(v)" was repealed; "(i)" and "(v)" are told
+                // by what is open.
+                let many = match marker {
+                    Marker::Point { letters, .. } => letters.chars().count() > 1,
+                    _ => false,
+                };
+                let pick = if many && roman.0 != letter.0 {
+                    roman
+                } else if follows(roman.1, rv) {
                     roman
                 } else if follows(letter.1, lv) {
                     letter
@@ -648,12 +819,16 @@ impl<'l> Builder<'l> {
     pub(super) fn add(&mut self, unit: Unit) -> Result<(), ImportError> {
         match unit {
             Unit::Heading { level, text } => {
+                self.signature = false;
                 let text = normalise_ws(&text);
                 if text.is_empty() {
                     return Ok(());
                 }
-                if let Some(keyword) = parse_keyword_heading(&text, self.tradition) {
+                if let Some(mut keyword) = parse_keyword_heading(&text, self.tradition) {
                     let tier = self.tier_of(keyword.keyword.word, keyword.keyword.tier);
+                    if level.is_none() && tier >= TIER_ARTICLE && keyword.heading.is_empty() {
+                        keyword.heading = self.take_marginal_title().unwrap_or_default();
+                    }
                     self.note_heading(tier, keyword.keyword.word, keyword.value);
                     let rank = Rank::Heading {
                         keyword: Some(tier),
@@ -688,6 +863,37 @@ impl<'l> Builder<'l> {
                         last.heading = truncate_chars(text, MAX_HEADING_CHARS);
                         return Ok(());
                     }
+                    // "###### (a) Whoever knowingly provides…": a paragraph styled as a
+                    // heading is still the paragraph its marker says.
+                    if let Some((marker, rest)) = parse_marker(&text, false, self.tradition)
+                        && rest.split_whitespace().count() > 8
+                        && self.ladder_placement(&marker).is_some()
+                    {
+                        let rest = rest.to_owned();
+                        return self.add(Unit::Para {
+                            marker: Some(marker),
+                            text: rest,
+                            list_nest: None,
+                        });
+                    }
+                    // "###I" / "####General Provisions": a chapter numbered in bare roman
+                    // numerals (treaties), which holds the articles styled like it.
+                    if text.len() <= 8
+                        && text.bytes().all(|b| b.is_ascii_uppercase())
+                        && roman_value(&text.to_lowercase()).is_some()
+                    {
+                        let rank = Rank::Heading {
+                            keyword: Some(super::tradition::TIER_CHAPTER),
+                            level: Some(level),
+                        };
+                        return self.push(
+                            SectionKind::Chapter,
+                            text,
+                            String::new(),
+                            String::new(),
+                            Placement::of(rank),
+                        );
+                    }
                     // "## 1. Introduction", "### 8  Are you entitled to an ABN?": keep the
                     // number apart from the heading.
                     let (number, heading) = match parse_marker(&text, false, None) {
@@ -695,7 +901,12 @@ impl<'l> Builder<'l> {
                             (printed, rest.to_owned())
                         }
                         _ => match bare_section(&text) {
-                            Some((number, title)) => (number.to_owned(), title.to_owned()),
+                            Some((number, title)) => {
+                                // Known, so that "Section 14" under a Schedule reads as the
+                                // reference it is.
+                                self.note_heading(TIER_ARTICLE, "", token_value(number));
+                                (number.to_owned(), title.to_owned())
+                            }
                             None => (String::new(), text),
                         },
                     };
@@ -734,6 +945,16 @@ impl<'l> Builder<'l> {
                 list_nest,
             } => {
                 let body = normalise_ws(&text);
+                // Polish law: "- zamawiający może…" after the points of a unit is the text
+                // common to all of them (część wspólna), not another point.
+                let common_part = self.tradition == Some(Tradition::Polish)
+                    && matches!(marker, Some(Marker::Bullet { .. }))
+                    && body.starts_with(char::is_lowercase)
+                    && self
+                        .stack
+                        .last()
+                        .is_some_and(|o| matches!(o.rank, Rank::Level(l) if l > 0));
+                let marker = if common_part { None } else { marker };
                 if let Some(marker) = &marker
                     && let Some((kind, mut placement)) = self.ladder_placement(marker)
                 {
@@ -749,8 +970,17 @@ impl<'l> Builder<'l> {
                     };
                     return self.push(kind, printed, String::new(), body, Some(placement));
                 }
+                if marker.is_some() {
+                    self.signature = false;
+                }
                 match marker {
                     None if body.is_empty() => Ok(()),
+                    None if self.signature_line(&body) => {
+                        self.stack.clear();
+                        self.push(SectionKind::Text, String::new(), String::new(), body, None)
+                    }
+                    None if self.took_as_title(&body) => Ok(()),
+                    None if self.took_as_body(&body) => Ok(()),
                     None => self.plain(body),
                     Some(Marker::Para { printed, comps, .. }) => self.push(
                         SectionKind::Paragraph,
@@ -813,6 +1043,20 @@ impl<'l> Builder<'l> {
                     }
                 }
             }
+            Unit::Table(rows) => {
+                let body = table_body(&rows);
+                if body.is_empty() {
+                    return Ok(());
+                }
+                self.push_here(SectionKind::Table, String::new(), body)
+            }
+            Unit::Note { label, text } => {
+                let text = normalise_ws(&text);
+                if text.is_empty() {
+                    return Ok(());
+                }
+                self.push_here(SectionKind::Note, normalise_ws(&label), text)
+            }
             Unit::Continuation(text) => {
                 let text = normalise_ws(&text);
                 if text.is_empty() {
@@ -833,6 +1077,121 @@ impl<'l> Builder<'l> {
                 }
             }
         }
+    }
+
+    /// The title printed above an article ("### Nötigung" / "**Art. 181**", Swiss marginal
+    /// titles): the last section, when it is an unnumbered styled heading with nothing under
+    /// it yet; it is taken out of the tree.
+    fn take_marginal_title(&mut self) -> Option<String> {
+        let k = self.out.len().checked_sub(1)?;
+        let last = self.out.get(k)?;
+        let styled = self.levels.get(k).copied().flatten().is_some();
+        let bare = last.kind == SectionKind::Section
+            && last.number.is_empty()
+            && last.body.is_empty()
+            && !last.heading.is_empty();
+        let open = self.stack.last().is_some_and(|o| {
+            matches!(o.rank, Rank::Heading { keyword: None, .. }) && o.number.is_empty()
+        });
+        if !(styled && bare && open) {
+            return None;
+        }
+        self.stack.pop();
+        self.levels.pop();
+        self.out.pop().map(|s| s.heading)
+    }
+
+    /// Whether an unmarked paragraph belongs to the signature block of a Commonwealth
+    /// instrument ("Signed and sealed with the / Great Seal of Australia on / 4 April 2019 /
+    /// Peter Cosgrove / Governor-General"): the opening words start it, short lines without a
+    /// full stop go on with it. Such a block is text, not part of the clause above it.
+    fn signature_line(&mut self, text: &str) -> bool {
+        const OPENINGS: &[&str] = &[
+            "Signed and sealed",
+            "By His Excellency",
+            "By Her Excellency",
+            "Given under my hand",
+            "Dated this",
+        ];
+        if self.tradition != Some(Tradition::English) {
+            return false;
+        }
+        if OPENINGS.iter().any(|o| text.starts_with(o)) {
+            self.signature = true;
+            return true;
+        }
+        let short = text.split_whitespace().count() <= 6 && !text.ends_with(['.', ';', ':']);
+        if !short {
+            self.signature = false;
+        }
+        self.signature && short
+    }
+
+    /// Whether unmarked text was taken as the text of the numbered unit just before it, which
+    /// has none: "(1)" on a line of its own, its definition in the next block.
+    fn took_as_body(&mut self, text: &str) -> bool {
+        let Some(last) = self.out.last_mut() else {
+            return false;
+        };
+        let open = self
+            .stack
+            .last()
+            .is_some_and(|o| !matches!(o.rank, Rank::Heading { .. }) && o.number == last.number);
+        if !(open
+            && matches!(last.kind, SectionKind::Paragraph | SectionKind::Point)
+            && !last.number.is_empty()
+            && last.heading.is_empty())
+        {
+            return false;
+        }
+        // U.S. Code: "(3) Coercion" / "The term “coercion” means…": the marker's line is the
+        // paragraph's heading.
+        let heading_line = self.tradition == Some(Tradition::Us)
+            && last.body.chars().nth(80).is_none()
+            && last.body.starts_with(char::is_uppercase)
+            && !last.body.ends_with(['.', ';', ':', ',', '—', '-']);
+        if heading_line {
+            last.heading = std::mem::take(&mut last.body);
+        } else if !last.body.is_empty() {
+            return false;
+        }
+        last.body = truncate_chars(text.to_owned(), self.limits.max_body_chars);
+        true
+    }
+
+    /// Whether a short unmarked line right after a keyword heading that has no title yet
+    /// ("CHAPTER I" / "GENERAL PROVISIONS", "Article 4" / "Definitions", "SCHEDULE" /
+    /// "ADMINISTRATIVE ARRANGEMENTS") was taken as that title.
+    fn took_as_title(&mut self, text: &str) -> bool {
+        let Some(last) = self.out.last_mut() else {
+            return false;
+        };
+        let open = self
+            .stack
+            .last()
+            .is_some_and(|o| matches!(o.rank, Rank::Heading { .. }) && o.number == last.number);
+        let untitled =
+            open && matches!(
+                last.kind,
+                SectionKind::Part
+                    | SectionKind::Chapter
+                    | SectionKind::Section
+                    | SectionKind::Article
+            ) && !last.number.is_empty()
+                && last.heading.is_empty()
+                && last.body.is_empty()
+                && !(last.kind == SectionKind::Article
+                    && self.tradition.is_some_and(Tradition::untitled_articles));
+        let title_like = text.chars().nth(MAX_TITLE_LINE_CHARS).is_none()
+            && !text.starts_with(|c: char| c.is_lowercase())
+            && !text.ends_with(['.', ';', ':', ','])
+            && parse_keyword_heading(text, self.tradition).is_none()
+            && bare_section(text).is_none();
+        if !(untitled && title_like) {
+            return false;
+        }
+        last.heading = truncate_chars(text.to_owned(), MAX_HEADING_CHARS);
+        true
     }
 
     /// An unnumbered paragraph: a child of the nearest heading, or preamble text.
@@ -856,7 +1215,7 @@ impl<'l> Builder<'l> {
             {
                 self.stack.pop();
             }
-            return self.push_here(SectionKind::Paragraph, body);
+            return self.push_here(SectionKind::Paragraph, String::new(), body);
         }
         if self.tradition.is_some()
             && self
@@ -864,7 +1223,7 @@ impl<'l> Builder<'l> {
                 .last()
                 .is_some_and(|top| top.rank == Rank::Level(0))
         {
-            return self.push_here(SectionKind::Paragraph, body);
+            return self.push_here(SectionKind::Paragraph, String::new(), body);
         }
         self.push(
             SectionKind::Paragraph,
@@ -876,7 +1235,12 @@ impl<'l> Builder<'l> {
     }
 
     /// An unnumbered section as a child of the innermost open item (closing nothing).
-    fn push_here(&mut self, kind: SectionKind, body: String) -> Result<(), ImportError> {
+    fn push_here(
+        &mut self,
+        kind: SectionKind,
+        number: String,
+        body: String,
+    ) -> Result<(), ImportError> {
         let depth = i32::try_from(self.stack.len()).map_err(|_| ImportError::TooDeep)?;
         if depth > MAX_DEPTH {
             return Err(ImportError::TooDeep);
@@ -888,7 +1252,7 @@ impl<'l> Builder<'l> {
         self.out.push(ParsedSection {
             depth,
             kind,
-            number: String::new(),
+            number,
             heading: String::new(),
             body: truncate_chars(body, self.limits.max_body_chars),
             anchor: String::new(),
@@ -896,66 +1260,75 @@ impl<'l> Builder<'l> {
         Ok(())
     }
 
-    /// Ends the build: a document title above everything (a first styled heading without
-    /// number or keyword, with no sibling of its level) is the preamble, not a unit.
+    /// Ends the build: the document's title block is preamble, not units. Before the first
+    /// keyword unit, an unnumbered styled heading without text of its own is a title when it
+    /// is styled further out than every keyword unit (or the keyword units are unstyled) and
+    /// no heading like it follows among the units (then it is a group), or when it has
+    /// nothing under it ("## An Act to…").
     pub(super) fn finish(mut self) -> Vec<ParsedSection> {
         let is_title = |s: &ParsedSection| {
             s.kind == SectionKind::Section && s.number.is_empty() && s.body.is_empty()
         };
         let tradition = self.tradition;
-        let first_keyword = self.out.iter().position(|s| {
+        let is_unit = |s: &ParsedSection| {
             matches!(
                 s.kind,
                 SectionKind::Part
                     | SectionKind::Chapter
                     | SectionKind::Section
                     | SectionKind::Article
-            ) && keyword_of(tradition, &s.number).is_some()
-        });
-        let Some(first_keyword) = first_keyword else {
+            ) && (keyword_of(tradition, &s.number).is_some()
+                || (s.kind == SectionKind::Section
+                    && s.number.starts_with(|c: char| c.is_ascii_digit())))
+        };
+        let Some(first_unit) = self.out.iter().position(is_unit) else {
             return self.out;
         };
-        let Some(top) = self.out.iter().position(|s| s.kind != SectionKind::Text) else {
-            return self.out;
-        };
-        let Some(title) = self.out.get(top) else {
-            return self.out;
-        };
-        let title_depth = title.depth;
-        // Both styled, the title further out than the first unit.
-        let levels = &self.levels;
+        let levels = std::mem::take(&mut self.levels);
         let level_of = |k: usize| levels.get(k).copied().flatten();
-        let (Some(title_level), Some(unit_level)) = (level_of(top), level_of(first_keyword)) else {
-            return self.out;
+        // The outermost style of the units (`None`: all unstyled).
+        let unit_level = self
+            .out
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| is_unit(s))
+            .filter_map(|(k, _)| level_of(k))
+            .min();
+        let has_children = |k: usize| {
+            let depth = self.out.get(k).map_or(0, |s| s.depth);
+            self.out.get(k + 1).is_some_and(|n| n.depth > depth)
         };
-        let only_subtitles =
-            (top + 1..first_keyword).all(|k| level_of(k).is_none_or(|l| l > unit_level));
-        let lone = is_title(title)
-            && only_subtitles
-            && title_level < unit_level
-            && top < first_keyword
-            && !self
+        let mut titles = vec![false; self.out.len()];
+        for (k, s) in self.out.iter().enumerate().take(first_unit) {
+            let Some(level) = level_of(k) else { continue };
+            if !is_title(s) {
+                continue;
+            }
+            let outside = unit_level.is_none_or(|u| level < u);
+            // A subtitle straight under the title ("## Verdrag…" / "#### Council of Europe
+            // Convention…"), styled deeper than the units.
+            let subtitle = unit_level.is_some_and(|u| level > u)
+                && k.checked_sub(1)
+                    .is_some_and(|p| titles.get(p).copied().unwrap_or(false));
+            let group_follows = self
                 .out
                 .iter()
-                .skip(first_keyword)
-                .any(|s| s.depth <= title_depth && is_title(s));
-        if !lone {
-            return self.out;
+                .enumerate()
+                .skip(first_unit)
+                .any(|(j, o)| o.depth <= s.depth && is_title(o) && level_of(j) == Some(level));
+            if (outside && !group_follows) || subtitle || !has_children(k) {
+                if let Some(t) = titles.get_mut(k) {
+                    *t = true;
+                }
+            }
         }
-        // The title and any unnumbered headings under it before the first unit: preamble.
+        // The titles become preamble text; what was under them moves out.
         let mut lifted: Vec<i32> = Vec::new();
         for (k, s) in self.out.iter_mut().enumerate() {
             while lifted.last().is_some_and(|&d| d >= s.depth) {
                 lifted.pop();
             }
-            // The title, and subtitles styled deeper than the first unit.
-            let subtitle = k > top
-                && levels
-                    .get(k)
-                    .copied()
-                    .flatten()
-                    .is_some_and(|l| l > unit_level);
-            if (k == top || subtitle) && k < first_keyword && is_title(s) {
+            if titles.get(k).copied().unwrap_or(false) {
                 lifted.push(s.depth);
                 s.kind = SectionKind::Text;
                 s.depth = 0;
@@ -963,11 +1336,12 @@ impl<'l> Builder<'l> {
             }
             let lift = i32::try_from(lifted.len()).unwrap_or(0);
             s.depth = (s.depth - lift).max(0);
-            if lift > 0
-                && k < first_keyword
+            // Before the first unit: preamble text, and an EU act's numbered recitals.
+            let recital = tradition == Some(Tradition::Eu)
+                && matches!(s.kind, SectionKind::Paragraph | SectionKind::Point);
+            if k < first_unit
                 && s.depth == 0
-                && s.number.is_empty()
-                && s.kind == SectionKind::Paragraph
+                && ((s.number.is_empty() && s.kind == SectionKind::Paragraph) || recital)
             {
                 s.kind = SectionKind::Text;
             }
@@ -1026,6 +1400,10 @@ impl<'l> Builder<'l> {
             SectionKind::Text => {
                 self.stack.clear();
                 None
+            }
+            // Tables and notes sit in the innermost open unit, closing nothing.
+            SectionKind::Table | SectionKind::Note => {
+                return i32::try_from(self.stack.len()).unwrap_or(i32::MAX);
             }
         };
         match &placement {

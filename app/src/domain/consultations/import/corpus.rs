@@ -3,7 +3,8 @@
 //! every text is collected and compared with the committed list of known failures
 //! (`snapshots/…corpus_failures.snap`): the importer is not done until that list is empty.
 //!
-//! `CORPUS_DUMP=<file name>` prints the tree read from one text, for writing specs.
+//! `CORPUS_DUMP=<file name>` prints the tree read from one text, for writing specs
+//! (`CORPUS_DUMP_CHARS=<n>`: how much of each body, 70 chars by default).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -145,7 +146,11 @@ fn read(dir: &Path, file: &str) -> Result<Imported, String> {
 fn dump(sections: &[ParsedSection]) -> String {
     let mut out = String::new();
     for s in sections {
-        let body: String = s.body.chars().take(70).collect();
+        let chars = std::env::var("CORPUS_DUMP_CHARS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(70);
+        let body: String = s.body.chars().take(chars).collect();
         out.push_str(&format!(
             "{}{} [{}] {:?} {:?} {:?} #{}\n",
             "  ".repeat(usize::try_from(s.depth).unwrap_or(0)),

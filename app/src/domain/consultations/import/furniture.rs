@@ -134,14 +134,12 @@ pub(super) fn strip_contents(text: &str) -> std::borrow::Cow<'_, str> {
             .iter()
             .filter_map(|&k| keys.get(k).and_then(|key| key.as_deref()))
             .collect();
-        if matched >= 4 && entries_after * 10 >= run.len() * 7 && distinct.len() * 10 >= matched * 8
-        {
-            let mut start = i;
-            // The title above the run.
-            if let Some(title) = (0..i)
-                .rev()
-                .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty()))
-                && lines.get(title).is_some_and(|l| {
+        // The title above the run.
+        let title = (0..i)
+            .rev()
+            .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty()))
+            .filter(|&title| {
+                lines.get(title).is_some_and(|l| {
                     let t = l
                         .trim()
                         .trim_matches(|c: char| c == '#' || c == '*' || c.is_whitespace());
@@ -149,9 +147,26 @@ pub(super) fn strip_contents(text: &str) -> std::borrow::Cow<'_, str> {
                         .iter()
                         .any(|c| t.eq_ignore_ascii_case(c) || t.to_lowercase() == *c)
                 })
-            {
-                start = title;
-            }
+            });
+        // Without a title, only a long list of headings: a list of points printed twice
+        // ("a) finansują je w ponad 50%, lub" under two points) is no contents.
+        let headings = run
+            .iter()
+            .filter(|&&k| {
+                lines.get(k).is_some_and(|l| {
+                    let l = l.trim().trim_start_matches(['#', '*', ' ']);
+                    super::markers::parse_keyword_heading(l, None).is_some()
+                        || super::markers::bare_section(l).is_some()
+                })
+            })
+            .count();
+        let listed = title.is_some() || (matched >= 8 && headings * 10 >= run.len() * 7);
+        if listed
+            && matched >= 4
+            && entries_after * 10 >= run.len() * 7
+            && distinct.len() * 10 >= matched * 8
+        {
+            let start = title.unwrap_or(i);
             let mut out = String::with_capacity(text.len());
             for (k, line) in lines.iter().enumerate() {
                 if k >= start && k < end {
@@ -185,7 +200,11 @@ fn furniture_like(line: &str) -> bool {
     }
     let digits = line.chars().filter(char::is_ascii_digit).count();
     if digits == 0 {
-        return false;
+        // "AV/NT/sr", "EN": a typist's reference or a language code, a word of its own.
+        let token = !line.contains(char::is_whitespace) && line.chars().count() <= 12;
+        let code = line.contains('/')
+            || (line.chars().count() <= 3 && line.chars().all(|c| c.is_ascii_uppercase()));
+        return token && code;
     }
     let letters = line.chars().filter(|c| c.is_alphabetic()).count();
     let lower_words = line
@@ -226,9 +245,9 @@ pub(super) fn strip_page_furniture(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// "1. Member States…", "(a) the…", "Article 5": never furniture.
+/// "1. Member States…", "(a) the…", "(1)" on a line of its own, "Article 5": never furniture.
 fn starts_like_a_unit(line: &str) -> bool {
-    super::markers::parse_marker(line, false, None).is_some_and(|(_, rest)| !rest.is_empty())
+    super::markers::parse_marker(line, false, None).is_some()
         || super::markers::parse_keyword_heading(line, None).is_some()
 }
 

@@ -50,7 +50,66 @@ pub(super) fn markdown_units(text: &str, builder: &mut Builder<'_>) -> Result<()
     // Per open list: the next number (ordered) or `None` (unordered).
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut items: Vec<ItemState> = Vec::new();
-    for event in Parser::new_ext(text, Options::ENABLE_YAML_STYLE_METADATA_BLOCKS) {
+    // A pipe table being read: its rows of cells.
+    let mut table: Option<Vec<Vec<String>>> = None;
+    // A footnote definition being read: its label; its text gathers in `buf`.
+    let mut note: Option<String> = None;
+    // Raw HTML of a block being read (a `<table>` is kept, anything else dropped).
+    let mut html = String::new();
+    // How many `<table>`s of `html` are not closed yet.
+    let mut open_tables: usize = 0;
+    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES;
+    for event in Parser::new_ext(text, options) {
+        // Inside a table, text goes to its cells.
+        if let Some(rows) = &mut table {
+            match event {
+                Event::Start(Tag::TableRow | Tag::TableHead) => rows.push(Vec::new()),
+                Event::Start(Tag::TableCell) => {
+                    if rows.is_empty() {
+                        rows.push(Vec::new());
+                    }
+                    if let Some(row) = rows.last_mut() {
+                        row.push(String::new());
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(cell) = rows.last_mut().and_then(|r| r.last_mut()) {
+                        cell.push_str(&t);
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some(cell) = rows.last_mut().and_then(|r| r.last_mut()) {
+                        cell.push(' ');
+                    }
+                }
+                Event::End(TagEnd::Table) => {
+                    let rows = table.take().unwrap_or_default();
+                    builder.add(Unit::Table(rows))?;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        // Inside an HTML table split by blank lines (so into several blocks, with its more
+        // indented lines read as code), everything is the table's HTML until it closes.
+        if open_tables > 0 {
+            match event {
+                Event::Html(t) | Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => {
+                    open_tables = table_balance(open_tables, &t);
+                    html.push_str(&t);
+                    html.push('\n');
+                }
+                _ => {}
+            }
+            if open_tables == 0 {
+                for rows in html_tables(&std::mem::take(&mut html)) {
+                    builder.add(Unit::Table(rows))?;
+                }
+            }
+            continue;
+        }
         match event {
             Event::Start(tag) => match tag {
                 Tag::Heading { level, .. } => {
@@ -86,14 +145,21 @@ pub(super) fn markdown_units(text: &str, builder: &mut Builder<'_>) -> Result<()
                         marker: Some(marker),
                     });
                 }
+                Tag::Table(_) => {
+                    md_flush(&mut buf, &mut items, builder, false)?;
+                    table = Some(Vec::new());
+                }
+                Tag::FootnoteDefinition(label) => {
+                    md_flush(&mut buf, &mut items, builder, false)?;
+                    note = Some(label.to_string());
+                }
+                Tag::HtmlBlock => md_flush(&mut buf, &mut items, builder, false)?,
+                Tag::Paragraph if note.is_some() => {}
                 Tag::Paragraph
                 | Tag::BlockQuote(_)
                 | Tag::CodeBlock(_)
-                | Tag::HtmlBlock
-                | Tag::Table(_)
                 | Tag::TableHead
                 | Tag::TableRow
-                | Tag::FootnoteDefinition(_)
                 | Tag::DefinitionList
                 | Tag::DefinitionListTitle
                 | Tag::DefinitionListDefinition
@@ -118,20 +184,44 @@ pub(super) fn markdown_units(text: &str, builder: &mut Builder<'_>) -> Result<()
                     md_flush(&mut buf, &mut items, builder, true)?;
                     items.pop();
                 }
+                TagEnd::FootnoteDefinition => {
+                    let text = std::mem::take(&mut buf);
+                    if let Some(label) = note.take() {
+                        builder.add(Unit::Note { label, text })?;
+                    }
+                }
+                TagEnd::HtmlBlock => {
+                    if open_tables == 0 {
+                        for rows in html_tables(&std::mem::take(&mut html)) {
+                            builder.add(Unit::Table(rows))?;
+                        }
+                    }
+                }
+                TagEnd::Paragraph if note.is_some() => buf.push(' '),
                 TagEnd::Paragraph
                 | TagEnd::BlockQuote(_)
                 | TagEnd::CodeBlock
-                | TagEnd::HtmlBlock
                 | TagEnd::Table
                 | TagEnd::TableHead
                 | TagEnd::TableRow
-                | TagEnd::FootnoteDefinition
                 | TagEnd::DefinitionList
                 | TagEnd::DefinitionListTitle
                 | TagEnd::DefinitionListDefinition
                 | TagEnd::MetadataBlock(_) => md_flush(&mut buf, &mut items, builder, false)?,
                 _ => {}
             },
+            Event::Html(t) => {
+                open_tables = table_balance(open_tables, &t);
+                html.push_str(&t);
+                html.push('\n');
+            }
+            // "…as defined in Article 4[^1]": the reference stays, as "[1]"; the note is kept
+            // apart (a section of its own).
+            Event::FootnoteReference(label) => {
+                buf.push('[');
+                buf.push_str(&label);
+                buf.push(']');
+            }
             Event::Text(t) | Event::Code(t) => buf.push_str(&t),
             Event::SoftBreak | Event::HardBreak => buf.push('\n'),
             Event::Rule => md_flush(&mut buf, &mut items, builder, false)?,
@@ -140,6 +230,58 @@ pub(super) fn markdown_units(text: &str, builder: &mut Builder<'_>) -> Result<()
         }
     }
     md_flush(&mut buf, &mut items, builder, false)
+}
+
+/// How many tables are open after a chunk of raw HTML, given how many were before it.
+fn table_balance(open: usize, chunk: &str) -> usize {
+    let lower = chunk.to_ascii_lowercase();
+    (open + lower.matches("<table").count()).saturating_sub(lower.matches("</table").count())
+}
+
+/// The tables of a block of raw HTML (as Markdown converters write legal tables), each as
+/// rows of cell text; everything else in the HTML is dropped, as before. Cells are read as
+/// text only: no markup of the source survives.
+fn html_tables(html: &str) -> Vec<Vec<Vec<String>>> {
+    if !html.contains("<table") && !html.contains("<TABLE") {
+        return Vec::new();
+    }
+    let document = scraper::Html::parse_fragment(html);
+    let (Ok(tables), Ok(rows), Ok(cells)) = (
+        scraper::Selector::parse("table"),
+        scraper::Selector::parse("tr"),
+        scraper::Selector::parse("td, th"),
+    ) else {
+        return Vec::new();
+    };
+    document
+        .select(&tables)
+        // A table inside a table is read as part of its cell.
+        .filter(|t| {
+            !t.ancestors()
+                .skip(1)
+                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "table"))
+        })
+        .map(|table| {
+            table
+                .select(&rows)
+                .filter(|row| {
+                    row.ancestors()
+                        .find(|a| a.value().as_element().is_some_and(|e| e.name() == "table"))
+                        .is_some_and(|owner| owner.id() == table.id())
+                })
+                .map(|row| {
+                    row.select(&cells)
+                        .filter(|cell| {
+                            cell.ancestors()
+                                .find(|a| a.value().as_element().is_some_and(|e| e.name() == "tr"))
+                                .is_some_and(|owner| owner.id() == row.id())
+                        })
+                        .map(|cell| cell.text().collect::<Vec<_>>().join(" "))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Hands the gathered Markdown text to the splitter. `force` emits a list item's marker even

@@ -175,6 +175,20 @@ pub(super) fn parse_marker(
         };
         return Some((marker, after.trim_start()));
     }
+    // "[1]": a Swiss Absatz number as the Fedlex converter prints its superscript.
+    if first == '[' && tradition == Some(Tradition::German) {
+        let (token, after) = chars.as_str().split_once(']')?;
+        let (n, _) = number_and_suffix(token, true)?;
+        if !ends_token(after) || token.len() > 6 {
+            return None;
+        }
+        let marker = Marker::Para {
+            printed: format!("[{token}]"),
+            comps: vec![n],
+            form: Form::Paren,
+        };
+        return Some((marker, after.trim_start()));
+    }
     if first == '(' {
         let (token, after) = chars.as_str().split_once(')')?;
         if !ends_token(after) || token.is_empty() || token.len() > 8 {
@@ -240,6 +254,21 @@ pub(super) fn parse_marker(
         {
             i += c.len_utf8();
         }
+        // "12 - 1 )", "16 - 1 .": an inserted number as Ukrainian law prints it.
+        if comps.len() == 1
+            && let Some(tail) = s.get(i..)
+            && let Some(after_dash) = tail.trim_start_matches(' ').strip_prefix('-')
+            && tail.starts_with(' ')
+        {
+            let after_dash = after_dash.trim_start_matches(' ');
+            let digits = after_dash.bytes().take_while(u8::is_ascii_digit).count();
+            let close = after_dash.get(digits..).map(|t| t.trim_start_matches(' '));
+            if (1..=3).contains(&digits) && close.is_some_and(|t| t.starts_with(['.', ')'])) {
+                let consumed = tail.len() - close.map_or(0, str::len);
+                i += consumed;
+                // Printed with its spaces; the close is read below.
+            }
+        }
         if comps.len() == 1 {
             let tail = s.get(i..)?;
             let word_end = tail
@@ -266,6 +295,17 @@ pub(super) fn parse_marker(
             _ => return None,
         };
         i += len;
+        // "3° bis": an inserted item.
+        if form == Form::Degree
+            && let Some(tail) = s.get(i..).and_then(|t| t.strip_prefix(' '))
+        {
+            let word_end = tail
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(tail.len());
+            if tail.get(..word_end).is_some_and(is_latin_suffix) {
+                i += 1 + word_end;
+            }
+        }
         let printed = s.get(..i)?;
         let after = s.get(i..)?;
         if !ends_token(after) {
@@ -283,16 +323,18 @@ pub(super) fn parse_marker(
     if first.is_ascii_lowercase() {
         let end = s.find(|c: char| !c.is_ascii_lowercase()).unwrap_or(s.len());
         let letters = s.get(..end)?;
-        // "a-bis)": an inserted point.
+        // "a-bis)", "a[bis].": an inserted point.
         let mut close_at = end;
-        if let Some(tail) = s.get(end..).and_then(|t| t.strip_prefix('-')) {
+        if let Some(tail) = s.get(end..).and_then(|t| t.strip_prefix(['-', '['])) {
             let word_end = tail
                 .find(|c: char| !c.is_ascii_alphabetic())
                 .unwrap_or(tail.len());
+            let bracket = s.as_bytes().get(end) == Some(&b'[');
+            let closer = if bracket { b']' } else { b')' };
             if tail.get(..word_end).is_some_and(is_latin_suffix)
-                && tail.as_bytes().get(word_end) == Some(&b')')
+                && tail.as_bytes().get(word_end) == Some(&closer)
             {
-                close_at = end + 1 + word_end;
+                close_at = end + 1 + word_end + usize::from(bracket);
             }
         }
         let closing = s.get(close_at..)?.chars().next()?;
@@ -329,7 +371,10 @@ pub(super) fn parse_marker(
         let end = s.find(|c: char| !c.is_ascii_uppercase()).unwrap_or(s.len());
         let letters = s.get(..end)?;
         let after = s.get(end..)?.strip_prefix('.')?;
-        if roman_value(letters).is_none() || !ends_token(after) {
+        // "I.-L'infraction…", "II. - Est puni…": French law's dash after the number.
+        let dashed = after.trim_start().strip_prefix(['-', '–', '—']);
+        let after = dashed.unwrap_or(after);
+        if roman_value(letters).is_none() || !(dashed.is_some() || ends_token(after)) {
             return None;
         }
         let printed = s.get(..end + 1)?.to_owned();
@@ -342,12 +387,13 @@ pub(super) fn parse_marker(
         return Some((marker, after.trim_start()));
     }
     if cyrillic_value(&first.to_string()).is_some() && allows(Style::Cyrillic) {
-        let rest = chars.as_str();
+        // "ж¹)": an inserted point.
+        let rest = chars.as_str().trim_start_matches(is_superscript_digit);
         let after = rest.strip_prefix(')')?;
         if !ends_token(after) {
             return None;
         }
-        let printed = format!("{first})");
+        let printed = format!("{})", s.get(..s.len() - rest.len())?);
         let marker = Marker::Point {
             printed,
             letters: first.to_string(),
@@ -433,6 +479,50 @@ pub(super) fn parse_keyword_heading(
             value: token_value(token),
         });
     }
+    named_heading(s, tradition)
+}
+
+/// A unit that has a name instead of a number: "SCHEDULE", "The Schedule—Persons whose
+/// consent…", "CZĘŚĆ OGÓLNA", "Disposición derogatoria.". The keyword stands alone, or before
+/// a dash and the title, or (outside articles) with at most three more words in capitals.
+fn named_heading(s: &str, tradition: Option<Tradition>) -> Option<KeywordHeading> {
+    let body = s
+        .strip_prefix("The ")
+        .or_else(|| s.strip_prefix("THE "))
+        .unwrap_or(s);
+    for &keyword in keywords_for(tradition) {
+        if keyword.word.ends_with('.') || keyword.word == "§" {
+            continue;
+        }
+        let Some(after) = strip_keyword(body, keyword.word) else {
+            continue;
+        };
+        let rest = after.trim_end_matches('.').trim();
+        let (number, heading) = if rest.is_empty() {
+            (s.trim_end_matches('.').trim(), "")
+        } else if let Some(title) = rest.strip_prefix(['—', '–']) {
+            let at = s.len() - after.len();
+            (s.get(..at)?.trim(), title.trim())
+        } else if !after.starts_with(char::is_whitespace) {
+            continue;
+        } else {
+            let capitals = s.chars().any(char::is_alphabetic)
+                && !s.chars().any(char::is_lowercase)
+                && rest.split_whitespace().count() <= 3
+                && rest.chars().all(|c| c.is_alphabetic() || c == ' ');
+            if !capitals || keyword.tier >= super::tradition::TIER_ARTICLE {
+                continue;
+            }
+            (s.trim(), "")
+        };
+        return Some(KeywordHeading {
+            kind: keyword.kind,
+            number: number.to_owned(),
+            heading: heading.to_owned(),
+            keyword,
+            value: None,
+        });
+    }
     None
 }
 
@@ -460,7 +550,7 @@ pub(super) fn token_value(token: &str) -> Option<u32> {
         return digits.parse().ok();
     }
     let word = token.split([' ', '-']).next().unwrap_or(token);
-    if let Some(v) = roman_value(word) {
+    if let Some(v) = roman_value(word).or_else(|| inserted_roman(word)) {
         return Some(v);
     }
     if let Some(v) = number_word(word).or_else(|| ordinal_word(word)) {
@@ -473,6 +563,17 @@ pub(super) fn token_value(token: &str) -> Option<u32> {
         }
         _ => None,
     }
+}
+
+/// The value of an inserted unit numbered in capital roman numerals and a letter: "IA" → 1,
+/// "XIXA" → 19 (Part IA, Titel XIXA).
+fn inserted_roman(word: &str) -> Option<u32> {
+    let (numeral, letter) = word.split_at_checked(word.len().checked_sub(1)?)?;
+    let capitals = word.len() >= 2 && word.bytes().all(|b| b.is_ascii_uppercase());
+    if !capitals || !letter.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    roman_value(numeral)
 }
 
 /// Reads the number after a keyword: "5", "5.2", "1er", "5bis", "5 bis", "18-ter", "IV",
@@ -493,7 +594,12 @@ pub(super) fn parse_number_token(s: &str) -> Option<(&str, &str)> {
         if bytes.get(j) == Some(&b' ') {
             j += 1;
         }
-        if j > 1 && bytes.get(j).is_some_and(u8::is_ascii_digit) {
+        // "L. 425-1", "L*425-1", and glued "L425-1" (a hyphen inside tells it from "A1").
+        let glued_code = j == 1
+            && s.get(1..)
+                .map(|t| t.split(|c: char| c.is_whitespace()).next().unwrap_or(""))
+                .is_some_and(|t| t.contains('-') && t.starts_with(|c: char| c.is_ascii_digit()));
+        if (j > 1 || glued_code) && bytes.get(j).is_some_and(u8::is_ascii_digit) {
             start = j;
         }
     }
@@ -532,6 +638,20 @@ pub(super) fn parse_number_token(s: &str) -> Option<(&str, &str)> {
                 }
             }
         }
+        // "1.ª", "2.º": a Spanish ordinal.
+        for ordinal in [".ª", ".º", "ª", "º"] {
+            if s.get(i..).is_some_and(|t| t.starts_with(ordinal)) {
+                i += ordinal.len();
+                break;
+            }
+        }
+        // "185[bis]": the Fedlex converter's bracketed suffix.
+        if bytes.get(i) == Some(&b'[')
+            && let Some(close) = s.get(i + 1..).and_then(|t| t.find(']'))
+            && s.get(i + 1..i + 1 + close).is_some_and(is_latin_suffix)
+        {
+            i += close + 2;
+        }
         let suffix_start = i;
         while bytes.get(i).is_some_and(|b| b.is_ascii_alphabetic()) {
             i += 1;
@@ -544,7 +664,8 @@ pub(super) fn parse_number_token(s: &str) -> Option<(&str, &str)> {
         let end = s.find(|c: char| !c.is_alphabetic()).unwrap_or(s.len());
         let word = s.get(..end)?;
         let single_letter = word.chars().count() == 1;
-        let roman = word.is_ascii() && roman_value(word).is_some();
+        let roman =
+            word.is_ascii() && (roman_value(word).is_some() || inserted_roman(word).is_some());
         if !(single_letter || roman || number_word(word).is_some() || ordinal_word(word).is_some())
         {
             return None;

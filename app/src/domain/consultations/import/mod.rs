@@ -95,6 +95,10 @@ pub enum SectionKind {
     Point,
     /// Text before the first heading (a preamble).
     Text,
+    /// A table of the draft, kept as text: rows separated by `\n`, cells by `\t`.
+    Table,
+    /// A footnote, kept apart from the text that refers to it; its number is its label.
+    Note,
 }
 
 impl SectionKind {
@@ -108,6 +112,8 @@ impl SectionKind {
             SectionKind::Paragraph => "paragraph",
             SectionKind::Point => "point",
             SectionKind::Text => "text",
+            SectionKind::Table => "table",
+            SectionKind::Note => "note",
         }
     }
 
@@ -121,6 +127,8 @@ impl SectionKind {
             "paragraph" => SectionKind::Paragraph,
             "point" => SectionKind::Point,
             "text" => SectionKind::Text,
+            "table" => SectionKind::Table,
+            "note" => SectionKind::Note,
             _ => return None,
         })
     }

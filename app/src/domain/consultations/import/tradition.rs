@@ -208,6 +208,11 @@ const SPANISH: &[Keyword] = &[
     kw("artículo", Article, TIER_ARTICLE, "art"),
     kw("articulo", Article, TIER_ARTICLE, "art"),
     kw("art.", Article, TIER_ARTICLE, "art"),
+    // The provisions after the last Título stand outside it ("Disposición adicional primera").
+    kw("disposición adicional", Article, TIER_PART, "da"),
+    kw("disposición transitoria", Article, TIER_PART, "dt"),
+    kw("disposición derogatoria", Article, TIER_PART, "dd"),
+    kw("disposición final", Article, TIER_PART, "df"),
 ];
 
 const ITALIAN: &[Keyword] = &[
@@ -282,12 +287,16 @@ const LADDER_EU: &[&[Style]] = &[
     &[ParenLetter, CloseLetter],
     &[ParenRoman, CloseRoman],
 ];
-const LADDER_US: &[&[Style]] = &[&[ParenLetter], &[ParenNumber], &[ParenRoman], &[ParenUpper]];
+// Subsection (a), paragraph (1), then (A) and (i) in either order: the U.S. Code writes
+// subparagraph (A) > clause (i), the CFR (i) > (A). Whichever comes first is level 2 (see
+// `Builder::ladder_rank`).
+const LADDER_US: &[&[Style]] = &[&[ParenLetter], &[ParenNumber], &[ParenUpper, ParenRoman]];
 const LADDER_FRENCH: &[&[Style]] = &[&[UpperRomanDot], &[Degree, DotNumber], &[CloseLetter]];
 const LADDER_GERMAN: &[&[Style]] = &[
     &[ParenNumber],
     &[DotNumber],
-    &[CloseLetter],
+    // "a)" in Germany, "a." in Switzerland.
+    &[CloseLetter, DotLetter],
     &[DoubleLetter],
 ];
 const LADDER_DUTCH: &[&[Style]] = &[&[DotNumber], &[DotLetter, CloseLetter], &[Degree]];
@@ -407,14 +416,21 @@ impl Tradition {
     /// `None` when neither tells.
     pub fn detect(text: &str) -> Option<Tradition> {
         let sample = sample_of(text, 60_000);
-        let counts = LineCounts::of(sample);
+        // Line starts are counted over the whole text: an EU act's recitals can fill the
+        // first hundred kilobytes before its first Article.
+        let counts = LineCounts::of(text);
         // A few lines tell nothing reliable about their language.
         if sample.chars().filter(|c| c.is_alphabetic()).count() < 400 {
             return None;
         }
-        let lang = whatlang::detect(sample)
-            .filter(|info| info.is_reliable())
-            .map(|info| info.lang());
+        // The language of the beginning decides: a treaty printed in two languages is read in
+        // its first (the Palermo Protocol in English, then in Dutch).
+        let reliable = |text: &str| {
+            whatlang::detect(text)
+                .filter(|info| info.is_reliable())
+                .map(|info| info.lang())
+        };
+        let lang = reliable(opening(sample, 3_000)).or_else(|| reliable(sample));
         use whatlang::Lang;
         Some(match lang? {
             Lang::Deu => Tradition::German,
@@ -437,6 +453,20 @@ impl Tradition {
             _ => return None,
         })
     }
+}
+
+/// The first lines of `text` that hold at least `letters` letters (all of it if it is shorter).
+fn opening(text: &str, letters: usize) -> &str {
+    let mut count = 0usize;
+    let mut end = 0usize;
+    for line in text.split_inclusive('\n') {
+        end += line.len();
+        count += line.chars().filter(|c| c.is_alphabetic()).count();
+        if count >= letters {
+            break;
+        }
+    }
+    text.get(..end).unwrap_or(text)
 }
 
 /// At most `max` bytes of `text`, cut at a char boundary.
@@ -467,6 +497,13 @@ impl LineCounts {
         let mut counts = LineCounts::default();
         for line in text.lines() {
             let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '#' || c == '*');
+            // "§\u{202f}1589.": any space counts as one.
+            let spaced: String = line
+                .chars()
+                .take(40)
+                .map(|c| if c.is_whitespace() { ' ' } else { c })
+                .collect();
+            let line = spaced.as_str();
             let lower: String = line.chars().take(12).flat_map(char::to_lowercase).collect();
             if lower.starts_with("article ") || lower.starts_with("art. ") {
                 counts.articles += 1;
@@ -478,7 +515,9 @@ impl LineCounts {
                     .chars()
                     .take_while(|c| c.is_ascii_digit() || *c == '.')
                     .collect();
-                if number.contains('.') && !number.ends_with('.') {
+                // "§ 214.11" (CFR), "§ 1589." (U.S. Code); "Sec. 2." only with a dot inside.
+                let section_sign = lower.starts_with("§ ") && !number.is_empty();
+                if section_sign || (number.contains('.') && !number.ends_with('.')) {
                     counts.us_sections += 1;
                 }
             } else if line.starts_with("(1A)")
@@ -593,6 +632,35 @@ pub(super) fn ordinal_word(word: &str) -> Option<u32> {
         ("перша", 1),
         ("друга", 2),
         ("третя", 3),
+        // Russian and Ukrainian ordinals of sections ("РАЗДЕЛ ПЕРВЫЙ", "Розділ перший")
+        ("первый", 1),
+        ("второй", 2),
+        ("третий", 3),
+        ("четвертый", 4),
+        ("четвёртый", 4),
+        ("пятый", 5),
+        ("шестой", 6),
+        ("седьмой", 7),
+        ("восьмой", 8),
+        ("девятый", 9),
+        ("десятый", 10),
+        ("перший", 1),
+        ("другий", 2),
+        ("третій", 3),
+        ("четвертий", 4),
+        ("п'ятий", 5),
+        ("шостий", 6),
+        // Spanish and Italian (further)
+        ("undécimo", 11),
+        ("duodécimo", 12),
+        ("sétima", 7),
+        ("séptima", 7),
+        ("octava", 8),
+        ("novena", 9),
+        ("décima", 10),
+        ("cuarta", 4),
+        ("quinta", 5),
+        ("sexta", 6),
     ];
     let lower = word.to_lowercase();
     if let Some(&(_, v)) = WORDS.iter().find(|(w, _)| *w == lower) {
