@@ -1,7 +1,8 @@
 //! Benchmark of the draft importer (issue 17's acceptance: a 500 KB statute in under 1 s in a
 //! release build, with memory proportional to the input).
 //!
-//! `cargo bench -p roundtable-tests --bench import` (release profile). Reads real texts of the
+//! `cargo bench -p roundtable-app --features ssr --bench import` (release profile; declared in
+//! `app/Cargo.toml`, as it needs nothing but the app crate). Reads real texts of the
 //! import corpus (`tests/data/import-corpus`): the whole German Code of Criminal Procedure
 //! (684 KB of Markdown), the same cut to its first 125, 250 and 500 KB, the GDPR as plain text
 //! extracted from a PDF (both its versions) and a Polish code as plain text. Each is imported
@@ -21,7 +22,7 @@ const RUNS: usize = 15;
 
 fn corpus(file: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("data/import-corpus")
+        .join("../tests/data/import-corpus")
         .join(file);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -164,7 +165,9 @@ fn main() {
     ] {
         rows.push(measure(name, file, 0));
     }
-    println!("| Text | Size | Sections | Median | Slowest of {RUNS} | Peak heap | Peak / size |");
+    println!(
+        "| Text | Size | Sections | Median | Slowest of {RUNS} | Peak resident growth | Growth / size |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for r in &rows {
         println!(

@@ -32,6 +32,16 @@ const DRAFT: &str = "\
 
 1. The State shall provide safe housing.
 2. Housing shall be available within 24 hours.
+
+### Article 4 – Allowances
+
+The allowances are[^1]:
+
+| Need | Amount |
+|---|---|
+| Travel | 30 EUR |
+
+[^1]: Set each year by the council.
 ";
 
 impl Browser {
@@ -263,6 +273,19 @@ async fn cycle(js: bool) {
     b.check(
         page.contains("Anonymous") && page.contains("Amira Named") && page.contains("Contributor"),
         "attribution as chosen",
+    )
+    .await;
+    // The draft's table is a table, its footnote a note apart from the text.
+    b.check(
+        b.has(".section--table td").await && page.contains("30 EUR"),
+        "the table of Article 4",
+    )
+    .await;
+    b.check(
+        b.text(".section--note")
+            .await
+            .contains("Set each year by the council."),
+        "the footnote of Article 4",
     )
     .await;
     b.check(

@@ -1600,7 +1600,35 @@ const GERMAN_DRAFT: &str = "\
 (1) Betroffene im Sinne dieses Gesetzes sind Personen, die Opfer von Menschenhandel geworden sind oder waren und die sich an der Arbeit der Vertretung beteiligen wollen.
 ";
 
+/// A draft with a table (HTML, as converters of published laws write it, with markup that
+/// must not survive) and a footnote.
+const TABLE_DRAFT: &str = "## Chapter 1 – Fees\n\n### Article 1 – Amounts\n\nThe fees are set out below[^1].\n\n<table>\n<tr><td>Service</td><td>Fee</td></tr>\n\n<tr><td>Copy <script>alert(1)</script></td><td onclick=\"x()\"><b>5</b> EUR</td></tr>\n</table>\n\n[^1]: As agreed with the council on 1 March.\n";
+
 db_tests! {
+    async fn tables_and_footnotes_reach_the_reader_as_such(db) {
+        let w = world(db).await;
+        let id = w.create("Fees Order", "council").await;
+        let res = w.upload(&w.staff, &id, "fees.md", TABLE_DRAFT.as_bytes().to_vec()).await;
+        assert_eq!(res.status(), 303);
+        let manage = w.json(&w.staff, "/fn/consultations/manage", &[("id", &id)]).await;
+        let kinds: Vec<&str> = manage["pending"]["sections"].as_array().expect("sections").iter()
+            .filter_map(|s| s["section"]["kind"].as_str()).collect();
+        assert!(kinds.contains(&"table") && kinds.contains(&"note"), "{kinds:?}");
+        assert_eq!(w.call(&w.staff, "/fn/drafts/publish", &[("id", &id), ("note", "")]).await.status(), 200);
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "open")]).await.status(), 200);
+        let (status, html) = w.page(&w.members[0].1, &format!("/consultations/{id}/part/ch1")).await;
+        assert_eq!(status, 200, "{html}");
+        let cells = crate::harness::texts(&html, ".section--table td");
+        assert_eq!(cells, vec!["Service", "Fee", "Copy", "5 EUR"], "{html}");
+        // Text only: no markup of the source reaches the page.
+        assert!(!html.contains("alert(1)") && !html.contains("x()"), "{html}");
+        let notes = crate::harness::texts(&html, ".section--note .section__note").join(" ");
+        assert!(notes.contains("As agreed with the council on 1 March."), "{notes}");
+        let body = crate::harness::texts(&html, ".section__body").join(" ");
+        assert!(body.contains("The fees are set out below[1]."), "{body}");
+        assert!(!body.contains("As agreed"), "the note is kept apart: {body}");
+    }
+
     async fn an_import_is_read_in_the_tradition_found_or_chosen(db) {
         let w = world(db).await;
         let id = w.create("Beteiligungsgesetz", "council").await;

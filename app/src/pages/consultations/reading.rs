@@ -175,6 +175,43 @@ pub fn SectionBlock(s: SectionView, #[prop(optional)] children: Option<Children>
         5 => view! { <h5>{title.clone()}</h5> }.into_any(),
         _ => view! { <h6>{title.clone()}</h6> }.into_any(),
     });
+    // A table of the draft (rows by "\n", cells by "\t"), scrollable on a narrow screen; a
+    // footnote, kept apart from the text that refers to it.
+    if s.kind == "table" {
+        let rows: Vec<Vec<String>> = s
+            .body
+            .split('\n')
+            .map(|row| row.split('\t').map(str::to_owned).collect())
+            .collect();
+        return view! {
+            <section id=s.anchor class=format!("section section--table depth-{}", s.depth.clamp(0, 4))>
+                <div class="section__table" role="region" tabindex="0" data-section=s.id.to_string()
+                    aria-label=t_string!(i18n, consultation.table).to_string()>
+                    <table>
+                        <tbody>
+                            {rows.into_iter().map(|row| view! {
+                                <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {children.map(|c| c())}
+            </section>
+        }
+        .into_any();
+    }
+    if s.kind == "note" {
+        return view! {
+            <section id=s.anchor class=format!("section section--note depth-{}", s.depth.clamp(0, 4))>
+                <p class="section__note" role="note" data-section=s.id.to_string()>
+                    <span class="section__number">{t!(i18n, consultation.footnote)}" "{s.number.clone()}": "</span>
+                    {s.body.clone()}
+                </p>
+                {children.map(|c| c())}
+            </section>
+        }
+        .into_any();
+    }
     let number = (!has_heading && !s.number.is_empty()).then(|| s.number.clone());
     let body = (!s.body.is_empty()).then(|| {
         let text = view! {
@@ -204,6 +241,7 @@ pub fn SectionBlock(s: SectionView, #[prop(optional)] children: Option<Children>
             {children.map(|c| c())}
         </section>
     }
+    .into_any()
 }
 
 /// `/consultations/:id/part/:anchor`: one chapter with its comments and comment forms.

@@ -230,6 +230,7 @@ pub(super) fn split_text(
             },
         };
         let first_continuation = std::mem::take(&mut continuing);
+        let prev_dash = std::mem::replace(&mut dash_ended, ends_with_list_dash(line));
         let may_head = before.heading_may_follow();
         if may_head
             && let Some((keyword, rest)) = inline_article(line, tradition)
@@ -325,12 +326,16 @@ pub(super) fn split_text(
         }
         // "в) совершенные организованной группой, -" / "наказываются…": the dash closes
         // the list; what follows is the unit's text after its points.
+        // Russian and Ukrainian criminal law: the sanction after the points ("наказываются
+        // лишением свободы…", "караються позбавленням волі…") applies to all of them.
+        let sanction = matches!(tradition, Some(Tradition::Russian | Tradition::Ukrainian))
+            && ["наказыва", "карає", "караю", "карают"]
+                .iter()
+                .any(|w| line.starts_with(w));
         let after_list = matches!(
             &pending,
             Some(Pending::Para(Some(Marker::Point { .. }), ..))
-        ) && dash_ended
-            && !line.starts_with(char::is_uppercase);
-        dash_ended = ends_with_list_dash(line);
+        ) && ((prev_dash && !line.starts_with(char::is_uppercase)) || sanction);
         before = LineEnd::of(line, tradition);
         if after_list {
             flush_pending(pending.take(), builder)?;
@@ -788,7 +793,8 @@ impl<'l> Builder<'l> {
                     roman
                 } else if follows(letter.1, lv) {
                     letter
-                } else if rv == 1 && open_value(letter.1).is_some() {
+                } else if rv == 1 {
+                    // "(i)" not after "(h)": the first numeral.
                     roman
                 } else {
                     letter
@@ -1286,12 +1292,17 @@ impl<'l> Builder<'l> {
         };
         let levels = std::mem::take(&mut self.levels);
         let level_of = |k: usize| levels.get(k).copied().flatten();
-        // The outermost style of the units (`None`: all unstyled).
+        // The outermost style of the numbered units (`None`: all unstyled); a Schedule at
+        // the end may be styled like the title.
         let unit_level = self
             .out
             .iter()
             .enumerate()
-            .filter(|(_, s)| is_unit(s))
+            .filter(|(_, s)| {
+                is_unit(s)
+                    && super::anchors::number_key(&s.number, tradition)
+                        .is_some_and(|k| !k.is_empty())
+            })
             .filter_map(|(k, _)| level_of(k))
             .min();
         let has_children = |k: usize| {

@@ -41,6 +41,9 @@ struct UnitCheck {
     heading: Option<String>,
     children: Option<Vec<String>>,
     body_starts: Option<String>,
+    /// How each of its tables (direct children, in order) starts: its first cells, with
+    /// " | " between cells.
+    tables: Option<Vec<String>>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -249,6 +252,22 @@ fn check_spec(dir: &Path, spec_path: &Path, failures: &mut Vec<String>) {
                 "{:?}: body starts {body:?}, want {start:?}",
                 check.path
             ));
+        }
+        if let Some(want) = &check.tables {
+            let got: Vec<String> = all_children(sections, k)
+                .into_iter()
+                .filter_map(|c| sections.get(c))
+                .filter(|c| c.kind == SectionKind::Table)
+                .map(|c| c.body.replace('\t', " | ").replace('\n', " / "))
+                .collect();
+            let starts = got.len() == want.len()
+                && got.iter().zip(want).all(|(g, w)| g.starts_with(w.as_str()));
+            if !starts {
+                fail(format!(
+                    "{:?}: tables {got:?}, want ones starting {want:?}",
+                    check.path
+                ));
+            }
         }
         if let Some(want) = &check.children {
             let got: Vec<String> = children(sections, k)

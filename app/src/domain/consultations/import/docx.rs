@@ -19,6 +19,8 @@ pub(super) struct DocxParts {
     pub(super) numbering: Option<Vec<u8>>,
     /// `word/styles.xml`: styles, some of which carry list numbering (numbered headings).
     pub(super) styles: Option<Vec<u8>>,
+    /// `word/footnotes.xml`: the footnotes' text.
+    pub(super) footnotes: Option<Vec<u8>>,
 }
 
 /// Reads the parts of the package, refusing bombs before and while decompressing; together
@@ -33,10 +35,12 @@ pub(super) fn read_docx_parts(bytes: &[u8], limits: &Limits) -> Result<DocxParts
         read_part(&mut archive, "word/document.xml", &mut budget)?.ok_or(ImportError::NotDocx)?;
     let numbering = read_part(&mut archive, "word/numbering.xml", &mut budget)?;
     let styles = read_part(&mut archive, "word/styles.xml", &mut budget)?;
+    let footnotes = read_part(&mut archive, "word/footnotes.xml", &mut budget)?;
     Ok(DocxParts {
         document,
         numbering,
         styles,
+        footnotes,
     })
 }
 
@@ -130,6 +134,8 @@ pub(super) fn is_contents_style(style: &str) -> bool {
 pub(super) struct DocxPara {
     pub(super) style: Option<String>,
     pub(super) text: String,
+    /// The footnotes it refers to: the label printed in its text and the footnote's id.
+    pub(super) notes: Vec<(String, String)>,
     /// Its list (`w:numPr/w:numId`), when numbered directly.
     pub(super) num_id: Option<String>,
     /// Its list level (`w:numPr/w:ilvl`).
@@ -455,6 +461,125 @@ pub(super) fn emit_docx_para(
     }
 }
 
+/// The text of each footnote of `word/footnotes.xml`, by id (the separators Word keeps there
+/// are left out).
+pub(super) fn read_footnotes(xml: Option<&[u8]>) -> Result<HashMap<String, String>, ImportError> {
+    let mut notes = HashMap::new();
+    let Some(xml) = xml else {
+        return Ok(notes);
+    };
+    let xml = xml.strip_prefix(UTF8_BOM).unwrap_or(xml);
+    let text = std::str::from_utf8(xml).map_err(|_| ImportError::InvalidXml)?;
+    let mut reader = Reader::from_str(text);
+    let mut current: Option<(String, String)> = None;
+    let mut in_text = false;
+    loop {
+        match reader.read_event().map_err(|_| ImportError::InvalidXml)? {
+            XmlEvent::Start(element) => {
+                check_attributes(&element)?;
+                match element.name().as_ref() {
+                    b"w:footnote" => {
+                        let separator =
+                            attribute(&element, "w:type")?.is_some_and(|t| t != "normal");
+                        current = match (separator, attribute(&element, "w:id")?) {
+                            (false, Some(id)) => Some((id, String::new())),
+                            _ => None,
+                        };
+                    }
+                    b"w:t" => in_text = true,
+                    _ => {}
+                }
+            }
+            XmlEvent::Empty(element) => {
+                check_attributes(&element)?;
+                if matches!(element.name().as_ref(), b"w:tab" | b"w:br")
+                    && let Some((_, text)) = &mut current
+                {
+                    text.push(' ');
+                }
+            }
+            XmlEvent::End(element) => match element.name().as_ref() {
+                b"w:footnote" => {
+                    if let Some((id, text)) = current.take() {
+                        notes.insert(id, text);
+                    }
+                }
+                b"w:t" => in_text = false,
+                b"w:p" => {
+                    if let Some((_, text)) = &mut current {
+                        text.push(' ');
+                    }
+                }
+                _ => {}
+            },
+            XmlEvent::Text(content) => {
+                if in_text && let Some((_, text)) = &mut current {
+                    let content = content.decode().map_err(|_| ImportError::InvalidXml)?;
+                    text.push_str(&content);
+                }
+            }
+            XmlEvent::GeneralRef(reference) => {
+                let resolved = resolve_reference(&reference)?;
+                if in_text && let Some((_, text)) = &mut current {
+                    text.push_str(&resolved);
+                }
+            }
+            XmlEvent::Eof => return Ok(notes),
+            _ => {}
+        }
+    }
+}
+
+/// A Word table being read (`w:tbl`): its rows of cells; a table inside a cell is read as
+/// part of that cell.
+#[derive(Default)]
+struct DocxTable {
+    rows: Vec<Vec<String>>,
+    nested: usize,
+}
+
+impl DocxTable {
+    fn cell_text(&mut self, text: &str) {
+        if self.rows.is_empty() {
+            self.rows.push(Vec::new());
+        }
+        let Some(row) = self.rows.last_mut() else {
+            return;
+        };
+        if row.is_empty() {
+            row.push(String::new());
+        }
+        if let Some(cell) = row.last_mut() {
+            if !cell.is_empty() {
+                cell.push(' ');
+            }
+            cell.push_str(text.trim());
+        }
+    }
+}
+
+/// Emits a paragraph, then the footnotes it refers to, each as a note of its own.
+fn emit_with_notes(
+    para: Option<DocxPara>,
+    numbering: &Numbering,
+    footnotes: &HashMap<String, String>,
+    builder: &mut Builder<'_>,
+) -> Result<(), ImportError> {
+    let notes = para.as_ref().map(|p| p.notes.clone()).unwrap_or_default();
+    emit_docx_para(para, numbering, builder)?;
+    for (label, id) in notes {
+        if let Some(text) = footnotes.get(&id)
+            && builder.sample.is_none()
+        {
+            builder.add(Unit::Note {
+                label,
+                text: text.clone(),
+            })?;
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn check_attributes(element: &BytesStart<'_>) -> Result<(), ImportError> {
     for attribute in element.attributes() {
         attribute.map_err(|_| ImportError::InvalidXml)?;
@@ -480,6 +605,7 @@ pub(super) fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, Impo
 pub(super) fn docx_units(
     xml: &[u8],
     numbering: &Numbering,
+    footnotes: &HashMap<String, String>,
     builder: &mut Builder<'_>,
 ) -> Result<(), ImportError> {
     let xml = xml.strip_prefix(UTF8_BOM).unwrap_or(xml);
@@ -490,6 +616,9 @@ pub(super) fn docx_units(
     let mut in_text = false;
     let mut in_properties = false;
     let mut para: Option<DocxPara> = None;
+    let mut table: Option<DocxTable> = None;
+    // Footnotes are labelled in the order they are referred to, as Word prints them.
+    let mut note_count: usize = 0;
 
     let push_text = |para: &mut Option<DocxPara>, s: &str| {
         para.get_or_insert_with(DocxPara::default).text.push_str(s);
@@ -510,9 +639,33 @@ pub(super) fn docx_units(
                 match element.name().as_ref() {
                     b"w:p" => {
                         // A paragraph inside a paragraph (text box): end the outer part first.
-                        emit_docx_para(para.take(), numbering, builder)?;
+                        if table.is_none() {
+                            emit_with_notes(para.take(), numbering, footnotes, builder)?;
+                        }
                         para = Some(DocxPara::default());
                         in_text = false;
+                    }
+                    b"w:tbl" => match &mut table {
+                        Some(t) => t.nested += 1,
+                        None => {
+                            emit_with_notes(para.take(), numbering, footnotes, builder)?;
+                            table = Some(DocxTable::default());
+                        }
+                    },
+                    b"w:tr" => {
+                        if let Some(t) = table.as_mut().filter(|t| t.nested == 0) {
+                            t.rows.push(Vec::new());
+                        }
+                    }
+                    b"w:tc" => {
+                        if let Some(t) = table.as_mut().filter(|t| t.nested == 0) {
+                            if t.rows.is_empty() {
+                                t.rows.push(Vec::new());
+                            }
+                            if let Some(row) = t.rows.last_mut() {
+                                row.push(String::new());
+                            }
+                        }
                     }
                     b"w:pPr" => in_properties = true,
                     b"w:t" => in_text = true,
@@ -559,6 +712,18 @@ pub(super) fn docx_units(
                     // Tab stops are declared as `w:tab` inside `w:pPr`; they are not text.
                     b"w:tab" | b"w:br" | b"w:cr" if !in_properties => push_text(&mut para, " "),
                     b"w:noBreakHyphen" if !in_properties => push_text(&mut para, "-"),
+                    b"w:footnoteReference" => {
+                        if let Some(id) = attribute(&element, "w:id")?
+                            && footnotes.contains_key(&id)
+                        {
+                            note_count += 1;
+                            let label = note_count.to_string();
+                            push_text(&mut para, &format!("[{label}]"));
+                            para.get_or_insert_with(DocxPara::default)
+                                .notes
+                                .push((label, id));
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -566,8 +731,29 @@ pub(super) fn docx_units(
                 depth = depth.checked_sub(1).ok_or(ImportError::InvalidXml)?;
                 match element.name().as_ref() {
                     b"w:p" => {
-                        emit_docx_para(para.take(), numbering, builder)?;
+                        match &mut table {
+                            // In a table, a paragraph's text goes to its cell.
+                            Some(t) => {
+                                if let Some(p) = para.take()
+                                    && !builder.sampled(&p.text)
+                                {
+                                    t.cell_text(&p.text);
+                                }
+                            }
+                            None => emit_with_notes(para.take(), numbering, footnotes, builder)?,
+                        }
                         in_text = false;
+                    }
+                    b"w:tbl" => {
+                        if let Some(t) = &mut table
+                            && t.nested > 0
+                        {
+                            t.nested -= 1;
+                        } else if let Some(t) = table.take()
+                            && builder.sample.is_none()
+                        {
+                            builder.add(Unit::Table(t.rows))?;
+                        }
                     }
                     b"w:pPr" => in_properties = false,
                     b"w:t" => in_text = false,
@@ -605,7 +791,7 @@ pub(super) fn docx_units(
                 if depth != 0 || !seen_root {
                     return Err(ImportError::InvalidXml);
                 }
-                return emit_docx_para(para.take(), numbering, builder);
+                return emit_with_notes(para.take(), numbering, footnotes, builder);
             }
             XmlEvent::Decl(_) | XmlEvent::PI(_) | XmlEvent::Comment(_) | XmlEvent::DocType(_) => {}
         }

@@ -61,7 +61,7 @@ pub(super) fn markdown_units(text: &str, builder: &mut Builder<'_>) -> Result<()
     let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES;
-    for event in Parser::new_ext(text, options) {
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         // Inside a table, text goes to its cells.
         if let Some(rows) = &mut table {
             match event {
@@ -128,12 +128,25 @@ pub(super) fn markdown_units(text: &str, builder: &mut Builder<'_>) -> Result<()
                         Some(Some(next)) => {
                             let n = *next;
                             *next = next.saturating_add(1);
-                            let printed = format!("{n}.");
+                            // "1)" and "1." are both list markers to CommonMark, and two
+                            // levels apart in Slavic and Polish law: keep the one written.
+                            let closing = text
+                                .get(range.start..)
+                                .map(|t| {
+                                    t.trim_start()
+                                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                                })
+                                .is_some_and(|t| t.starts_with(')'));
+                            let (printed, form) = if closing {
+                                (format!("{n})"), Form::Close)
+                            } else {
+                                (format!("{n}."), Form::Dot)
+                            };
                             if nest == 0 {
                                 Marker::Para {
                                     printed,
                                     comps: vec![u32::try_from(n).unwrap_or(u32::MAX)],
-                                    form: Form::Dot,
+                                    form,
                                 }
                             } else {
                                 Marker::Nested { printed, nest }
@@ -232,6 +245,39 @@ pub(super) fn markdown_units(text: &str, builder: &mut Builder<'_>) -> Result<()
     md_flush(&mut buf, &mut items, builder, false)
 }
 
+/// The text of a table cell, without what a browser would not show as text (scripts,
+/// styles, templates).
+fn cell_text(cell: scraper::ElementRef<'_>) -> String {
+    cell.descendants()
+        .filter(|node| {
+            !node
+                .ancestors()
+                .take_while(|a| a.id() != cell.id())
+                .any(|a| {
+                    a.value()
+                        .as_element()
+                        .is_some_and(|e| matches!(e.name(), "script" | "style" | "template"))
+                })
+        })
+        .filter_map(|node| node.value().as_text().map(|t| t.to_string()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text without the backslashes converters put before punctuation ("1\\." → "1."), which
+/// CommonMark leaves in place inside HTML.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(char::is_ascii_punctuation) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// How many tables are open after a chunk of raw HTML, given how many were before it.
 fn table_balance(open: usize, chunk: &str) -> usize {
     let lower = chunk.to_ascii_lowercase();
@@ -276,7 +322,7 @@ fn html_tables(html: &str) -> Vec<Vec<Vec<String>>> {
                                 .find(|a| a.value().as_element().is_some_and(|e| e.name() == "tr"))
                                 .is_some_and(|owner| owner.id() == row.id())
                         })
-                        .map(|cell| cell.text().collect::<Vec<_>>().join(" "))
+                        .map(|cell| unescape(&cell_text(cell)))
                         .collect()
                 })
                 .collect()

@@ -309,11 +309,12 @@ pub fn import_as(
             // Word's list counters run while reading: each pass gets fresh ones.
             let numbering =
                 || Numbering::parse(parts.numbering.as_deref(), parts.styles.as_deref());
+            let footnotes = docx::read_footnotes(parts.footnotes.as_deref())?;
             let mut sampler = Builder::sampler(limits);
-            docx_units(&parts.document, &numbering()?, &mut sampler)?;
+            docx_units(&parts.document, &numbering()?, &footnotes, &mut sampler)?;
             let (tradition, detected) = reading(sampler.sample.as_deref().unwrap_or(""));
             let mut builder = Builder::new(limits, tradition);
-            docx_units(&parts.document, &numbering()?, &mut builder)?;
+            docx_units(&parts.document, &numbering()?, &footnotes, &mut builder)?;
             (builder.finish(), tradition, detected)
         }
     };

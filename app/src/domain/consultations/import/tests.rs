@@ -47,8 +47,17 @@ fn check_invariants(sections: &[ParsedSection], limits: &Limits) {
         assert!(s.depth <= MAX_DEPTH);
         previous_depth = s.depth;
         assert!(s.body.chars().count() <= limits.max_body_chars);
-        for text in [&s.number, &s.heading, &s.body] {
+        for text in [&s.number, &s.heading] {
             assert_eq!(text.as_str(), normalise_ws(text), "not normalised: {s:?}");
+        }
+        // A table's body is rows of cells; each cell is normalised.
+        let body_parts: Vec<&str> = if s.kind == SectionKind::Table {
+            s.body.split(['\n', '\t']).collect()
+        } else {
+            vec![s.body.as_str()]
+        };
+        for text in body_parts {
+            assert_eq!(text, normalise_ws(text), "not normalised: {s:?}");
         }
     }
     assert!(sections.len() <= limits.max_sections);
@@ -570,7 +579,8 @@ fn docx_uses_only_run_text() {
         vec![
             (0, SectionKind::Section, "", "Draft & law", ""),
             (1, SectionKind::Paragraph, "", "", "Before after€"),
-            (1, SectionKind::Point, "(a)", "", "cell"),
+            // A table is kept as a table: its cells are not read as units.
+            (1, SectionKind::Table, "", "", "(a) cell"),
         ]
     );
 }
@@ -732,23 +742,24 @@ fn markdown_headings_without_keywords_nest_by_level() {
                 - first aim\n- second aim\n  - detail\n\n10. ten\n11. eleven\n\n### Chapter 1\n";
     let sections = ok(Format::Markdown, text.as_bytes());
     use SectionKind::*;
+    // The document's title above everything is preamble text, not a unit.
     assert_eq!(
         rows(&sections),
         vec![
-            (0, Section, "", "Draft law on openness", ""),
-            (1, Section, "", "Background", ""),
-            (2, Paragraph, "", "", "Why."),
-            (1, Section, "2.", "Aims", ""),
-            (2, Point, "", "", "first aim"),
-            (2, Point, "", "", "second aim"),
-            (3, Point, "", "", "detail"),
-            (2, Paragraph, "10.", "", "ten"),
-            (2, Paragraph, "11.", "", "eleven"),
-            (2, Chapter, "Chapter 1", "", ""),
+            (0, Text, "", "Draft law on openness", ""),
+            (0, Section, "", "Background", ""),
+            (1, Paragraph, "", "", "Why."),
+            (0, Section, "2.", "Aims", ""),
+            (1, Point, "", "", "first aim"),
+            (1, Point, "", "", "second aim"),
+            (2, Point, "", "", "detail"),
+            (1, Paragraph, "10.", "", "ten"),
+            (1, Paragraph, "11.", "", "eleven"),
+            (1, Chapter, "Chapter 1", "", ""),
         ]
     );
-    assert_eq!(sections[4].anchor, "h1-sec2-b1");
-    assert_eq!(sections[7].anchor, "h1-sec2-p10");
+    assert_eq!(sections[4].anchor, "sec2-b1");
+    assert_eq!(sections[7].anchor, "sec2-p10");
 }
 
 #[test]
@@ -791,17 +802,18 @@ fn unstyled_keyword_lines_among_styled_headings() {
     assert_eq!(
         shape,
         vec![
+            // The document's title: preamble text.
             (0, "", "Draft"),
-            (1, "", "Background"),
-            (2, "Article 1", "Scope"),
-            (3, "", ""),
-            (1, "", "Next"),
+            (0, "", "Background"),
+            (1, "Article 1", "Scope"),
+            (2, "", ""),
+            (0, "", "Next"),
             // A deeper styled heading right under a keyword heading is its title, as
             // treaties print them ("### Article 1" / "#### Purposes of the Convention").
-            (1, "Chapter 1", "Notes"),
-            (1, "Chapter 2", ""),
-            (2, "Article 2", ""),
-            (3, "", "Deep"),
+            (0, "Chapter 1", "Notes"),
+            (0, "Chapter 2", ""),
+            (1, "Article 2", ""),
+            (2, "", "Deep"),
         ]
     );
 }
@@ -1467,5 +1479,190 @@ proptest! {
             .collect();
         carry_anchors(&mut new_sections, &old, None);
         check_invariants(&new_sections, &Limits::default());
+    }
+}
+
+#[test]
+fn tables_are_kept_as_rows_of_cells() {
+    // A pipe table, and an HTML table split by blank lines as converters write them, with
+    // markup in its cells that does not survive.
+    let text = "## Article 1\n\nFees:\n\n| Service | Fee |\n|---|---|\n| Copy | 5 |\n| Seal\
+                 | 10 |\n\n## Article 2\n\n<table>\n<thead>\n  <tr>\n    <th>Who</th>\n    \
+                 <th>Consents</th>\n  </tr>\n</thead>\n\n<tbody>\n  <tr>\n\n      \
+                 <td><div>Minor <b>alone</b></div></td>\n      <td><script>x()</script>A \
+                 parent</td>\n  </tr>\n</tbody>\n</table>\n\nAfter the table.\n";
+    let sections = ok(Format::Markdown, text.as_bytes());
+    use SectionKind::*;
+    let tables: Vec<(i32, &str, &str)> = sections
+        .iter()
+        .filter(|s| s.kind == Table)
+        .map(|s| (s.depth, s.body.as_str(), s.anchor.as_str()))
+        .collect();
+    assert_eq!(
+        tables,
+        vec![
+            (1, "Service\tFee\nCopy\t5\nSeal\t10", "art1-tbl1"),
+            (1, "Who\tConsents\nMinor alone\tA parent", "art2-tbl1"),
+        ]
+    );
+    assert!(sections.iter().any(|s| s.body == "After the table."));
+    assert!(!sections.iter().any(|s| s.body.contains('<')));
+}
+
+#[test]
+fn docx_tables_and_footnotes_are_kept_apart() {
+    let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document {w}><w:body>\
+         <w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t>Article 1</w:t></w:r></w:p>\
+         <w:p><w:r><w:t>The fees apply</w:t></w:r><w:r><w:footnoteReference w:id=\"2\"/></w:r>\
+         <w:r><w:t xml:space=\"preserve\"> to everyone.</w:t></w:r></w:p>\
+         <w:tbl><w:tr><w:tc><w:p><w:r><w:t>Service</w:t></w:r></w:p></w:tc>\
+         <w:tc><w:p><w:r><w:t>Fee</w:t></w:r></w:p><w:p><w:r><w:t>(EUR)</w:t></w:r></w:p></w:tc></w:tr>\
+         <w:tr><w:tc><w:p><w:r><w:t>Copy</w:t></w:r></w:p>\
+         <w:tbl><w:tr><w:tc><w:p><w:r><w:t>inner</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc>\
+         <w:tc><w:p><w:r><w:t>5</w:t></w:r></w:p></w:tc></w:tr></w:tbl>\
+         <w:p><w:r><w:t>After the table.</w:t></w:r></w:p>\
+         </w:body></w:document>"
+    );
+    let footnotes = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:footnotes {w}>\
+         <w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>\
+         <w:footnote w:id=\"2\"><w:p><w:r><w:t>OJ L 101, 15.4.2011, p. 1.</w:t></w:r></w:p></w:footnote>\
+         </w:footnotes>"
+    );
+    let bytes = zip_entries(
+        &[
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("word/document.xml", document.as_bytes()),
+            ("word/footnotes.xml", footnotes.as_bytes()),
+        ],
+        zip::CompressionMethod::Deflated,
+    );
+    let sections = ok(Format::Docx, &bytes);
+    use SectionKind::*;
+    assert_eq!(
+        rows(&sections),
+        vec![
+            (0, Article, "Article 1", "", ""),
+            (1, Paragraph, "", "", "The fees apply[1] to everyone."),
+            (1, Note, "1", "", "OJ L 101, 15.4.2011, p. 1."),
+            (1, Table, "", "", "Service\tFee (EUR)\nCopy inner\t5"),
+            (1, Paragraph, "", "", "After the table."),
+        ]
+    );
+    assert_eq!(anchors(&sections)[2], "art1-fn1");
+}
+
+#[test]
+fn markdown_footnotes_are_notes_of_their_own() {
+    let text = "## Article 1\n\nAs defined in the Convention[^cets].\n\n\
+                [^cets]: Council of Europe Treaty Series No. 197.\n";
+    let sections = ok(Format::Markdown, text.as_bytes());
+    use SectionKind::*;
+    assert_eq!(
+        rows(&sections),
+        vec![
+            (0, Article, "Article 1", "", ""),
+            (1, Paragraph, "", "", "As defined in the Convention[cets]."),
+            (
+                1,
+                Note,
+                "cets",
+                "",
+                "Council of Europe Treaty Series No. 197."
+            ),
+        ]
+    );
+}
+
+#[test]
+fn units_named_by_their_keyword() {
+    let text = "Part 1\n\nSection 1\n\nThis Act applies.\n\nSCHEDULE\n\nFORMS\n\n\
+                1. A form.\n\nThe Schedule—Fees\n\n2. A fee.\n";
+    let imported = import_as(
+        Format::PlainText,
+        text.as_bytes(),
+        &Limits::default(),
+        Some(Tradition::English),
+    )
+    .expect("imports");
+    let shape: Vec<(i32, SectionKind, &str, &str, &str)> = imported
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.depth,
+                s.kind,
+                s.number.as_str(),
+                s.heading.as_str(),
+                s.anchor.as_str(),
+            )
+        })
+        .collect();
+    use SectionKind::*;
+    assert_eq!(
+        shape,
+        vec![
+            (0, Part, "Part 1", "", "part1"),
+            (1, Article, "Section 1", "", "part1-sec1"),
+            (2, Paragraph, "", "", "part1-sec1-t1"),
+            (0, Part, "SCHEDULE", "FORMS", "sch"),
+            (1, Paragraph, "1.", "", "sch-p1"),
+            (0, Part, "The Schedule", "Fees", "sch-2"),
+            (1, Paragraph, "2.", "", "sch-2-p2"),
+        ]
+    );
+}
+
+#[test]
+fn us_subparagraphs_and_clauses_nest_in_either_order() {
+    // The U.S. Code: (a) > (1) > (A) > (i); the CFR: (a) > (1) > (i) > (A).
+    let code = "§ 1589. Forced labor\n\n(a) Whoever\n\n(1) by force;\n\n(A) threats;\n\n\
+                (i) of harm;\n\n(ii) of restraint;\n\n(B) schemes;\n\n(2) by harm.\n";
+    let cfr = "§ 214.11 Alien victims\n\n(a) Definitions\n\n(1) Abuse;\n\n(i) of law;\n\n\
+               (A) civil;\n\n(B) criminal;\n\n(ii) of process;\n\n(2) Harm.\n";
+    for (text, want) in [
+        (
+            code,
+            vec![
+                (0, "§ 1589"),
+                (1, "(a)"),
+                (2, "(1)"),
+                (3, "(A)"),
+                (4, "(i)"),
+                (4, "(ii)"),
+                (3, "(B)"),
+                (2, "(2)"),
+            ],
+        ),
+        (
+            cfr,
+            vec![
+                (0, "§ 214.11"),
+                (1, "(a)"),
+                (2, "(1)"),
+                (3, "(i)"),
+                (4, "(A)"),
+                (4, "(B)"),
+                (3, "(ii)"),
+                (2, "(2)"),
+            ],
+        ),
+    ] {
+        let imported = import_as(
+            Format::PlainText,
+            text.as_bytes(),
+            &Limits::default(),
+            Some(Tradition::Us),
+        )
+        .expect("imports");
+        let shape: Vec<(i32, &str)> = imported
+            .sections
+            .iter()
+            .filter(|s| !s.number.is_empty())
+            .map(|s| (s.depth, s.number.as_str()))
+            .collect();
+        assert_eq!(shape, want, "{text}");
     }
 }

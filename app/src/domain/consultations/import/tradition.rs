@@ -755,6 +755,12 @@ pub(super) fn keywords_for(tradition: Option<Tradition>) -> &'static [Keyword] {
 /// The keyword a printed number starts with ("Division 3" → division), for its tier and slug.
 pub(super) fn keyword_of(tradition: Option<Tradition>, number: &str) -> Option<Keyword> {
     let number = number.trim_start();
+    // "The Schedule".
+    let number = number
+        .strip_prefix("The ")
+        .or_else(|| number.strip_prefix("THE "))
+        .filter(|rest| keyword_at_start(tradition, rest).is_some())
+        .unwrap_or(number);
     // "Erster Abschnitt": the keyword after the ordinal.
     if let Some((word, after)) = number.split_once(char::is_whitespace)
         && ordinal_word(word).is_some()
