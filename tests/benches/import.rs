@@ -130,10 +130,9 @@ fn measure(name: &str, file: &str, kb: usize) -> Row {
 }
 
 fn main() {
-    assert!(
-        !cfg!(debug_assertions),
-        "run with `cargo bench` (release profile): debug figures mean nothing"
-    );
+    if cfg!(debug_assertions) {
+        eprintln!("note: a debug build; run with `cargo bench` (release profile) for figures");
+    }
     let args: Vec<String> = std::env::args().collect();
     if let [_, flag, file, kb] = &args[..]
         && flag == "--one"

@@ -787,9 +787,7 @@ impl<'l> Builder<'l> {
                     Marker::Point { letters, .. } => letters.chars().count() > 1,
                     _ => false,
                 };
-                let pick = if many && roman.0 != letter.0 {
-                    roman
-                } else if follows(roman.1, rv) {
+                let pick = if (many && roman.0 != letter.0) || follows(roman.1, rv) {
                     roman
                 } else if follows(letter.1, lv) {
                     letter
@@ -1327,10 +1325,10 @@ impl<'l> Builder<'l> {
                 .enumerate()
                 .skip(first_unit)
                 .any(|(j, o)| o.depth <= s.depth && is_title(o) && level_of(j) == Some(level));
-            if (outside && !group_follows) || subtitle || !has_children(k) {
-                if let Some(t) = titles.get_mut(k) {
-                    *t = true;
-                }
+            if ((outside && !group_follows) || subtitle || !has_children(k))
+                && let Some(t) = titles.get_mut(k)
+            {
+                *t = true;
             }
         }
         // The titles become preamble text; what was under them moves out.

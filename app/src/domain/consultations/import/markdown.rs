@@ -203,11 +203,9 @@ pub(super) fn markdown_units(text: &str, builder: &mut Builder<'_>) -> Result<()
                         builder.add(Unit::Note { label, text })?;
                     }
                 }
-                TagEnd::HtmlBlock => {
-                    if open_tables == 0 {
-                        for rows in html_tables(&std::mem::take(&mut html)) {
-                            builder.add(Unit::Table(rows))?;
-                        }
+                TagEnd::HtmlBlock if open_tables == 0 => {
+                    for rows in html_tables(&std::mem::take(&mut html)) {
+                        builder.add(Unit::Table(rows))?;
                     }
                 }
                 TagEnd::Paragraph if note.is_some() => buf.push(' '),
