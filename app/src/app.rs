@@ -7,11 +7,13 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::i18n::I18nContextProvider;
-use crate::pages::consultations::manage::{AnswersPage, ManagePage, NewConsultationPage};
+use crate::pages::consultations::answers::AnswersPage;
+use crate::pages::consultations::manage::{ManagePage, NewConsultationPage};
 use crate::pages::consultations::outcome::{
     DiffPage, OutcomePage, OutcomePrintPage, PublicOutcomePage, PublicOutcomePrintPage,
 };
 use crate::pages::consultations::reading::{ChapterPage, ConsultationPage};
+use crate::pages::consultations::section::SectionCommentsPage;
 use crate::pages::honoraria::finance::{BatchPage, BatchesPage, FinancePage};
 use crate::pages::honoraria::meetings::{MeetingPage, MeetingsPage};
 use crate::pages::honoraria::rates::RatesPage;
@@ -72,6 +74,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("consultations/new") view=NewConsultationPage ssr=SsrMode::Async/>
                         <Route path=path!("consultations/:id") view=ConsultationPage ssr=SsrMode::Async/>
                         <Route path=path!("consultations/:id/part/:anchor") view=ChapterPage ssr=SsrMode::Async/>
+                        <Route path=path!("consultations/:id/comments/:anchor") view=SectionCommentsPage ssr=SsrMode::Async/>
                         <Route path=path!("consultations/:id/manage") view=ManagePage ssr=SsrMode::Async/>
                         <Route path=path!("consultations/:id/answers") view=AnswersPage ssr=SsrMode::Async/>
                         <Route path=path!("consultations/:id/changes") view=DiffPage ssr=SsrMode::Async/>

@@ -16,6 +16,7 @@ mod m20261201_000008_unlinkable_authors;
 mod m20261202_000009_honoraria;
 mod m20261203_000010_mentorship;
 mod m20261204_000011_import_tradition;
+mod m20261205_000012_comments_at_scale;
 
 /// Runs every Roundtable migration in order.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_honoraria::Migration),
             Box::new(m20261203_000010_mentorship::Migration),
             Box::new(m20261204_000011_import_tradition::Migration),
+            Box::new(m20261205_000012_comments_at_scale::Migration),
         ]
     }
 }

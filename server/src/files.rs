@@ -82,8 +82,19 @@ fn refused(manage: &str, reason: ImportRefusal) -> Response {
     Redirect::to(&format!("{manage}?import_error={}", reason.code())).into_response()
 }
 
-fn csv_response(id: ConsultationId, body: String) -> Response {
+/// The report's CSV, streamed from the database a page of comments at a time (the memory
+/// it needs does not grow with the number of comments).
+fn csv_response(id: ConsultationId, export: outcome::CsvExport) -> Response {
     let disposition = format!("attachment; filename=\"outcome-{id}.csv\"");
+    let chunks = futures_util::stream::unfold(Some(export), |export| async move {
+        let mut export = export?;
+        match export.next_chunk().await {
+            Ok(Some(bytes)) => Some((Ok::<_, std::io::Error>(bytes), Some(export))),
+            Ok(None) => None,
+            // The status is sent already: the download ends short, never as a whole file.
+            Err(_) => Some((Err(std::io::Error::other("export failed")), None)),
+        }
+    });
     (
         [
             (
@@ -96,7 +107,7 @@ fn csv_response(id: ConsultationId, body: String) -> Response {
                     .unwrap_or(HeaderValue::from_static("attachment")),
             ),
         ],
-        Body::from(body),
+        Body::from_stream(chunks),
     )
         .into_response()
 }
@@ -114,12 +125,8 @@ pub(crate) async fn outcome_csv(
         Ok(a) => a,
         Err(e) => return status(&e).into_response(),
     };
-    let report = match outcome::report(&state, &actor, id).await {
-        Ok(r) => r,
-        Err(e) => return status(&e).into_response(),
-    };
-    match outcome::report_csv(&report) {
-        Ok(body) => csv_response(id, body),
+    match outcome::CsvExport::open(&state, &actor, id).await {
+        Ok(export) => csv_response(id, export),
         Err(e) => status(&e).into_response(),
     }
 }
@@ -132,12 +139,8 @@ pub(crate) async fn public_outcome_csv(
     let Ok(id) = id.parse::<ConsultationId>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let report = match outcome::public_report(&state, id).await {
-        Ok(r) => r,
-        Err(e) => return status(&e).into_response(),
-    };
-    match outcome::report_csv(&report) {
-        Ok(body) => csv_response(id, body),
+    match outcome::CsvExport::open_public(&state, id).await {
+        Ok(export) => csv_response(id, export),
         Err(e) => status(&e).into_response(),
     }
 }

@@ -290,6 +290,7 @@ pub fn app_state(
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         chapters: domain::consultations::chapter_cache::ChapterCache::default(),
         rendered: domain::consultations::chapter_cache::RenderedCache::default(),
+        posting: Arc::new(domain::consultations::fair_use::PostingLimits::default()),
     }
 }
 

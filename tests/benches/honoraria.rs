@@ -14,6 +14,10 @@
 //!
 //! Prints a Markdown table; `tests/benches/RESULTS-honoraria.md` keeps the committed results.
 
+#[expect(
+    dead_code,
+    reason = "the posting limits concern the consultation benchmarks only"
+)]
 mod common;
 
 use std::time::Instant;

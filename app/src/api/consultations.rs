@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 
 use crate::model::AppError;
-use crate::model::comment::{AnswerQueue, CommentFields, ResponseFields};
+use crate::model::comment::{AnswerQueue, CommentFields, QueueFilter, ResponseFields};
 use crate::model::consultation::{
     ChapterView, ConsultationDetail, ConsultationFields, ConsultationList, ManageView,
-    OutcomeReport, SectionFields, VersionDiff,
+    OutcomeReport, PostingRulesFields, SectionComments, SectionFields, VersionDiff,
 };
 use crate::model::ids::{CommentId, ConsultationId, PersonId, SectionId};
 
@@ -235,12 +235,90 @@ pub async fn answer_comment(comment: CommentId, fields: ResponseFields) -> Resul
     crate::domain::consultations::responses::answer(&state, &actor, comment, &fields).await
 }
 
-/// The answering queue.
+/// A page of the answering queue, filtered and sorted as the address says.
 #[server(prefix = "/fn", endpoint = "consultations/answers")]
-pub async fn get_answer_queue(id: ConsultationId) -> Result<AnswerQueue, AppError> {
+pub async fn get_answer_queue(
+    id: ConsultationId,
+    #[server(default)] filter: QueueFilter,
+) -> Result<AnswerQueue, AppError> {
     use super::context::request;
     let (state, _, actor) = request().await?;
-    crate::domain::consultations::responses::queue(&state, &actor, id).await
+    crate::domain::consultations::queue::page(&state, &actor, id, &filter).await
+}
+
+/// The secretariat answers a group of near-identical comments (or one comment) at once: the
+/// answer is recorded on each.
+#[server(prefix = "/fn", endpoint = "comments/answer-group")]
+pub async fn answer_group(
+    consultation: ConsultationId,
+    item: CommentId,
+    fields: ResponseFields,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::consultations::queue::answer_item(&state, &actor, consultation, item, &fields)
+        .await
+        .map(|_| ())
+}
+
+/// One decision on the selected items of the queue.
+#[server(prefix = "/fn", endpoint = "comments/answer-selection")]
+pub async fn answer_selection(
+    consultation: ConsultationId,
+    #[server(default)] items: Vec<CommentId>,
+    fields: ResponseFields,
+) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::consultations::queue::answer_selection(
+        &state,
+        &actor,
+        consultation,
+        &items,
+        &fields,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The current council's posting limits (council admins and secretariat).
+#[server(prefix = "/fn", endpoint = "council/posting-rules")]
+pub async fn get_posting_rules() -> Result<PostingRulesFields, AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::consultations::fair_use::rules_fields(&state.db, &actor).await
+}
+
+/// Sets the current council's posting limits.
+#[server(prefix = "/fn", endpoint = "council/set-posting-rules")]
+pub async fn set_posting_rules(fields: PostingRulesFields) -> Result<(), AppError> {
+    use super::context::request;
+    let (state, _, actor) = request().await?;
+    crate::domain::consultations::fair_use::set_rules(&state.db, &actor, &fields).await
+}
+
+/// Every comment on one section, a page at a time (or one thread).
+#[server(prefix = "/fn", endpoint = "consultations/section-comments")]
+pub async fn get_section_comments(
+    id: ConsultationId,
+    anchor: String,
+    #[server(default)] sort: String,
+    #[server(default)] page: i64,
+    #[server(default)] thread: Option<CommentId>,
+) -> Result<SectionComments, AppError> {
+    use super::context::request;
+    use crate::model::consultation::ThreadSort;
+    let (state, _, actor) = request().await?;
+    crate::domain::consultations::views::section_comments(
+        &state,
+        &actor,
+        id,
+        &anchor,
+        ThreadSort::from_code(&sort),
+        page,
+        thread,
+    )
+    .await
 }
 
 /// What the "new consultation" form needs (the council's time zone); staff only.

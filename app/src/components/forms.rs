@@ -21,6 +21,9 @@ pub fn PostForm(
     /// Saves what is typed as a draft (consultation, slot), see [`super::autosave`].
     #[prop(optional, into)]
     autosave: Option<(String, String)>,
+    /// The form's id (fields elsewhere on the page join it with `form=`).
+    #[prop(optional)]
+    id: Option<&'static str>,
     /// The form's fields and button.
     children: Children,
 ) -> impl IntoView {
@@ -47,7 +50,7 @@ pub fn PostForm(
         format!("{url}?return_to={encoded}")
     };
     view! {
-        <form method="post" action=action class=class
+        <form method="post" action=action class=class id=id
             data-autosave-consultation=autosave.as_ref().map(|(c, _)| c.clone())
             data-autosave-slot=autosave.map(|(_, s)| s)>
             {children()}

@@ -63,6 +63,8 @@ pub struct AppState {
     pub chapters: consultations::chapter_cache::ChapterCache,
     /// Readers' rendered chapters of this process.
     pub rendered: consultations::chapter_cache::RenderedCache,
+    /// The posting limits' counters of this process.
+    pub posting: Arc<consultations::fair_use::PostingLimits>,
 }
 
 impl From<sea_orm::DbErr> for crate::model::AppError {

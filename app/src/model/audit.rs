@@ -77,6 +77,8 @@ code_enum!(
         RateAdded = "rate.added",
         /// The council's honoraria settings (threshold, paying account) changed.
         HonorariaSettingsChanged = "honoraria.settings_changed",
+        /// The council's posting limits changed.
+        PostingRulesChanged = "council.posting_rules_changed",
         /// The secretariat recorded a meeting.
         MeetingRecorded = "meeting.recorded",
         /// The secretariat recorded who attended a meeting (their entries were prefilled).

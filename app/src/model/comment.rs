@@ -315,6 +315,10 @@ pub struct CommentView {
     pub version: i32,
     /// Nesting level in its thread (0 = top level).
     pub depth: i32,
+    /// For a top-level comment on a bounded page: how many of its replies the page leaves
+    /// out (shown on the section's page of comments).
+    #[serde(default)]
+    pub more_replies: i64,
 }
 
 /// The secretariat's answer form.
@@ -334,31 +338,159 @@ pub struct ResponseFields {
     pub also: Option<String>,
 }
 
-/// The comments on one consultation, for the secretariat's answering queue.
+/// What the answer queue shows, as the address (a GET form) gives it. Unknown values mean
+/// "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct QueueFilter {
+    /// A section's anchor.
+    #[serde(default)]
+    pub section: String,
+    /// A `CommentKind` code.
+    #[serde(default)]
+    pub kind: String,
+    /// An `Attribution` code.
+    #[serde(default)]
+    pub attribution: String,
+    /// "no" (without an answer) or "yes" (answered).
+    #[serde(default)]
+    pub answered: String,
+    /// "only" (hidden comments only) or "with" (visible and hidden); else visible only.
+    #[serde(default)]
+    pub hidden: String,
+    /// "on": only comments that propose wording.
+    #[serde(default)]
+    pub wording: String,
+    /// Words the comment contains.
+    #[serde(default)]
+    pub q: String,
+    /// A `QueueSort` code.
+    #[serde(default)]
+    pub sort: String,
+    /// The page, from 1.
+    #[serde(default)]
+    pub page: i64,
+}
+
+impl QueueFilter {
+    /// The address of the queue with these filters (page included when beyond the first).
+    pub fn query(&self) -> String {
+        let mut parts = Vec::new();
+        for (key, value) in [
+            ("section", &self.section),
+            ("kind", &self.kind),
+            ("attribution", &self.attribution),
+            ("answered", &self.answered),
+            ("hidden", &self.hidden),
+            ("wording", &self.wording),
+            ("q", &self.q),
+            ("sort", &self.sort),
+        ] {
+            if !value.is_empty() {
+                parts.push(format!("{key}={}", encode_query_value(value)));
+            }
+        }
+        if self.page > 1 {
+            parts.push(format!("page={}", self.page));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
+/// Percent-encodes a value for an address's query.
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The orders of the answer queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueSort {
+    /// Unanswered first, then in the draft's reading order.
+    #[default]
+    Reading,
+    /// Oldest first.
+    Oldest,
+    /// Newest first.
+    Newest,
+    /// Largest groups first.
+    Largest,
+}
+
+impl QueueSort {
+    /// Every order, as offered.
+    pub const ALL: [Self; 4] = [Self::Reading, Self::Oldest, Self::Newest, Self::Largest];
+
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Reading => "reading",
+            Self::Oldest => "oldest",
+            Self::Newest => "newest",
+            Self::Largest => "largest",
+        }
+    }
+
+    /// From its code; anything else is the default.
+    pub fn from_code(code: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .unwrap_or_default()
+    }
+}
+
+/// One page of the secretariat's answer queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnswerQueue {
     /// The consultation.
     pub consultation: ConsultationId,
     /// Its title.
     pub title: String,
-    /// Comments without an answer yet.
+    /// Comments that count (visible), and how many of them have no answer yet.
+    pub comments: i64,
+    /// See `comments`.
     pub unanswered: i64,
-    /// All comments (not withdrawn), with the section they are on.
+    /// The filters, as understood (unknown values cleared).
+    pub filter: QueueFilter,
+    /// Items (single comments and groups) matching the filters.
+    pub total: i64,
+    /// Pages in all (at least 1).
+    pub pages: i64,
+    /// This page's items.
     pub items: Vec<QueueItem>,
     /// Every section a comment may have changed, in reading order: (anchor, number and
     /// heading), from all versions (the newest title of each anchor).
     pub sections: Vec<(String, String)>,
 }
 
-/// One line of the answering queue.
+/// One line of the answering queue: a comment, or a group of near-identical ones shown by
+/// its first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueItem {
     /// The section's number and heading.
     pub section_title: String,
     /// The section's anchor.
     pub anchor: String,
-    /// The comment.
+    /// The comment (a group's first).
     pub comment: CommentView,
+    /// The group, when near-identical comments are shown as one item.
+    pub group: Option<CommentId>,
+    /// Comments in the item matching the filters (1 for a single comment).
+    pub size: i64,
+    /// Of those, without an answer.
+    pub unanswered: i64,
 }
 
 #[cfg(test)]

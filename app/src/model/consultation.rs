@@ -192,8 +192,12 @@ pub struct ChapterView {
     pub version: i32,
     /// The sections of this chapter, in reading order (shared with the server's kept view).
     pub sections: std::sync::Arc<Vec<SectionView>>,
-    /// Comments on these sections (threads: replies follow their parent), in order.
+    /// Comments on these sections (threads: replies follow their parent), in order: per
+    /// section the newest threads, each with its first replies.
     pub comments: std::sync::Arc<Vec<CommentView>>,
+    /// Per section, how many threads the chapter leaves out (shown on the section's own
+    /// page of comments).
+    pub more: Vec<(super::ids::SectionId, i64)>,
     /// The previous and next chapter (anchor, title), for moving through the draft.
     pub previous: Option<(String, String)>,
     /// See `previous`.
@@ -207,6 +211,82 @@ pub struct ChapterView {
     /// The consultation's revision this view shows: equal revisions, equal views for a
     /// reader (the server keeps rendered chapters under it).
     pub revision: i64,
+}
+
+/// The council's posting limits, as shown and typed in their form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostingRulesFields {
+    /// Comments one may post in a row.
+    #[serde(default)]
+    pub burst: String,
+    /// Comments an hour after that.
+    #[serde(default)]
+    pub per_hour: String,
+    /// Comments and replies on one section in any hour.
+    #[serde(default)]
+    pub section_per_hour: String,
+}
+
+/// How a section's threads are ordered on its page of comments.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThreadSort {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Oldest first.
+    Oldest,
+    /// Most replies first.
+    Replies,
+}
+
+impl ThreadSort {
+    /// Every order, as offered.
+    pub const ALL: [Self; 3] = [Self::Newest, Self::Oldest, Self::Replies];
+
+    /// Stable code (in the address).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Newest => "newest",
+            Self::Oldest => "oldest",
+            Self::Replies => "replies",
+        }
+    }
+
+    /// From its code; anything else is the default.
+    pub fn from_code(code: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .unwrap_or_default()
+    }
+}
+
+/// All comments on one section, a page at a time (or one thread with all its replies).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionComments {
+    /// The consultation.
+    pub summary: ConsultationSummary,
+    /// The version shown.
+    pub version: i32,
+    /// The section.
+    pub section: SectionView,
+    /// This page's comments, threaded.
+    pub comments: Vec<CommentView>,
+    /// Visible threads on the section (or, for one thread, its replies).
+    pub total: i64,
+    /// This page (from 1).
+    pub page: i64,
+    /// Pages in all (at least 1).
+    pub pages: i64,
+    /// The order.
+    pub sort: ThreadSort,
+    /// The one thread shown, if the page shows one.
+    pub thread: Option<super::ids::CommentId>,
+    /// What the reader may do.
+    pub may: Permissions,
+    /// The reader's kept texts for this page's boxes: (slot, fields).
+    pub drafts: Vec<(String, super::comment::CommentFields)>,
 }
 
 /// The create / edit form of a consultation, as typed.
@@ -369,6 +449,23 @@ pub struct ManageView {
     pub participants: Vec<(String, String)>,
     /// Council members who could be invited: (person id, display name).
     pub members: Vec<(String, String)>,
+    /// When the posting limits stopped someone (newest first, at most 50 rows): never who.
+    pub limit_stops: Vec<LimitStop>,
+    /// The council's posting limits.
+    pub posting: PostingRulesFields,
+}
+
+/// How often a posting limit stopped someone in one hour on one section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitStop {
+    /// The hour, in the council's time zone.
+    pub hour_local: String,
+    /// The section's number and heading.
+    pub section: String,
+    /// Whether it was the cap per section (else a person's rate).
+    pub section_cap: bool,
+    /// How many posts were stopped.
+    pub count: i32,
 }
 
 /// One section in the difference between two versions.

@@ -75,6 +75,15 @@ pub enum AppError {
     /// Too many attempts; try again later.
     #[error("rate_limited")]
     RateLimited,
+    /// The person posted too many comments in a short time (a council's posting limit);
+    /// what they typed is kept.
+    #[error("posting_limit")]
+    PostingLimit {
+        /// Whole minutes until a post would pass.
+        minutes: i64,
+        /// Whether it is the cap per section and hour (else the person's rate).
+        section: bool,
+    },
     /// A sign-in or invitation link is unknown, used already, or expired.
     #[error("link_invalid")]
     LinkInvalid,
@@ -118,6 +127,7 @@ impl AppError {
             Self::Unanswered { .. } => "unanswered",
             Self::FileRefused { .. } => "file_refused",
             Self::RateLimited => "rate_limited",
+            Self::PostingLimit { .. } => "posting_limit",
             Self::LinkInvalid => "link_invalid",
             Self::NoAccount => "no_account",
             Self::OwnClaim => "own_claim",
@@ -162,7 +172,7 @@ impl AppError {
             Self::Unauthenticated => 401,
             Self::InvalidInput { .. } | Self::Transport | Self::FileRefused { .. } => 400,
             Self::Conflict | Self::Closed | Self::Unanswered { .. } => 409,
-            Self::RateLimited => 429,
+            Self::RateLimited | Self::PostingLimit { .. } => 429,
             Self::LinkInvalid => 410,
             Self::NoAccount | Self::OwnClaim => 403,
             Self::SameApprover | Self::Locked | Self::AccountMissing | Self::MentorFull => 409,

@@ -265,6 +265,15 @@ pub async fn serve(
     dir: &std::path::Path,
     observer: Option<roundtable_server::QueryObserver>,
 ) -> (AppState, String, tokio::sync::oneshot::Sender<()>) {
+    serve_on(dir, observer, None).await
+}
+
+/// Like [`serve`], on the database at `database_url` when given (else a fresh SQLite file).
+pub async fn serve_on(
+    dir: &std::path::Path,
+    observer: Option<roundtable_server::QueryObserver>,
+    database_url: Option<&str>,
+) -> (AppState, String, tokio::sync::oneshot::Sender<()>) {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site");
     let site = std::env::var("ROUNDTABLE_SITE_ROOT").unwrap_or_else(|_| root.display().to_string());
     let key_file = dir.join("secret.key");
@@ -272,7 +281,10 @@ pub async fn serve(
     let mut sources = Sources::from_pairs(&[("ROUNDTABLE_LISTEN", "127.0.0.1:0")]);
     sources.set(
         "DATABASE_URL",
-        format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()),
+        database_url.map_or_else(
+            || format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()),
+            str::to_owned,
+        ),
     );
     sources.set("ROUNDTABLE_KEY_FILE", key_file.to_string_lossy());
     sources.set("ROUNDTABLE_MAIL_DIR", dir.join("mail").to_string_lossy());
@@ -288,4 +300,54 @@ pub async fn serve(
         let _ = stopped.await;
     }));
     (state, base, stop)
+}
+
+/// Raises the council's posting limits to the most a council may set: the benchmarks post
+/// far faster than any person (the limits themselves are tested in the integration tests).
+pub async fn allow_many_posts(state: &AppState, council: CouncilId) {
+    use roundtable_app::domain::identity::entities::council;
+    use sea_orm::{ActiveModelTrait as _, ActiveValue::Set};
+    council::ActiveModel {
+        id: Set(council.0),
+        settings: Set(
+            r#"{"posting": {"burst": 1000, "per_hour": 1000, "section_per_hour": 1000}}"#.into(),
+        ),
+        ..Default::default()
+    }
+    .update(&state.db)
+    .await
+    .expect("posting limits raised");
+}
+
+/// A fresh, empty PostgreSQL database on this machine's server (127.0.0.1:5432, or
+/// `TEST_DATABASE_URL`); `None` when there is no server.
+pub async fn fresh_postgres() -> Option<String> {
+    use sea_orm::ConnectionTrait as _;
+    let admin_url = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let admin = sea_orm::Database::connect(&admin_url).await.ok()?;
+    let name = format!("rt_bench_{}", uuid::Uuid::new_v4().simple());
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .ok()?;
+    let (base, _) = admin_url.rsplit_once('/')?;
+    Some(format!("{base}/{name}"))
+}
+
+/// The process's peak resident memory since start (or the last [`reset_peak_memory`]), MB.
+pub fn peak_memory_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+/// Starts measuring the peak resident memory afresh (Linux: `clear_refs` 5).
+pub fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

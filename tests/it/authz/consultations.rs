@@ -20,6 +20,12 @@ pub(super) const ROWS: &[Row] = &[
         READERS,
     ),
     func(
+        "/fn/consultations/section-comments",
+        &[("id", "{consultation}"), ("anchor", "{chapter}")],
+        Scope::Names,
+        READERS,
+    ),
+    func(
         "/fn/consultations/diff",
         &[("id", "{consultation}"), ("from", "1"), ("to", "1")],
         Scope::Names,
@@ -38,6 +44,13 @@ pub(super) const ROWS: &[Row] = &[
         EVERYONE,
     ),
     func("/fn/consultations/new-form", &[], Scope::Acting, STAFF),
+    func("/fn/council/posting-rules", &[], Scope::Acting, STAFF),
+    func(
+        "/fn/council/set-posting-rules",
+        &[("fields[burst]", "")],
+        Scope::Acting,
+        STAFF_THEN_BAD_INPUT,
+    ),
     func(
         "/fn/consultations/create",
         &[("fields[title]", "")],
@@ -212,9 +225,35 @@ pub(super) const ROWS: &[Row] = &[
         Scope::Names,
         MANAGERS_THEN_BAD_INPUT,
     ),
+    func(
+        "/fn/comments/answer-group",
+        &[
+            ("consultation", "{consultation}"),
+            ("item", "{comment}"),
+            ("fields[decision]", ""),
+        ],
+        Scope::Names,
+        MANAGERS_THEN_BAD_INPUT,
+    ),
+    func(
+        "/fn/comments/answer-selection",
+        &[
+            ("consultation", "{consultation}"),
+            ("items[0]", "{comment}"),
+            ("fields[decision]", ""),
+        ],
+        Scope::Names,
+        MANAGERS_THEN_BAD_INPUT,
+    ),
     page(
         "/consultations/{id}",
         "/consultations/{consultation}",
+        Scope::Names,
+        READERS,
+    ),
+    page(
+        "/consultations/{id}/comments/{anchor}",
+        "/consultations/{consultation}/comments/{chapter}",
         Scope::Names,
         READERS,
     ),

@@ -18,7 +18,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::fixtures::{ConsultationBuilder, create_council, create_person};
+use crate::fixtures::{ConsultationBuilder, allow_many_posts, create_council, create_person};
 use crate::harness::{TestApp, db_tests, signed_in_client};
 
 async fn add_council(app: &TestApp, slug: &str) -> Uuid {
@@ -97,6 +97,7 @@ const CANARY: &str = "Zephyrine Canary";
 /// A council with its staff and members, each with a signed-in client.
 struct World {
     app: TestApp,
+    council: CouncilId,
     staff: reqwest::Client,
     admin: reqwest::Client,
     auditor: reqwest::Client,
@@ -154,6 +155,7 @@ async fn world_on(builder: crate::harness::TestAppBuilder) -> World {
     let outside_staff = signed_in_client(&app, outside_staff_id, other, true).await;
     World {
         app,
+        council,
         staff,
         admin,
         auditor,
@@ -574,7 +576,11 @@ db_tests! {
         let res = w.members[0].1.get(w.app.url(path)).send().await.expect("GET");
         assert_eq!(res.status(), 303);
         let to = res.headers()["location"].to_str().expect("location");
-        assert!(to.contains(&format!("/consultations/{id}/part/")) && to.ends_with(&format!("#comment-{named_id}")), "{to}");
+        // The comment's thread on its section's page: there however many comments there are.
+        assert!(to.contains(&format!("/consultations/{id}/comments/")) && to.contains("?thread=") && to.ends_with(&format!("#comment-{named_id}")), "{to}");
+        let (status, page) = w.page(&w.members[0].1, to).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(&format!("id=\"comment-{named_id}\"")), "the thread page shows the comment");
         // Signed out, the same link only asks to sign in.
         let res = crate::harness::client(&w.app.base).get(w.app.url(path)).send().await.expect("GET");
         assert_eq!(res.headers()["location"].to_str().expect("location"), format!("/sign-in?next={path}"));
@@ -755,6 +761,7 @@ db_tests! {
 
     async fn pages_run_the_same_queries_for_one_comment_or_many(db) {
         let w = world_on(TestApp::builder(db).count_queries()).await;
+        allow_many_posts(&w.app, w.council).await;
         let id = w.open_consultation().await;
         let (first, chapter1) = w.section(&id, "Purpose", "1.").await;
         let (housing, chapter2) = w.section(&id, "Housing", "1.").await;
@@ -793,7 +800,8 @@ db_tests! {
         }
         let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
         let items = queue["items"].as_array().expect("items");
-        assert!(items.len() > 70, "{} comments to answer", items.len());
+        assert!(queue["total"].as_i64().expect("total") > 70, "{} comments to answer", queue["total"]);
+        assert_eq!(items.len(), 25, "the queue shows a page at a time");
         for (n, item) in items.iter().enumerate().filter(|(n, _)| n % 3 == 0) {
             let cid = item["comment"]["id"].as_str().expect("id");
             if n % 2 == 0 {
@@ -816,7 +824,10 @@ db_tests! {
         // Built: session, actor (memberships with person and council, once per request
         // however many server functions the page calls), consultation, council time zone,
         // version, sections, comments, names, answers, change links, kept drafts.
-        assert!(small_built.0 <= 11, "a chapter page runs {} statements", small_built.0);
+        // Built: session, actor, consultation, council time zone, version, sections, the
+        // newest threads per section, their first replies, names, answers, change links,
+        // comment counts, kept drafts.
+        assert!(small_built.0 <= 13, "a chapter page runs {} statements", small_built.0);
         // Kept: session, actor (which also tells whether the person keeps any text),
         // consultation (its revision says the kept view is current), and only for a reader
         // who keeps text, their kept texts.
@@ -824,9 +835,12 @@ db_tests! {
         let plain = &w.members[2].1;
         let _warm = w.queries_for(plain, &part2).await;
         assert_eq!(w.queries_for(plain, &part2).await, 3, "a chapter page read again by a reader without kept text runs 3 statements");
-        // And the page did show them all, and the reader's kept text.
+        // And the page showed each section's newest threads, a link to all of them, and the
+        // reader's kept text.
         let (_, html) = w.page(reader, &part2).await;
-        assert!(html.matches("class=\"comment ").count() > 40, "the chapter shows its comments");
+        let shown = html.matches("class=\"comment ").count();
+        assert!((10..=40).contains(&shown), "the chapter shows {shown} comments: at most 5 threads of 4 per section");
+        assert!(html.contains(&format!("/consultations/{id}/comments/")), "a link to every comment on the section");
         assert!(html.contains("Half written"), "the reader's kept text is on the page");
     }
 
@@ -1680,3 +1694,5 @@ db_tests! {
         assert_eq!(res.status(), 400);
     }
 }
+
+mod scale;

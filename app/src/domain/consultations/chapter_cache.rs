@@ -51,8 +51,10 @@ pub struct Chapter {
     pub version: i32,
     /// The chapter's sections.
     pub sections: Arc<Vec<SectionView>>,
-    /// Its comments, threaded.
+    /// Its comments, threaded (bounded: see `threads::for_chapter`).
     pub comments: Arc<Vec<CommentView>>,
+    /// Per section, the threads left out (on the section's page of comments).
+    pub more: Vec<(crate::model::ids::SectionId, i64)>,
     /// The previous chapter (anchor, title).
     pub previous: Option<(String, String)>,
     /// The next chapter (anchor, title).

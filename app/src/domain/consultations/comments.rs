@@ -150,6 +150,31 @@ pub async fn add(
         .await?;
         return Err(AppError::Closed);
     }
+    // Fair use: the council's posting limits (see `fair_use`); a stop keeps what was typed.
+    let rules = crate::domain::identity::entities::council::Entity::find_by_id(c.council_id)
+        .one(db)
+        .await?
+        .map(|council| super::fair_use::PostingRules::of_settings(&council.settings))
+        .unwrap_or_default();
+    if let Err(stop) = state.posting.take(
+        rules,
+        CouncilId(c.council_id),
+        person,
+        (c.id, &section.anchor),
+        std::time::Instant::now(),
+    ) {
+        save_draft_row(
+            db,
+            &state.keyring,
+            person,
+            ConsultationId(c.id),
+            &slot,
+            fields,
+        )
+        .await?;
+        super::fair_use::count_stop(db, c.id, &section.anchor, stop.kind, Utc::now()).await?;
+        return Err(stop.error());
+    }
     let id = crate::domain::platform::db::new_id();
     let now = kept_time(input.attribution, Utc::now());
     // Outside the transaction: a lost race on the label must not abort it.
@@ -188,6 +213,13 @@ pub async fn add(
         created_at: Set(now),
         updated_at: Set(now),
         withdrawn_at: Set(None),
+        thread_id: Set(Some(
+            parent_row
+                .as_ref()
+                .map_or(id, |p| p.thread_id.unwrap_or(p.id)),
+        )),
+        group_id: Set(None),
+        fingerprint: Set(None),
     };
     comment::Entity::insert(row)
         .exec_without_returning(&txn)
@@ -196,6 +228,7 @@ pub async fn add(
         .one(&txn)
         .await?
         .ok_or(AppError::Internal)?;
+    super::groups::place(&txn, &saved).await?;
     if input.consent_public {
         record_consent(
             &txn,
@@ -279,6 +312,9 @@ pub async fn edit(
         .filter(comment::Column::Id.eq(c.id))
         .exec(&txn)
         .await?;
+    if let Some(edited) = comment::Entity::find_by_id(c.id).one(&txn).await? {
+        super::groups::replace(&txn, &edited).await?;
+    }
     clear_draft_row(&txn, &state.keyring, person, &slot(None, None, Some(id))).await?;
     txn.commit().await?;
     Ok(())

@@ -66,6 +66,14 @@ pub async fn target(
     if !readable(c.consultation_id).await? {
         return Ok(None);
     }
+    // The comment's thread on its section's page of comments: there whatever the number
+    // of comments (a chapter shows only each section's newest threads).
+    if let Some(thread) = c.thread_id {
+        return Ok(Some(format!(
+            "/consultations/{}/comments/{}?thread={thread}#comment-{id}",
+            c.consultation_id, c.anchor
+        )));
+    }
     let chapter = match section::Entity::find_by_id(c.section_id).one(db).await? {
         Some(s) => section::Entity::find()
             .filter(section::Column::VersionId.eq(s.version_id))

@@ -383,51 +383,196 @@ fn author_cell(a: &AuthorLabel) -> String {
     }
 }
 
-/// The report as CSV (one row per comment; sections changed without comments get one row).
-pub fn report_csv(report: &OutcomeReport) -> Result<String, AppError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "section",
-        "anchor",
-        "section_changed",
-        "kind",
-        "author",
-        "comment",
-        "proposed_wording",
-        "decision",
-        "explanation",
-        "answered_at",
-        "led_to_change",
-    ];
-    w.write_record(header).map_err(|_| AppError::Internal)?;
-    for s in &report.sections {
-        if s.comments.is_empty() {
-            let row = [csv_safe(&s.title), s.anchor.clone(), s.changed.to_string()]
-                .into_iter()
-                .chain(std::iter::repeat_n(String::new(), 8));
-            w.write_record(row).map_err(|_| AppError::Internal)?;
-        }
-        for c in &s.comments {
-            let r = c.response.as_ref();
-            w.write_record([
-                csv_safe(&s.title),
-                s.anchor.clone(),
-                s.changed.to_string(),
-                c.kind.code().to_owned(),
-                csv_safe(&author_cell(&c.author)),
-                csv_safe(&c.body),
-                csv_safe(c.proposal.as_deref().unwrap_or("")),
-                r.map(|r| r.decision.code().to_owned()).unwrap_or_default(),
-                csv_safe(r.map(|r| r.explanation.as_str()).unwrap_or("")),
-                r.map(|r| r.answered_local.clone()).unwrap_or_default(),
-                r.map(|r| (!r.changed.is_empty()).to_string())
-                    .unwrap_or_default(),
-            ])
-            .map_err(|_| AppError::Internal)?;
-        }
+/// The columns of the report's CSV.
+const CSV_HEADER: [&str; 11] = [
+    "section",
+    "anchor",
+    "section_changed",
+    "kind",
+    "author",
+    "comment",
+    "proposed_wording",
+    "decision",
+    "explanation",
+    "answered_at",
+    "led_to_change",
+];
+
+/// Comments read per page of a CSV export.
+const CSV_PAGE: u64 = 500;
+
+/// The report as CSV, read from the database a page at a time (one row per comment; a
+/// section changed without comments gets one row), so a consultation of any size exports
+/// in bounded memory. [`CsvExport::next_chunk`] gives the next part until there is none.
+pub struct CsvExport {
+    state: AppState,
+    consultation: Uuid,
+    public: bool,
+    time_zone: String,
+    /// (anchor, title, changed) in the report's order.
+    sections: Vec<(String, String, bool)>,
+    /// The section being read, and the last comment read in it (time, id).
+    at: usize,
+    after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+    rows_in_section: usize,
+    header: bool,
+}
+
+impl std::fmt::Debug for CsvExport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvExport")
+            .field("consultation", &self.consultation)
+            .field("at", &self.at)
+            .finish_non_exhaustive()
     }
-    let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
-    String::from_utf8(bytes).map_err(|_| AppError::Internal)
+}
+
+impl CsvExport {
+    /// The export of the report a signed-in reader may read.
+    pub async fn open(
+        state: &AppState,
+        actor: &Actor,
+        id: ConsultationId,
+    ) -> Result<Self, AppError> {
+        let (c, access) = access::readable(&state.db, actor, id).await?;
+        if !access::permissions(actor, &c, access).outcome {
+            return Err(AppError::NotFound);
+        }
+        Self::of(state, &c, false).await
+    }
+
+    /// The export of a public report (consenting comments only).
+    pub async fn open_public(state: &AppState, id: ConsultationId) -> Result<Self, AppError> {
+        let c = consultation::Entity::find_by_id(id.0)
+            .one(&state.db)
+            .await?
+            .filter(|c| phase_of(c) == Phase::OutcomePublished && c.outcome_public)
+            .ok_or(AppError::NotFound)?;
+        Self::of(state, &c, true).await
+    }
+
+    async fn of(state: &AppState, c: &consultation::Model, public: bool) -> Result<Self, AppError> {
+        let db = &state.db;
+        let time_zone = store::time_zone(db, CouncilId(c.council_id)).await?;
+        let versions = store::published_numbers(db, ConsultationId(c.id)).await?;
+        let (first, last) = match (versions.first(), versions.last()) {
+            (Some(f), Some(l)) => (*f, *l),
+            _ => return Err(AppError::NotFound),
+        };
+        let old = store::sections_of(db, VersionId(version(db, c.id, first).await?.id)).await?;
+        let new = store::sections_of(db, VersionId(version(db, c.id, last).await?.id)).await?;
+        let sections = pair(&old, &new)
+            .into_iter()
+            .map(|(anchor, o, n)| {
+                let changed = change_of(o, n).0 != "same";
+                let title = n.or(o).map(store::section_title).unwrap_or_default();
+                (anchor, title, changed)
+            })
+            .collect();
+        Ok(Self {
+            state: state.clone(),
+            consultation: c.id,
+            public,
+            time_zone,
+            sections,
+            at: 0,
+            after: None,
+            rows_in_section: 0,
+            header: false,
+        })
+    }
+
+    /// The next part of the CSV (the header, then rows a page of comments at a time);
+    /// `None` at the end.
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, AppError> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        if !self.header {
+            self.header = true;
+            w.write_record(CSV_HEADER).map_err(|_| AppError::Internal)?;
+        }
+        while let Some((anchor, title, changed)) = self.sections.get(self.at).cloned() {
+            let db = &self.state.db;
+            let mut query = comment::Entity::find()
+                .filter(comment::Column::ConsultationId.eq(self.consultation))
+                .filter(comment::Column::Anchor.eq(anchor.clone()))
+                .filter(comment::Column::Status.eq(CommentStatus::Visible.code()));
+            if let Some((at, id)) = self.after {
+                query = query.filter(
+                    sea_orm::Condition::any()
+                        .add(comment::Column::CreatedAt.gt(at))
+                        .add(
+                            sea_orm::Condition::all()
+                                .add(comment::Column::CreatedAt.eq(at))
+                                .add(comment::Column::Id.gt(id)),
+                        ),
+                );
+            }
+            let mut rows = sea_orm::QuerySelect::limit(
+                query
+                    .order_by_asc(comment::Column::CreatedAt)
+                    .order_by_asc(comment::Column::Id),
+                CSV_PAGE,
+            )
+            .all(db)
+            .await?;
+            let full = rows.len() as u64 == CSV_PAGE;
+            self.after = rows.last().map(|r| (r.created_at, r.id));
+            if self.public && !rows.is_empty() {
+                let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+                let allowed = consent::given(db, ConsentPurpose::CommentPublicReport, &ids).await?;
+                rows.retain(|r| allowed.contains(&r.id));
+            }
+            // The report is the same for every reader: nobody is "mine".
+            let ctx = ViewContext::load(db, &rows, &self.time_zone, false, None).await?;
+            for r in &rows {
+                let author = match Attribution::from_code(&r.attribution) {
+                    Some(Attribution::Named | Attribution::Pseudonym) => ctx.author(r),
+                    _ => AuthorLabel::Anonymous,
+                };
+                let answer = ctx.response(r);
+                let a = answer.as_ref();
+                w.write_record([
+                    csv_safe(&title),
+                    anchor.clone(),
+                    changed.to_string(),
+                    CommentKind::from_code(&r.kind)
+                        .unwrap_or(CommentKind::Comment)
+                        .code()
+                        .to_owned(),
+                    csv_safe(&author_cell(&author)),
+                    csv_safe(&r.body),
+                    csv_safe(r.proposal.as_deref().unwrap_or("")),
+                    a.map(|a| a.decision.code().to_owned()).unwrap_or_default(),
+                    csv_safe(a.map(|a| a.explanation.as_str()).unwrap_or("")),
+                    a.map(|a| a.answered_local.clone()).unwrap_or_default(),
+                    a.map(|a| (!a.changed.is_empty()).to_string())
+                        .unwrap_or_default(),
+                ])
+                .map_err(|_| AppError::Internal)?;
+            }
+            self.rows_in_section += rows.len();
+            if !full {
+                if self.rows_in_section == 0 && changed {
+                    let row = [csv_safe(&title), anchor.clone(), changed.to_string()]
+                        .into_iter()
+                        .chain(std::iter::repeat_n(String::new(), 8));
+                    w.write_record(row).map_err(|_| AppError::Internal)?;
+                }
+                self.at += 1;
+                self.after = None;
+                self.rows_in_section = 0;
+            }
+            if !rows.is_empty() || !full {
+                let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
+                if !bytes.is_empty() {
+                    return Ok(Some(bytes));
+                }
+                w = csv::Writer::from_writer(Vec::new());
+            }
+        }
+        let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
+        Ok((!bytes.is_empty()).then_some(bytes))
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -15,15 +15,13 @@ use super::entities::comment_change;
 use super::entities::draft_version;
 use super::entities::response;
 use super::entities::section;
-use super::threads::ViewContext;
 use super::{access, store};
 use crate::domain::Actor;
 use crate::domain::AppState;
 use crate::domain::platform::audit::{self, Event};
 use crate::model::audit::AuditAction;
 use crate::model::comment::{
-    AnswerQueue, Attribution, CommentStatus, Decision, MAX_NOTE_CHARS, QueueItem, ResponseFields,
-    required_text,
+    Attribution, CommentStatus, Decision, MAX_NOTE_CHARS, ResponseFields, required_text,
 };
 use crate::model::consultation::Phase;
 use crate::model::ids::{CommentId, ConsultationId, CouncilId};
@@ -73,18 +71,40 @@ pub async fn answer(
         .await?
         .ok_or(AppError::NotFound)?;
     let consultation = access::managed(db, actor, ConsultationId(c.consultation_id)).await?;
-    let person = actor.person().ok_or(AppError::Unauthenticated)?;
-    let decision = Decision::parse("decision", &fields.decision)?;
-    let explanation = required_text("explanation", &fields.explanation, MAX_NOTE_CHARS)?;
     if c.status == CommentStatus::Withdrawn.code() {
         return Err(AppError::Conflict);
     }
-    let phase = phase_of(&consultation);
+    answer_rows(state, actor, &consultation, &[c], fields, None).await?;
+    Ok(())
+}
+
+/// Records one answer on every comment of `rows` (all of `consultation`, none withdrawn), in
+/// one transaction: each comment gets its own answer row, change links and audit entry, and
+/// its author the mail of a first answer. `group` names the group of near-identical
+/// comments answered together: its named authors get one mail for the group. Returns how
+/// many comments were answered.
+pub(super) async fn answer_rows(
+    state: &AppState,
+    actor: &Actor,
+    consultation: &super::entities::consultation::Model,
+    rows: &[comment::Model],
+    fields: &ResponseFields,
+    group: Option<Uuid>,
+) -> Result<usize, AppError> {
+    use std::collections::{HashMap, HashSet};
+    let db = &state.db;
+    let person = actor.person().ok_or(AppError::Unauthenticated)?;
+    let decision = Decision::parse("decision", &fields.decision)?;
+    let explanation = required_text("explanation", &fields.explanation, MAX_NOTE_CHARS)?;
+    let phase = phase_of(consultation);
     if phase == Phase::Draft || phase == Phase::OutcomePublished {
         return Err(AppError::Conflict);
     }
-    let mut changed = fields.changed.as_deref().is_some_and(|v| !v.is_empty());
-    // Another section the comment changed: one of this consultation's (any version).
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let changed = fields.changed.as_deref().is_some_and(|v| !v.is_empty());
+    // Another section the comments changed: one of this consultation's (any version).
     let also = match fields
         .also
         .as_deref()
@@ -92,12 +112,8 @@ pub async fn answer(
         .filter(|a| !a.is_empty())
     {
         None => None,
-        Some(a) if a == c.anchor => {
-            changed = true;
-            None
-        }
         Some(a) => {
-            if !section_anchors(db, c.consultation_id)
+            if !section_anchors(db, consultation.id)
                 .await?
                 .iter()
                 .any(|(anchor, _)| anchor == a)
@@ -107,99 +123,155 @@ pub async fn answer(
             Some(a.to_owned())
         }
     };
+    let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
     let now = Utc::now();
+    let council = CouncilId(consultation.council_id);
     let txn = crate::domain::platform::db::begin_write(db).await?;
-    let first = response::Entity::find()
-        .filter(response::Column::CommentId.eq(c.id))
-        .one(&txn)
-        .await?
-        .is_none();
-    response::Entity::insert(response::ActiveModel {
-        id: Set(crate::domain::platform::db::new_id()),
-        comment_id: Set(c.id),
-        consultation_id: Set(c.consultation_id),
-        decision: Set(decision.code().to_owned()),
-        explanation: Set(explanation.clone()),
-        answered_by: Set(person.0),
-        answered_at: Set(now),
-        updated_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::column(response::Column::CommentId)
-            .update_columns([
-                response::Column::Decision,
-                response::Column::Explanation,
-                response::Column::AnsweredBy,
-                response::Column::UpdatedAt,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
-    comment_change::Entity::delete_many()
-        .filter(comment_change::Column::CommentId.eq(c.id))
-        .exec(&txn)
-        .await?;
-    for anchor in changed.then(|| c.anchor.clone()).into_iter().chain(also) {
-        comment_change::Entity::insert(comment_change::ActiveModel {
+    let mut answered_before: HashSet<Uuid> = HashSet::new();
+    for chunk in ids.chunks(500) {
+        answered_before.extend(
+            response::Entity::find()
+                .select_only()
+                .column(response::Column::CommentId)
+                .filter(response::Column::CommentId.is_in(chunk.to_vec()))
+                .into_tuple::<Uuid>()
+                .all(&txn)
+                .await?,
+        );
+    }
+    for chunk in rows.chunks(200) {
+        response::Entity::insert_many(chunk.iter().map(|c| response::ActiveModel {
             id: Set(crate::domain::platform::db::new_id()),
-            consultation_id: Set(c.consultation_id),
             comment_id: Set(c.id),
-            anchor: Set(anchor),
-        })
+            consultation_id: Set(c.consultation_id),
+            decision: Set(decision.code().to_owned()),
+            explanation: Set(explanation.clone()),
+            answered_by: Set(person.0),
+            answered_at: Set(now),
+            updated_at: Set(now),
+        }))
+        .on_conflict(
+            OnConflict::column(response::Column::CommentId)
+                .update_columns([
+                    response::Column::Decision,
+                    response::Column::Explanation,
+                    response::Column::AnsweredBy,
+                    response::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
         .exec_without_returning(&txn)
         .await?;
     }
-    audit::record(
-        &txn,
-        Event::new(AuditAction::CommentAnswered)
-            .council(CouncilId(consultation.council_id))
+    for chunk in ids.chunks(500) {
+        comment_change::Entity::delete_many()
+            .filter(comment_change::Column::CommentId.is_in(chunk.to_vec()))
+            .exec(&txn)
+            .await?;
+    }
+    let links: Vec<comment_change::ActiveModel> = rows
+        .iter()
+        .flat_map(|c| {
+            let own =
+                (changed || also.as_deref() == Some(c.anchor.as_str())).then(|| c.anchor.clone());
+            let other = also.clone().filter(|a| *a != c.anchor);
+            own.into_iter()
+                .chain(other)
+                .map(|anchor| comment_change::ActiveModel {
+                    id: Set(crate::domain::platform::db::new_id()),
+                    consultation_id: Set(c.consultation_id),
+                    comment_id: Set(c.id),
+                    anchor: Set(anchor),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for chunk in links.chunks(200) {
+        comment_change::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for c in rows {
+        let mut event = Event::new(AuditAction::CommentAnswered)
+            .council(council)
             .by_actor(actor)
             .subject("comment", c.id)
-            .detail("decision", decision.code()),
-    )
-    .await?;
-    if first {
-        let author = super::authorship::sealed_author(&state.keyring, &c)?;
-        let council = CouncilId(consultation.council_id);
-        let template = crate::domain::platform::mail::Template::CommentAnswered;
+            .detail("decision", decision.code());
+        if let Some(g) = group {
+            event = event.detail("group", g.to_string());
+        }
+        audit::record(&txn, event).await?;
+    }
+    // The authors of first answers: named ones by comment (or once for the group),
+    // anonymous and pseudonymous ones in the day's notice.
+    let template = crate::domain::platform::mail::Template::CommentAnswered;
+    let mut notices: HashMap<crate::model::ids::PersonId, (String, String, chrono::DateTime<Utc>)> =
+        HashMap::new();
+    let mut unattributed_due = None;
+    for c in rows.iter().filter(|c| !answered_before.contains(&c.id)) {
+        let author = super::authorship::sealed_author(&state.keyring, c)?;
         if c.attribution == Attribution::Named.code() {
-            super::notify::person(
-                &txn,
-                state,
-                council,
-                author,
-                super::notify::Notice {
-                    template,
-                    key: &format!("answered:{}", c.id),
-                    path: &super::notify::link_to_comment(CommentId(c.id)),
-                    due: now,
-                },
-            )
-            .await?;
+            let key = match group {
+                Some(g) => format!("answered-group:{g}"),
+                None => format!("answered:{}", c.id),
+            };
+            notices
+                .entry(author)
+                .or_insert_with(|| (key, super::notify::link_to_comment(CommentId(c.id)), now));
         } else {
             // Nothing in the mail, its link, headers, key or time may point at the comment:
             // one notice per person and day, sent at the day's fixed hour, linking to the
             // start page where the author (signed in) finds their answers.
-            let tz = store::time_zone(&txn, council).await?;
-            super::notify::person(
+            let due = match unattributed_due {
+                Some(due) => due,
+                None => {
+                    let tz = store::time_zone(&txn, council).await?;
+                    let due = unattributed_notice_time(now, &tz);
+                    unattributed_due = Some(due);
+                    due
+                }
+            };
+            notices.entry(author).or_insert_with(|| {
+                (
+                    format!("answers:{}", now.format("%Y-%m-%d")),
+                    "/".to_owned(),
+                    due,
+                )
+            });
+        }
+    }
+    let people: Vec<Uuid> = notices.keys().map(|p| p.0).collect();
+    let mut loaded = Vec::new();
+    for chunk in people.chunks(500) {
+        loaded.extend(
+            crate::domain::identity::entities::person::Entity::find()
+                .filter(crate::domain::identity::entities::person::Column::Id.is_in(chunk.to_vec()))
+                .all(&txn)
+                .await?,
+        );
+    }
+    for p in &loaded {
+        if let Some((key, path, due)) = notices.get(&crate::model::ids::PersonId(p.id)) {
+            crate::domain::identity::notices::queue(
                 &txn,
                 state,
                 council,
-                author,
+                p,
                 super::notify::Notice {
                     template,
-                    key: &format!("answers:{}", now.format("%Y-%m-%d")),
-                    path: "/",
-                    due: unattributed_notice_time(now, &tz),
+                    key,
+                    path,
+                    due: *due,
                 },
             )
             .await?;
         }
     }
     txn.commit().await?;
-    state.mail_wakeup.notify_one();
-    Ok(())
+    if !notices.is_empty() {
+        state.mail_wakeup.notify_one();
+    }
+    Ok(rows.len())
 }
 
 /// The hour (council time) at which the day's answer notices of anonymous and pseudonymous
@@ -290,61 +362,9 @@ pub async fn own_answered(
         .collect())
 }
 
-/// Every comment of a consultation for the secretariat, unanswered first, in reading order.
-pub async fn queue(
-    state: &AppState,
-    actor: &Actor,
-    id: ConsultationId,
-) -> Result<AnswerQueue, AppError> {
-    let db = &state.db;
-    let c = access::managed(db, actor, id).await?;
-    let tz = store::time_zone(db, CouncilId(c.council_id)).await?;
-    let rows = comment::Entity::find()
-        .filter(comment::Column::ConsultationId.eq(c.id))
-        .filter(comment::Column::Status.ne(CommentStatus::Withdrawn.code()))
-        .order_by_asc(comment::Column::CreatedAt)
-        .all(db)
-        .await?;
-    let ctx = ViewContext::load(db, &rows, &tz, true, actor.person()).await?;
-    let section_ids: Vec<Uuid> = rows.iter().map(|r| r.section_id).collect();
-    let sections: std::collections::HashMap<Uuid, section::Model> = section::Entity::find()
-        .filter(section::Column::Id.is_in(section_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
-    let mut items: Vec<(bool, i32, QueueItem)> = rows
-        .iter()
-        .filter_map(|r| {
-            let s = sections.get(&r.section_id);
-            let view = ctx.view(&state.keyring, r, s.map(|s| s.body.as_str()), 0)?;
-            let answered = view.response.is_some();
-            Some((
-                answered,
-                s.map_or(i32::MAX, |s| s.position),
-                QueueItem {
-                    section_title: s.map_or_else(|| r.anchor.clone(), store::section_title),
-                    anchor: r.anchor.clone(),
-                    comment: view,
-                },
-            ))
-        })
-        .collect();
-    items.sort_by_key(|(answered, position, _)| (*answered, *position));
-    let (_, unanswered) = counts(db, ConsultationId(c.id)).await?;
-    Ok(AnswerQueue {
-        consultation: id,
-        title: c.title,
-        unanswered,
-        items: items.into_iter().map(|(_, _, i)| i).collect(),
-        sections: section_anchors(db, c.id).await?,
-    })
-}
-
 /// Every section anchor of a consultation, across its versions, with the newest title of
 /// each, in the reading order of the newest version that has it (two queries).
-async fn section_anchors(
+pub(super) async fn section_anchors(
     db: &impl ConnectionTrait,
     consultation: Uuid,
 ) -> Result<Vec<(String, String)>, AppError> {

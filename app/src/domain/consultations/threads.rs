@@ -186,13 +186,15 @@ impl ViewContext {
             }),
             version: c.version_number,
             depth,
+            more_replies: 0,
         })
     }
 }
 
 /// Orders comments as threads: each top-level comment followed by its replies (depth first),
-/// oldest first at every level. Returns (row index, depth).
-pub fn thread_order(rows: &[comment::Model]) -> Vec<(usize, i32)> {
+/// oldest first among replies; top-level comments newest first when `newest_first`.
+/// Returns (row index, depth).
+pub fn thread_order(rows: &[comment::Model], newest_first: bool) -> Vec<(usize, i32)> {
     let ids: HashSet<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut children: HashMap<Option<Uuid>, Vec<usize>> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
@@ -202,6 +204,9 @@ pub fn thread_order(rows: &[comment::Model]) -> Vec<(usize, i32)> {
     }
     for list in children.values_mut() {
         list.sort_by_key(|&i| (rows[i].created_at, rows[i].id));
+    }
+    if newest_first && let Some(roots) = children.get_mut(&None) {
+        roots.reverse();
     }
     let mut out = Vec::with_capacity(rows.len());
     let mut stack: Vec<(usize, i32)> = children
@@ -217,23 +222,162 @@ pub fn thread_order(rows: &[comment::Model]) -> Vec<(usize, i32)> {
     out
 }
 
-/// The comments on the given anchors (all versions), threaded, as `actor` may see them.
-pub async fn for_anchors(
+/// Top-level threads per section shown in a chapter (the newest).
+pub const CHAPTER_THREADS: i64 = 5;
+/// Replies per thread shown in a chapter (the oldest); the rest on the section's page.
+pub const CHAPTER_REPLIES: i64 = 3;
+/// Top-level threads per page of a section's comments.
+pub const PAGE_THREADS: i64 = 20;
+/// Replies per thread on a page of a section's comments.
+pub const PAGE_REPLIES: i64 = 10;
+/// Replies per page of one thread.
+pub const THREAD_REPLIES: i64 = 50;
+
+/// A comment row with figures computed by the statement that read it.
+pub(super) struct Ranked {
+    /// The row.
+    pub row: comment::Model,
+    /// Rows in its window (threads of its section, or replies of its thread).
+    pub total: i64,
+}
+
+impl sea_orm::FromQueryResult for Ranked {
+    fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            row: comment::Model::from_query_result(row, pre)?,
+            total: row.try_get(pre, "total")?,
+        })
+    }
+}
+
+/// Comments that take a place in a list: not withdrawn, or withdrawn but holding replies.
+fn listed() -> sea_orm::Condition {
+    use sea_orm::sea_query::Expr;
+    sea_orm::Condition::any()
+        .add(comment::Column::Status.ne(CommentStatus::Withdrawn.code()))
+        .add(Expr::cust(
+            "EXISTS (SELECT 1 FROM comment AS child WHERE child.parent_id = comment.id)",
+        ))
+}
+
+/// Runs `inner` (a select of comments with a window figure `total` and a rank `rn`) and keeps
+/// the rows ranked `from..to` (1-based, `to` exclusive).
+async fn ranked(
+    db: &impl ConnectionTrait,
+    inner: sea_orm::sea_query::SelectStatement,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Ranked>, AppError> {
+    use sea_orm::FromQueryResult as _;
+    use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait as _, Query};
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, Alias::new("ranked"))
+        .and_where(Expr::col(Alias::new("rn")).gte(from))
+        .and_where(Expr::col(Alias::new("rn")).lt(to))
+        .to_owned();
+    let statement = db.get_database_backend().build(&outer);
+    Ok(Ranked::find_by_statement(statement).all(db).await?)
+}
+
+/// The order of a section's threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadOrder {
+    /// Newest first.
+    Newest,
+    /// Oldest first.
+    Oldest,
+    /// Most replies first.
+    Replies,
+}
+
+impl ThreadOrder {
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Newest => "created_at DESC, id DESC",
+            Self::Oldest => "created_at ASC, id ASC",
+            Self::Replies => {
+                "(SELECT COUNT(*) FROM comment AS reply WHERE reply.thread_id = comment.id \
+                 AND reply.parent_id IS NOT NULL) DESC, created_at DESC, id DESC"
+            }
+        }
+    }
+}
+
+/// Top-level comments of `anchors`, ranked per section (hidden ones apart, so they never take
+/// the place of visible ones), ranks `from..to` of each section.
+pub(super) async fn roots(
+    db: &impl ConnectionTrait,
+    consultation: Uuid,
+    anchors: &[String],
+    order: ThreadOrder,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Ranked>, AppError> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{QuerySelect as _, QueryTrait as _};
+    let partition = "PARTITION BY anchor, CASE WHEN status = 'hidden' THEN 1 ELSE 0 END";
+    let inner = comment::Entity::find()
+        .filter(comment::Column::ConsultationId.eq(consultation))
+        .filter(comment::Column::Anchor.is_in(anchors.to_vec()))
+        .filter(comment::Column::ParentId.is_null())
+        .filter(listed())
+        .expr_as(
+            Expr::cust(format!(
+                "ROW_NUMBER() OVER ({partition} ORDER BY {})",
+                order.sql()
+            )),
+            "rn",
+        )
+        .expr_as(Expr::cust(format!("COUNT(*) OVER ({partition})")), "total")
+        .into_query();
+    ranked(db, inner, from, to).await
+}
+
+/// Replies of the threads `roots`, oldest first, ranks `from..to` of each thread.
+pub(super) async fn replies(
+    db: &impl ConnectionTrait,
+    roots: &[Uuid],
+    from: i64,
+    to: i64,
+) -> Result<Vec<Ranked>, AppError> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{QuerySelect as _, QueryTrait as _};
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let inner = comment::Entity::find()
+        .filter(comment::Column::ThreadId.is_in(roots.to_vec()))
+        .filter(comment::Column::ParentId.is_not_null())
+        .filter(listed())
+        .expr_as(
+            Expr::cust("ROW_NUMBER() OVER (PARTITION BY thread_id ORDER BY created_at, id)"),
+            "rn",
+        )
+        .expr_as(
+            Expr::cust("COUNT(*) OVER (PARTITION BY thread_id)"),
+            "total",
+        )
+        .into_query();
+    ranked(db, inner, from, to).await
+}
+
+/// Turns rows (top-level comments in the order given, each followed by its replies) into the
+/// views `actor` may see. `more` gives, per top-level comment, how many of its replies are
+/// not among the rows.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn views_of(
     state: &AppState,
     actor: &Actor,
-    c: &consultation::Model,
     access: Access,
     time_zone: &str,
-    anchors: &[String],
+    rows: &[comment::Model],
+    more: &HashMap<Uuid, i64>,
     sections: &[&section::Model],
+    newest_first: bool,
 ) -> Result<Vec<CommentView>, AppError> {
     let db = &state.db;
-    let rows = comment::Entity::find()
-        .filter(comment::Column::ConsultationId.eq(c.id))
-        .filter(comment::Column::Anchor.is_in(anchors.to_vec()))
-        .all(db)
-        .await?;
-    let ctx = ViewContext::load(db, &rows, time_zone, access.manage, actor.person()).await?;
+    let ctx = ViewContext::load(db, rows, time_zone, access.manage, actor.person()).await?;
     let bodies: HashMap<&str, &str> = sections
         .iter()
         .map(|s| (s.anchor.as_str(), s.body.as_str()))
@@ -244,29 +388,77 @@ pub async fn for_anchors(
         .enumerate()
         .map(|(i, s)| (s.anchor.as_str(), i))
         .collect();
-    let mut ordered = thread_order(&rows);
+    let mut ordered = thread_order(rows, newest_first);
     ordered.sort_by_key(|&(i, _)| {
         position
             .get(rows[i].anchor.as_str())
             .copied()
             .unwrap_or(usize::MAX)
     });
-    // Withdrawn comments stay only as placeholders that hold replies.
-    let parents: HashSet<Uuid> = rows.iter().filter_map(|r| r.parent_id).collect();
     let mut views = Vec::with_capacity(ordered.len());
     for (i, depth) in ordered {
         let row = &rows[i];
-        if row.status == CommentStatus::Withdrawn.code() && !parents.contains(&row.id) {
-            continue;
-        }
         let body = bodies.get(row.anchor.as_str()).copied();
         if let Some(mut view) = ctx.view(&state.keyring, row, body, depth) {
             // The reader's own comment points at the section of the newest version they read.
             if let Some(s) = sections.iter().find(|s| s.anchor == row.anchor) {
                 view.section = SectionId(s.id);
             }
+            view.more_replies = more.get(&row.id).copied().unwrap_or(0);
             views.push(view);
         }
     }
     Ok(views)
+}
+
+/// A chapter's comments as `actor` may see them: per section the newest
+/// [`CHAPTER_THREADS`] threads with their first [`CHAPTER_REPLIES`] replies. Also returns,
+/// per section anchor, how many visible threads it has in all. Five statements, whatever
+/// the number of comments.
+pub async fn for_chapter(
+    state: &AppState,
+    actor: &Actor,
+    c: &consultation::Model,
+    access: Access,
+    time_zone: &str,
+    anchors: &[String],
+    sections: &[&section::Model],
+) -> Result<(Vec<CommentView>, HashMap<String, i64>), AppError> {
+    let db = &state.db;
+    let roots = roots(
+        db,
+        c.id,
+        anchors,
+        ThreadOrder::Newest,
+        1,
+        CHAPTER_THREADS + 1,
+    )
+    .await?;
+    let mut threads: HashMap<String, i64> = HashMap::new();
+    for r in &roots {
+        if r.row.status != CommentStatus::Hidden.code() {
+            threads.insert(r.row.anchor.clone(), r.total);
+        }
+    }
+    let root_ids: Vec<Uuid> = roots.iter().map(|r| r.row.id).collect();
+    let replies = replies(db, &root_ids, 1, CHAPTER_REPLIES + 1).await?;
+    let mut shown: HashMap<Uuid, i64> = HashMap::new();
+    let mut totals: HashMap<Uuid, i64> = HashMap::new();
+    for r in &replies {
+        if let Some(t) = r.row.thread_id {
+            *shown.entry(t).or_default() += 1;
+            totals.insert(t, r.total);
+        }
+    }
+    let more: HashMap<Uuid, i64> = totals
+        .iter()
+        .map(|(t, total)| (*t, total - shown.get(t).copied().unwrap_or(0)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let rows: Vec<comment::Model> = roots.into_iter().chain(replies).map(|r| r.row).collect();
+    let views = views_of(
+        state, actor, access, time_zone, &rows, &more, sections, true,
+    )
+    .await?;
+    Ok((views, threads))
 }

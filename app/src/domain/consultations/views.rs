@@ -2,7 +2,7 @@
 //! [`super::chapter_cache`]) and the management page. The top of the capability: these call
 //! the rest, nothing calls them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -18,10 +18,12 @@ use crate::domain::identity::entities::{membership, person};
 use crate::domain::{Actor, AppState};
 use crate::model::AppError;
 use crate::model::comment::CommentStatus;
+use crate::model::comment::CommentView;
 use crate::model::consultation::{
-    ChapterView, ConsultationDetail, ConsultationFields, ManageView, Visibility,
+    ChapterView, ConsultationDetail, ConsultationFields, LimitStop, ManageView, SectionComments,
+    ThreadSort, Visibility,
 };
-use crate::model::ids::{ConsultationId, CouncilId, VersionId};
+use crate::model::ids::{CommentId, ConsultationId, CouncilId, SectionId, VersionId};
 use crate::model::viewer::Role;
 
 /// The whole draft (newest published version; staff see a draft consultation's newest
@@ -100,6 +102,7 @@ pub async fn chapter(
         version: view.version,
         sections: view.sections.clone(),
         comments: view.comments.clone(),
+        more: view.more.clone(),
         previous: view.previous.clone(),
         next: view.next.clone(),
         may: permissions(actor, &c, access),
@@ -147,16 +150,9 @@ async fn chapter_view(
         .map(|(s, _)| s)
         .collect();
     let anchors: Vec<String> = mine.iter().map(|s| s.anchor.clone()).collect();
-    let comments =
-        threads::for_anchors(state, actor, c, access, &time_zone, &anchors, &mine).await?;
-    let mut counts: BTreeMap<&str, i32> = BTreeMap::new();
-    for view in &comments {
-        if view.status == CommentStatus::Visible
-            && let Some(s) = mine.iter().find(|s| s.id == view.section.0)
-        {
-            *counts.entry(s.anchor.as_str()).or_default() += 1;
-        }
-    }
+    let (comments, threads) =
+        threads::for_chapter(state, actor, c, access, &time_zone, &anchors, &mine).await?;
+    let counts = comment_counts(db, ConsultationId(c.id)).await?;
     let sections = mine
         .iter()
         .map(|s| {
@@ -167,14 +163,178 @@ async fn chapter_view(
             )
         })
         .collect();
+    // Per section, how many threads the chapter leaves out.
+    let more = mine
+        .iter()
+        .filter_map(|s| {
+            let all = threads.get(&s.anchor).copied().unwrap_or(0);
+            let shown = comments
+                .iter()
+                .filter(|v| {
+                    v.section.0 == s.id && v.depth == 0 && v.status != CommentStatus::Hidden
+                })
+                .count();
+            let left = all - i64::try_from(shown).unwrap_or(0);
+            (left > 0).then_some((SectionId(s.id), left))
+        })
+        .collect();
     Ok(chapter_cache::Chapter {
         revision: c.revision,
         time_zone,
         version: version.number,
         sections: std::sync::Arc::new(sections),
         comments: std::sync::Arc::new(comments),
+        more,
         previous,
         next,
+    })
+}
+
+/// All comments on one section of the newest published version, [`threads::PAGE_THREADS`]
+/// threads a page, or one thread with its replies [`threads::THREAD_REPLIES`] a page. The
+/// same number of statements for any number of comments.
+pub async fn section_comments(
+    state: &AppState,
+    actor: &Actor,
+    id: ConsultationId,
+    anchor: &str,
+    sort: ThreadSort,
+    page: i64,
+    thread: Option<CommentId>,
+) -> Result<SectionComments, AppError> {
+    use super::entities::comment;
+    let db = &state.db;
+    let (c, access, keeps_text) = readable_with_kept_text(db, actor, id).await?;
+    let time_zone = time_zone(db, CouncilId(c.council_id)).await?;
+    let version = latest_published(db, ConsultationId(c.id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let all = sections_of(db, VersionId(version.id)).await?;
+    let chapters = chapters_of(&all);
+    let (s, chapter) = all
+        .iter()
+        .zip(&chapters)
+        .find(|(s, _)| s.anchor == anchor)
+        .ok_or(AppError::NotFound)?;
+    let anchors = vec![s.anchor.clone()];
+    let page = page.max(1);
+    let (rows, total, more) = match thread {
+        Some(root) => {
+            let root = comment::Entity::find_by_id(root.0)
+                .one(db)
+                .await?
+                .filter(|r| r.consultation_id == c.id && r.anchor == s.anchor)
+                .filter(|r| r.parent_id.is_none())
+                .ok_or(AppError::NotFound)?;
+            let from = (page - 1) * threads::THREAD_REPLIES + 1;
+            let replies =
+                threads::replies(db, &[root.id], from, from + threads::THREAD_REPLIES).await?;
+            let total = replies.first().map_or(0, |r| r.total);
+            let rows: Vec<comment::Model> = std::iter::once(root)
+                .chain(replies.into_iter().map(|r| r.row))
+                .collect();
+            (rows, total, HashMap::new())
+        }
+        None => {
+            let order = match sort {
+                ThreadSort::Newest => threads::ThreadOrder::Newest,
+                ThreadSort::Oldest => threads::ThreadOrder::Oldest,
+                ThreadSort::Replies => threads::ThreadOrder::Replies,
+            };
+            let from = (page - 1) * threads::PAGE_THREADS + 1;
+            let roots = threads::roots(
+                db,
+                c.id,
+                &anchors,
+                order,
+                from,
+                from + threads::PAGE_THREADS,
+            )
+            .await?;
+            let total = roots
+                .iter()
+                .find(|r| r.row.status != CommentStatus::Hidden.code())
+                .map_or(0, |r| r.total);
+            // The order of the statement, kept in the view.
+            let rank: HashMap<uuid::Uuid, usize> = roots
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.row.id, i))
+                .collect();
+            let ids: Vec<uuid::Uuid> = roots.iter().map(|r| r.row.id).collect();
+            let replies = threads::replies(db, &ids, 1, threads::PAGE_REPLIES + 1).await?;
+            let mut shown: HashMap<uuid::Uuid, i64> = HashMap::new();
+            let mut totals: HashMap<uuid::Uuid, i64> = HashMap::new();
+            for r in &replies {
+                if let Some(t) = r.row.thread_id {
+                    *shown.entry(t).or_default() += 1;
+                    totals.insert(t, r.total);
+                }
+            }
+            let more = totals
+                .iter()
+                .map(|(t, n)| (*t, n - shown.get(t).copied().unwrap_or(0)))
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            let mut rows: Vec<comment::Model> = roots.into_iter().map(|r| r.row).collect();
+            rows.sort_by_key(|r| rank.get(&r.id).copied().unwrap_or(usize::MAX));
+            rows.extend(replies.into_iter().map(|r| r.row));
+            (rows, total, more)
+        }
+    };
+    let per = if thread.is_some() {
+        threads::THREAD_REPLIES
+    } else {
+        threads::PAGE_THREADS
+    };
+    let pages = ((total + per - 1) / per).max(1);
+    if page > pages {
+        return Err(AppError::NotFound);
+    }
+    let mut comments =
+        threads::views_of(state, actor, access, &time_zone, &rows, &more, &[s], false).await?;
+    if thread.is_none() {
+        // Keep the statement's order of threads (newest, oldest or most replied).
+        let order: HashMap<uuid::Uuid, usize> = rows
+            .iter()
+            .filter(|r| r.parent_id.is_none())
+            .enumerate()
+            .map(|(i, r)| (r.id, i))
+            .collect();
+        let mut current = usize::MAX;
+        let mut keyed: Vec<(usize, usize, CommentView)> = comments
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                if v.depth == 0 {
+                    current = order.get(&v.id.0).copied().unwrap_or(usize::MAX);
+                }
+                (current, i, v)
+            })
+            .collect();
+        keyed.sort_by_key(|(t, i, _)| (*t, *i));
+        comments = keyed.into_iter().map(|(_, _, v)| v).collect();
+    }
+    let counts = comment_counts(db, ConsultationId(c.id)).await?;
+    let drafts = match actor.person() {
+        Some(person) if keeps_text => {
+            let own: Vec<CommentId> = comments.iter().filter(|c| c.mine).map(|c| c.id).collect();
+            kept_text::drafts_of(db, &state.keyring, person, ConsultationId(c.id), &own).await?
+        }
+        _ => Vec::new(),
+    };
+    Ok(SectionComments {
+        summary: summary(&c, &time_zone),
+        version: version.number,
+        section: section_view(s, chapter, counts.get(&s.anchor).copied().unwrap_or(0)),
+        comments,
+        total,
+        page,
+        pages,
+        sort,
+        thread,
+        may: permissions(actor, &c, access),
+        drafts,
     })
 }
 
@@ -256,6 +416,21 @@ pub async fn manage_view(
             .filter(|m| !participant_ids.contains(m))
             .collect::<Vec<_>>(),
     );
+    let titles: HashMap<String, String> = responses::section_anchors(db, c.id)
+        .await?
+        .into_iter()
+        .collect();
+    let limit_stops = super::fair_use::recent_stops(db, c.id, 50)
+        .await?
+        .into_iter()
+        .map(|hit| LimitStop {
+            hour_local: crate::domain::identity::councils::local_time(hit.hour, &tz),
+            section: titles.get(&hit.anchor).cloned().unwrap_or(hit.anchor),
+            section_cap: super::fair_use::LimitKind::from_code(&hit.kind)
+                == Some(super::fair_use::LimitKind::Section),
+            count: hit.count,
+        })
+        .collect();
     Ok(ManageView {
         summary: summary(&c, &tz),
         fields: ConsultationFields {
@@ -275,5 +450,7 @@ pub async fn manage_view(
         outcome_public: c.outcome_public,
         participants,
         members,
+        limit_stops,
+        posting: super::fair_use::rules_fields(db, actor).await?,
     })
 }

@@ -5,17 +5,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
 
-use super::reading::{AuthorName, Diff, KindLabel, PhaseLabel, id_param};
+use super::reading::{PhaseLabel, id_param};
 use crate::api::consultations::{
-    AnswerComment, ChangePhase, CreateConsultation, DiscardVersion, EditSection, ImportPasted,
-    MergeSection, PublishVersion, SetContentNote, SetParticipant, SplitSection, StartRevision,
-    UpdateConsultation, get_answer_queue, manage_consultation, new_consultation_form,
+    ChangePhase, CreateConsultation, DiscardVersion, EditSection, ImportPasted, MergeSection,
+    PublishVersion, SetContentNote, SetParticipant, SetPostingRules, SplitSection, StartRevision,
+    UpdateConsultation, manage_consultation, new_consultation_form,
 };
 use crate::components::error::ActionError;
 use crate::components::error::LoadError;
 use crate::components::forms::{PostForm, TextArea};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::comment::{AnswerQueue, Decision};
 use crate::model::consultation::{
     ConsultationFields, ManageView, PendingVersion, Phase, TRADITIONS, Visibility,
 };
@@ -97,6 +96,7 @@ pub fn ManagePage() -> impl IntoView {
     let phase = ServerAction::<ChangePhase>::new();
     let participant = ServerAction::<SetParticipant>::new();
     let note = ServerAction::<SetContentNote>::new();
+    let posting = ServerAction::<SetPostingRules>::new();
     let query = leptos_router::hooks::use_query_map();
     let import_error = move || {
         let reason = query.read().get("import_error");
@@ -121,6 +121,7 @@ pub fn ManagePage() -> impl IntoView {
         <ActionError action=phase/>
         <ActionError action=participant/>
         <ActionError action=note/>
+        <ActionError action=posting/>
         {import_error}
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -201,6 +202,43 @@ fn Manage(view: ManageView) -> impl IntoView {
             {phase_controls}
             {public_link}
         </section>
+        <section aria-labelledby="posting-heading" class="card">
+            <h2 id="posting-heading">{t!(i18n, manage.posting_heading)}</h2>
+            <p>{t!(i18n, manage.posting_intro)}</p>
+            <PostForm url=SetPostingRules::url() class="stack" return_to=format!("/consultations/{id}/manage#posting-heading")>
+                <label for="posting-burst">{t!(i18n, manage.posting_burst)}</label>
+                <input id="posting-burst" name="fields[burst]" type="number" min="1" max="1000" required value=view.posting.burst.clone()/>
+                <label for="posting-per-hour">{t!(i18n, manage.posting_per_hour)}</label>
+                <input id="posting-per-hour" name="fields[per_hour]" type="number" min="1" max="1000" required value=view.posting.per_hour.clone()/>
+                <label for="posting-section">{t!(i18n, manage.posting_section)}</label>
+                <input id="posting-section" name="fields[section_per_hour]" type="number" min="1" max="1000" required value=view.posting.section_per_hour.clone()/>
+                <button type="submit" id="posting-save">{t!(i18n, manage.posting_save)}</button>
+            </PostForm>
+        </section>
+        {(!view.limit_stops.is_empty()).then(|| view! {
+            <section aria-labelledby="limits-heading" class="card">
+                <h2 id="limits-heading">{t!(i18n, manage.limits_heading)}</h2>
+                <p>{t!(i18n, manage.limits_intro)}</p>
+                <table id="limit-stops">
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, manage.limits_hour)}</th>
+                        <th scope="col">{t!(i18n, manage.limits_section)}</th>
+                        <th scope="col">{t!(i18n, manage.limits_kind)}</th>
+                        <th scope="col">{t!(i18n, manage.limits_count)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {view.limit_stops.clone().into_iter().map(|stop| view! {
+                            <tr>
+                                <td>{stop.hour_local}</td>
+                                <td>{stop.section}</td>
+                                <td>{if stop.section_cap { t!(i18n, manage.limits_cap).into_any() } else { t!(i18n, manage.limits_rate).into_any() }}</td>
+                                <td>{stop.count}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
         {(!view.notes.is_empty()).then(|| {
             let noted: Vec<(String, String)> = view.notes.iter()
                 .filter_map(|(_, label, note)| note.clone().map(|n| (label.clone(), n)))
@@ -363,101 +401,6 @@ fn Manage(view: ManageView) -> impl IntoView {
                 </ol>
             </section>
         })}
-    }
-}
-
-/// `/consultations/:id/answers`: every comment with its answer form, unanswered first.
-#[component]
-pub fn AnswersPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let data = Resource::new(
-        || (),
-        |_| async move { get_answer_queue(id_param()?).await },
-    );
-    let answer = ServerAction::<AnswerComment>::new();
-    view! {
-        <Title text=t_string!(i18n, titles.consultation).to_string()/>
-        <ActionError action=answer/>
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(queue) => view! { <Answers queue/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn Answers(queue: AnswerQueue) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = queue.consultation;
-    let unanswered = queue.unanswered;
-    let sections = std::sync::Arc::new(queue.sections);
-    view! {
-        <p><a href=format!("/consultations/{id}/manage")>{t!(i18n, consultation.manage)}</a></p>
-        <h1>{t!(i18n, manage.answers_heading)}</h1>
-        <p class="muted">{queue.title.clone()}</p>
-        <p role="status">{t!(i18n, manage.unanswered, count = move || unanswered)}</p>
-        <ol class="card-list" id="queue">
-            {queue.items.into_iter().map(|item| {
-                let c = item.comment;
-                let cid = c.id;
-                let current = c.response.clone();
-                let answered = current.is_some().to_string();
-                let explanation = current.as_ref().map(|r| r.explanation.clone()).unwrap_or_default();
-                let decision = current.as_ref().map(|r| r.decision);
-                let changed = current.as_ref().is_some_and(|r| r.changed.contains(&item.anchor));
-                let also = current
-                    .as_ref()
-                    .and_then(|r| r.changed.iter().find(|a| **a != item.anchor).cloned())
-                    .unwrap_or_default();
-                let others = sections
-                    .iter()
-                    .filter(|(anchor, _)| *anchor != item.anchor)
-                    .map(|(anchor, title)| {
-                        view! { <option value=anchor.clone() selected=*anchor == also>{title.clone()}</option> }
-                    })
-                    .collect_view();
-                view! {
-                    <li class="card" data-comment=cid.to_string() data-answered=answered>
-                        <p class="muted">{item.section_title.clone()}</p>
-                        <p><KindLabel kind=c.kind/>" · "<AuthorName author=c.author.clone()/>" · "{c.created_local.clone()}</p>
-                        {c.quote.clone().map(|q| view! { <blockquote>{q}</blockquote> })}
-                        {c.proposal.clone().map(|parts| view! { <Diff parts/> })}
-                        <div class="comment__body" inner_html=c.body_html.clone()></div>
-                        <PostForm url=AnswerComment::url() class="stack">
-                            <input type="hidden" name="comment" value=cid.to_string()/>
-                            <fieldset>
-                                <legend>{t!(i18n, fields.decision)}</legend>
-                                {Decision::ALL.iter().map(|d| {
-                                    let rid = format!("d-{}-{cid}", d.code());
-                                    view! {
-                                        <span class="choice">
-                                            <input type="radio" id=rid.clone() name="fields[decision]" value=d.code() checked=decision == Some(*d)/>
-                                            <label for=rid><super::reading::DecisionLabel decision=*d/></label>
-                                        </span>
-                                    }
-                                }).collect_view()}
-                            </fieldset>
-                            <label for=format!("exp-{cid}")>{t!(i18n, fields.explanation)}</label>
-                            <TextArea id=format!("exp-{cid}") name="fields[explanation]" rows="3" text={explanation}/>
-                            <span class="choice">
-                                <input type="checkbox" id=format!("chg-{cid}") name="fields[changed]" value="on" checked=changed/>
-                                <label for=format!("chg-{cid}")>{t!(i18n, manage.changed_label)}</label>
-                            </span>
-                            <label for=format!("also-{cid}")>{t!(i18n, manage.also_label)}</label>
-                            <select id=format!("also-{cid}") name="fields[also]">
-                                <option value="">{t!(i18n, manage.also_none)}</option>
-                                {others}
-                            </select>
-                            <button type="submit">{t!(i18n, manage.save_answer)}</button>
-                        </PostForm>
-                    </li>
-                }
-            }).collect_view()}
-        </ol>
     }
 }
 

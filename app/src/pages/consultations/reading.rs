@@ -309,12 +309,12 @@ fn chapter_html(view: ChapterView) -> std::sync::Arc<str> {
 /// Which box the address asks to open (`?on=`, `?reply=`, `?edit=`, `?hide=`), and the words
 /// the reader selected to quote (`?quote=`, with `?on=`).
 #[derive(Debug, Default, Clone)]
-struct Opened {
-    on: Option<String>,
-    reply: Option<String>,
-    edit: Option<String>,
-    hide: Option<String>,
-    quote: Option<String>,
+pub(super) struct Opened {
+    pub(super) on: Option<String>,
+    pub(super) reply: Option<String>,
+    pub(super) edit: Option<String>,
+    pub(super) hide: Option<String>,
+    pub(super) quote: Option<String>,
 }
 
 impl Opened {
@@ -328,7 +328,7 @@ impl Opened {
             || self.quote.is_some()
     }
 
-    fn from_query() -> Self {
+    pub(super) fn from_query() -> Self {
         let query = use_query_map();
         let query = query.read_untracked();
         Self {
@@ -347,9 +347,10 @@ impl Opened {
     }
 }
 
-/// The address of a chapter page opening one box, scrolled to it.
-fn open_link(page: &str, key: &str, id: &str, slot: &str) -> String {
-    format!("{page}?{key}={id}#write-{slot}")
+/// The address of a page (which may have a query already) opening one box, scrolled to it.
+pub(super) fn open_link(page: &str, key: &str, id: &str, slot: &str) -> String {
+    let join = if page.contains('?') { '&' } else { '?' };
+    format!("{page}{join}{key}={id}#write-{slot}")
 }
 
 #[component]
@@ -370,6 +371,7 @@ fn Chapter(view: ChapterView) -> impl IntoView {
     for c in view.comments.iter().cloned() {
         comments.entry(c.section).or_default().push(c);
     }
+    let more: std::collections::HashMap<SectionId, i64> = view.more.iter().copied().collect();
     let pager = move |link: Option<(String, String)>, next: bool| {
         link.map(|(anchor, title)| {
             let href = format!("/consultations/{id}/part/{anchor}");
@@ -386,7 +388,18 @@ fn Chapter(view: ChapterView) -> impl IntoView {
     let sections = view.sections.iter().cloned().map(|s| {
         let section = s.id.to_string();
         let on_this = comments.remove(&s.id).unwrap_or_default();
-        let count = on_this.iter().filter(|c| c.status == CommentStatus::Visible).count();
+        let count = s.comment_count;
+        let left = more.get(&s.id).copied().unwrap_or(0);
+        let all_link = (left > 0).then(|| {
+            let href = format!("/consultations/{id}/comments/{}", s.anchor);
+            view! {
+                <p class="comments__all">
+                    <a href=href>{t!(i18n, consultation.all_comments, count = move || count)}
+                        <span class="visually-hidden">" "{label_for(&s)}</span></a>
+                    " "<span class="muted">{t!(i18n, consultation.threads_left, count = move || left)}</span>
+                </p>
+            }
+        });
         let slot = format!("section:{section}");
         let kept = drafts.remove(&slot);
         let asked = opened.on.as_deref() == Some(section.as_str());
@@ -405,9 +418,12 @@ fn Chapter(view: ChapterView) -> impl IntoView {
             let reply_open = reply_kept.is_some() || opened.reply.as_deref() == Some(cid.as_str());
             let edit_open = edit_kept.is_some() || opened.edit.as_deref() == Some(cid.as_str());
             let hide_open = opened.hide.as_deref() == Some(cid.as_str());
+            let more = (c.more_replies > 0).then(|| {
+                (format!("/consultations/{id}/comments/{}?thread={cid}", s.anchor), c.more_replies)
+            });
             view! {
                 <Comment c consultation=id may_comment=may.comment manage=may.manage page=page.clone() back=back.clone()
-                    reply=(reply_open, reply_kept) edit=(edit_open, edit_kept) hide_open/>
+                    reply=(reply_open, reply_kept) edit=(edit_open, edit_kept) hide_open more/>
             }
         }).collect_view();
         let write = may.comment.then(|| if open {
@@ -441,6 +457,7 @@ fn Chapter(view: ChapterView) -> impl IntoView {
                         {t!(i18n, consultation.comments_count, count = move || count)}
                     </h3>
                     <ol class="comment-list">{list}</ol>
+                    {all_link}
                     {write}
                 </div>
             </SectionBlock>
@@ -456,6 +473,15 @@ fn Chapter(view: ChapterView) -> impl IntoView {
             {pager(view.previous, false)}
             {pager(view.next, true)}
         </nav>
+    }
+}
+
+/// How a section is named in link texts for screen readers: its number, else its heading.
+pub(super) fn label_for(s: &SectionView) -> String {
+    if s.number.is_empty() {
+        s.heading.clone()
+    } else {
+        s.number.clone()
     }
 }
 
@@ -655,7 +681,7 @@ pub fn Diff(parts: Vec<DiffPart>) -> impl IntoView {
 /// One comment with its answer and the actions the reader may take. Reply, edit and hide
 /// are links that open their form in place (`reply`/`edit`: whether open, and kept text).
 #[component]
-fn Comment(
+pub(super) fn Comment(
     c: CommentView,
     consultation: ConsultationId,
     may_comment: bool,
@@ -667,6 +693,9 @@ fn Comment(
     reply: (bool, Option<CommentFields>),
     edit: (bool, Option<CommentFields>),
     hide_open: bool,
+    /// The rest of the thread, when the page leaves replies out: (address, how many).
+    #[prop(default = None)]
+    more: Option<(String, i64)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = c.id;
@@ -773,6 +802,9 @@ fn Comment(
             {reply_form}
             {edit_form}
             {hide_form}
+            {more.map(|(href, n)| view! {
+                <p class="comment__more"><a href=href>{t!(i18n, consultation.more_replies, count = move || n)}</a></p>
+            })}
         </li>
     }
 }

@@ -29,6 +29,13 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub withdrawn_at: Option<DateTimeUtc>,
+    /// The top-level comment of the thread (a top-level comment's own id).
+    pub thread_id: Option<Uuid>,
+    /// The group of near-identical comments on the section (its first comment's id); `None`
+    /// for a comment like no other.
+    pub group_id: Option<Uuid>,
+    /// The text's MinHash signature (see `similarity`), hex; `None` for a reply.
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,123 @@
+//! Groups of near-identical comments on one section (a campaign's comments), so the
+//! secretariat can answer them once with the answer recorded on each.
+//!
+//! A top-level comment's fingerprint ([`super::similarity`]) is stored with it, and its band
+//! hashes in `comment_band`. When a comment is posted, comments sharing a band are
+//! candidates; the most similar one at or above the threshold gives its group (its own id
+//! if it had none). A fixed number of statements per comment, whatever the size of the
+//! consultation.
+
+use std::collections::HashSet;
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
+    QuerySelect, RelationDef,
+};
+use uuid::Uuid;
+
+use super::entities::{comment, comment_band};
+use super::similarity::{self, Signature};
+use crate::model::AppError;
+use crate::model::comment::CommentStatus;
+
+/// At most this many candidates are compared for one comment.
+const CANDIDATES: u64 = 64;
+
+fn band_to_comment() -> RelationDef {
+    comment_band::Entity::belongs_to(comment::Entity)
+        .from(comment_band::Column::CommentId)
+        .to(comment::Column::Id)
+        .into()
+}
+
+/// Fingerprints a top-level comment and puts it in the group of its most similar
+/// near-identical comment on the same section, if any. Run in the transaction that writes
+/// the comment.
+pub(super) async fn place(
+    db: &impl ConnectionTrait,
+    c: &comment::Model,
+) -> Result<Option<Uuid>, AppError> {
+    if c.parent_id.is_some() {
+        return Ok(None);
+    }
+    let text = similarity::comparable(&c.kind, c.proposal.as_deref(), &c.body);
+    let Some(signature) = Signature::of(&text) else {
+        return Ok(None);
+    };
+    let bands = signature.bands(&c.anchor);
+    let candidates: Vec<(Uuid, Option<Uuid>, Option<String>)> = comment_band::Entity::find()
+        .select_only()
+        .column(comment_band::Column::CommentId)
+        .column(comment::Column::GroupId)
+        .column(comment::Column::Fingerprint)
+        .join(JoinType::InnerJoin, band_to_comment())
+        .filter(comment_band::Column::ConsultationId.eq(c.consultation_id))
+        .filter(comment_band::Column::Hash.is_in(bands.clone()))
+        .filter(comment::Column::Status.eq(CommentStatus::Visible.code()))
+        .filter(comment::Column::Id.ne(c.id))
+        .limit(CANDIDATES)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut seen = HashSet::new();
+    let best = candidates
+        .into_iter()
+        .filter(|(id, _, _)| seen.insert(*id))
+        .filter_map(|(id, group, print)| {
+            let other = Signature::from_hex(print.as_deref()?)?;
+            let score = signature.similarity(&other);
+            (score >= similarity::THRESHOLD).then_some((score, id, group))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let group = match best {
+        Some((_, _, Some(group))) => Some(group),
+        Some((_, id, None)) => {
+            // The first two of a group: the older one's id names it.
+            comment::Entity::update_many()
+                .col_expr(comment::Column::GroupId, Expr::value(Some(id)))
+                .filter(comment::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+            Some(id)
+        }
+        None => None,
+    };
+    comment::Entity::update_many()
+        .col_expr(comment::Column::GroupId, Expr::value(group))
+        .col_expr(
+            comment::Column::Fingerprint,
+            Expr::value(Some(signature.to_hex())),
+        )
+        .filter(comment::Column::Id.eq(c.id))
+        .exec(db)
+        .await?;
+    comment_band::Entity::delete_many()
+        .filter(comment_band::Column::CommentId.eq(c.id))
+        .exec(db)
+        .await?;
+    comment_band::Entity::insert_many(bands.into_iter().enumerate().map(|(band, hash)| {
+        comment_band::ActiveModel {
+            comment_id: Set(c.id),
+            band: Set(i16::try_from(band).unwrap_or(i16::MAX)),
+            consultation_id: Set(c.consultation_id),
+            hash: Set(hash),
+        }
+    }))
+    .exec_without_returning(db)
+    .await?;
+    Ok(group)
+}
+
+/// Takes an edited comment out of its group and places it again by its new text.
+pub(super) async fn replace(
+    db: &impl ConnectionTrait,
+    c: &comment::Model,
+) -> Result<Option<Uuid>, AppError> {
+    comment::Entity::update_many()
+        .col_expr(comment::Column::GroupId, Expr::value(Option::<Uuid>::None))
+        .filter(comment::Column::Id.eq(c.id))
+        .exec(db)
+        .await?;
+    place(db, c).await
+}

@@ -1,0 +1,186 @@
+//! Consultations at scale.
+//!
+//! - `comment.thread_id`: the top-level comment a reply belongs to (a top-level comment's own
+//!   id), so a page can take a bounded number of replies per thread in one statement; filled
+//!   for the comments already there by one recursive statement.
+//! - `comment.group_id` and `comment.fingerprint`: near-identical comments on one section
+//!   (campaign comments) share a group, found through the fingerprint's bands in
+//!   `comment_band`, so the secretariat answers the group once.
+//! - `posting_limit_hit`: how often the posting limits stopped someone, per consultation,
+//!   section, limit and hour. It names nobody.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // SQLite adds one column per statement.
+        for column in [
+            uuid_null(Comment::ThreadId),
+            uuid_null(Comment::GroupId),
+            string_len_null(Comment::Fingerprint, 512),
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Comment::Table)
+                        .add_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "WITH RECURSIVE t(id, root) AS ( \
+                   SELECT id, id FROM comment WHERE parent_id IS NULL \
+                   UNION ALL \
+                   SELECT c.id, t.root FROM comment c JOIN t ON c.parent_id = t.id) \
+                 UPDATE comment SET thread_id = (SELECT root FROM t WHERE t.id = comment.id)",
+            )
+            .await?;
+        for (name, cols) in [
+            (
+                "comment_thread",
+                vec![Comment::ThreadId, Comment::CreatedAt],
+            ),
+            (
+                "comment_consultation_created",
+                vec![Comment::ConsultationId, Comment::CreatedAt],
+            ),
+            ("comment_group", vec![Comment::GroupId]),
+        ] {
+            let mut index = Index::create();
+            index.name(name).table(Comment::Table);
+            for col in cols {
+                index.col(col);
+            }
+            manager.create_index(index.to_owned()).await?;
+        }
+        manager
+            .create_table(
+                Table::create()
+                    .table(CommentBand::Table)
+                    .col(uuid(CommentBand::CommentId))
+                    .col(small_integer(CommentBand::Band))
+                    .col(uuid(CommentBand::ConsultationId))
+                    .col(big_integer(CommentBand::Hash))
+                    .primary_key(
+                        Index::create()
+                            .col(CommentBand::CommentId)
+                            .col(CommentBand::Band),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(CommentBand::Table, CommentBand::CommentId)
+                            .to(Comment::Table, Comment::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("comment_band_hash")
+                    .table(CommentBand::Table)
+                    .col(CommentBand::ConsultationId)
+                    .col(CommentBand::Hash)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(PostingLimitHit::Table)
+                    .col(uuid(PostingLimitHit::ConsultationId))
+                    .col(string_len(PostingLimitHit::Anchor, 200))
+                    .col(string_len(PostingLimitHit::Kind, 16))
+                    .col(timestamp_with_time_zone(PostingLimitHit::Hour))
+                    .col(integer(PostingLimitHit::Count))
+                    .primary_key(
+                        Index::create()
+                            .col(PostingLimitHit::ConsultationId)
+                            .col(PostingLimitHit::Hour)
+                            .col(PostingLimitHit::Anchor)
+                            .col(PostingLimitHit::Kind),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(PostingLimitHit::Table, PostingLimitHit::ConsultationId)
+                            .to(Consultation::Table, Consultation::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(PostingLimitHit::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(CommentBand::Table).to_owned())
+            .await?;
+        for name in [
+            "comment_group",
+            "comment_consultation_created",
+            "comment_thread",
+        ] {
+            manager
+                .drop_index(Index::drop().name(name).table(Comment::Table).to_owned())
+                .await?;
+        }
+        for column in [Comment::Fingerprint, Comment::GroupId, Comment::ThreadId] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Comment::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum Comment {
+    Table,
+    Id,
+    ThreadId,
+    GroupId,
+    Fingerprint,
+    ConsultationId,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum CommentBand {
+    Table,
+    CommentId,
+    Band,
+    ConsultationId,
+    Hash,
+}
+
+#[derive(DeriveIden)]
+enum PostingLimitHit {
+    Table,
+    ConsultationId,
+    Anchor,
+    Kind,
+    Hour,
+    Count,
+}
+
+#[derive(DeriveIden)]
+enum Consultation {
+    Table,
+    Id,
+}

@@ -1,0 +1,474 @@
+//! Consultations at scale (issue 18's acceptance figures), on SQLite and PostgreSQL.
+//!
+//! `cargo bench -p roundtable-tests --bench scale` (release profile; needs the site built by
+//! `cargo leptos build` for the page shell). A draft of 100 paragraphs (10 chapters of 10)
+//! with 20,000 comments seeded through the domain: 2,000 on the first paragraph, 500 of them
+//! near-identical campaign comments, the rest spread over the other 99. Measures, with 16
+//! concurrent clients on loopback in the same process (they share its two cores): the
+//! chapter holding the flooded paragraph, the secretariat's answer queue, answering the
+//! campaign group of 500 in one step, and then the outcome CSV of 100,000 comments streamed
+//! (80,000 more written straight to the table for it). The process's peak memory is read
+//! from `/proc/self/status` (VmHWM: server, seeding and clients together) for the whole run
+//! and, reset before it, for the export. `ROUNDTABLE_BENCH_DB=sqlite` (or `postgres`) runs
+//! one database. Prints Markdown; `tests/benches/RESULTS-scale.md` keeps the results.
+
+#[expect(
+    dead_code,
+    reason = "wrk and the SQL recorder belong to the other benchmarks"
+)]
+mod common;
+
+use std::time::Instant;
+
+use roundtable_app::domain::consultations;
+use roundtable_app::domain::consultations::comments;
+use roundtable_app::domain::consultations::drafts;
+use roundtable_app::domain::consultations::phases;
+use roundtable_app::model::comment::CommentFields;
+use roundtable_app::model::consultation::ConsultationFields;
+use roundtable_app::model::ids::{ConsultationId, CouncilId, SectionId, VersionId};
+use roundtable_app::model::viewer::Role;
+
+use common::*;
+
+const WORDS: &[&str] = &[
+    "the",
+    "state",
+    "shall",
+    "provide",
+    "support",
+    "to",
+    "every",
+    "person",
+    "who",
+    "needs",
+    "housing",
+    "health",
+    "care",
+    "legal",
+    "advice",
+    "without",
+    "conditions",
+    "and",
+    "within",
+    "reasonable",
+    "time",
+    "service",
+    "providers",
+    "must",
+    "inform",
+    "people",
+    "of",
+    "their",
+    "rights",
+    "in",
+    "language",
+    "they",
+    "understand",
+    "free",
+    "charge",
+    "shelter",
+    "interpreter",
+    "residence",
+    "permit",
+    "compensation",
+    "police",
+    "report",
+    "reflection",
+    "period",
+    "trust",
+];
+
+/// `n` words, different for every `seed` (so that comments are not near-identical).
+fn words(n: usize, seed: usize) -> String {
+    let mut x = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            WORDS[x % WORDS.len()]
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn draft() -> String {
+    let mut md = String::new();
+    for ch in 1..=10 {
+        md.push_str(&format!(
+            "## Chapter {ch} – Part {ch}\n\n### Article {ch} – Rules {ch}\n\n"
+        ));
+        for p in 1..=10 {
+            md.push_str(&format!("{p}. {}.\n", words(60, ch * 10 + p)));
+        }
+        md.push('\n');
+    }
+    md
+}
+
+const CAMPAIGN: &str = "We ask the Ministry to remove the obligation to report to the police \
+    before any assistance is given. Victims must receive support unconditionally, and the \
+    reflection period of at least thirty days must be respected in every case.";
+
+fn main() {
+    run(bench());
+}
+
+async fn bench() {
+    let only = std::env::var("ROUNDTABLE_BENCH_DB").ok();
+    println!("\n## Consultations at scale ({CLIENTS} clients, {RUN:?} per run)\n");
+    for db in ["sqlite", "postgres"] {
+        if only.as_deref().is_some_and(|o| o != db) {
+            continue;
+        }
+        let url = if db == "postgres" {
+            match fresh_postgres().await {
+                Some(url) => Some(url),
+                None => {
+                    println!("PostgreSQL: no server on this machine, not measured.\n");
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        scenario(db, url.as_deref()).await;
+    }
+}
+
+async fn get_size(client: &reqwest::Client, url: &str, cookie: &str) -> (u16, usize, usize) {
+    let zipped = client
+        .get(url)
+        .header("cookie", cookie)
+        .header("accept", "text/html")
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("page");
+    let status = zipped.status().as_u16();
+    let gz = zipped.bytes().await.expect("bytes").len();
+    let plain = client
+        .get(url)
+        .header("cookie", cookie)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("page")
+        .bytes()
+        .await
+        .expect("bytes")
+        .len();
+    (status, gz, plain)
+}
+
+#[expect(clippy::too_many_lines, reason = "one scenario, told in order")]
+async fn scenario(db: &str, url: Option<&str>) {
+    reset_peak_memory();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (state, base, _stop) = serve_on(dir.path(), None, url).await;
+    let council = CouncilId(
+        roundtable_server::operator::create_council(
+            &state,
+            roundtable_server::operator::NewCouncil {
+                slug: "bench".into(),
+                name: "Bench".into(),
+                country: "AT".into(),
+                languages: vec!["en".into()],
+                time_zone: "Europe/Vienna".into(),
+                currency: "EUR".into(),
+            },
+        )
+        .await
+        .expect("council"),
+    );
+    allow_many_posts(&state, council).await;
+    let staff = person(&state, council, 0, Role::Secretariat).await;
+    let mut members = Vec::new();
+    for n in 1..=60 {
+        members.push(person(&state, council, n, Role::Member).await);
+    }
+    let staff_actor = actor(&state, staff, council).await;
+    let id = consultations::details::create(
+        &state.db,
+        &staff_actor,
+        &ConsultationFields {
+            title: "Bench draft".into(),
+            ..ConsultationFields::default()
+        },
+    )
+    .await
+    .expect("consultation");
+    drafts::import_file(&state, &staff_actor, id, "draft.md", draft().as_bytes(), "")
+        .await
+        .expect("import");
+    drafts::publish(&state, &staff_actor, id, "")
+        .await
+        .expect("publish");
+    phases::open(&state, &staff_actor, id).await.expect("open");
+    let version = consultations::store::latest_published(&state.db, id)
+        .await
+        .expect("q")
+        .expect("v");
+    let sections = consultations::store::sections_of(&state.db, VersionId(version.id))
+        .await
+        .expect("sections");
+    let paragraphs: Vec<_> = sections.iter().filter(|s| s.kind == "paragraph").collect();
+    assert_eq!(paragraphs.len(), 100, "100 paragraphs");
+    let mut actors = Vec::new();
+    for m in &members {
+        actors.push(actor(&state, *m, council).await);
+    }
+
+    // 20,000 comments through the domain, four writers at a time.
+    let seeding = Instant::now();
+    let plan: Vec<(usize, usize)> = (0..20_000)
+        .map(|n| {
+            // The first 2,000 on paragraph 0, the rest spread over the other 99.
+            if n < 2_000 { (n, 0) } else { (n, 1 + n % 99) }
+        })
+        .collect();
+    let mut tasks = Vec::new();
+    for part in plan.chunks(5_000) {
+        let part = part.to_vec();
+        let (state, actors) = (state.clone(), actors.clone());
+        let paragraphs: Vec<SectionId> = paragraphs.iter().map(|p| SectionId(p.id)).collect();
+        tasks.push(tokio::spawn(async move {
+            for (n, p) in part {
+                let attribution = ["named", "pseudonym", "anonymous"][n % 3];
+                let body = if p == 0 && n % 4 == 0 {
+                    // 500 campaign comments, some with a word of their own.
+                    if n % 8 == 0 {
+                        CAMPAIGN.to_owned()
+                    } else {
+                        format!("Dear Ministry. {CAMPAIGN}")
+                    }
+                } else {
+                    format!("Point {n}. {}", words(40, n))
+                };
+                let fields = CommentFields {
+                    kind: "comment".into(),
+                    body,
+                    attribution: attribution.into(),
+                    ..CommentFields::default()
+                };
+                comments::add(
+                    &state,
+                    &actors[n % actors.len()],
+                    id,
+                    Some(paragraphs[p]),
+                    None,
+                    &fields,
+                )
+                .await
+                .expect("comment");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("seeding");
+    }
+    let seeded = seeding.elapsed();
+    let chapter = sections
+        .iter()
+        .find(|s| s.depth == 0)
+        .expect("chapter")
+        .anchor
+        .clone();
+    let mut readers = Vec::new();
+    for m in members.iter().take(CLIENTS) {
+        readers.push(cookie(&state, *m, council).await);
+    }
+    let staff_cookie = cookie(&state, staff, council).await;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CLIENTS)
+        .build()
+        .expect("client");
+    let get = |path: String, cookies: Vec<String>| {
+        let (client, url) = (client.clone(), format!("{base}{path}"));
+        move |n: usize| {
+            let cookie = cookies[n / 1_000_000 % cookies.len()].clone();
+            let (client, url) = (client.clone(), url.clone());
+            async move {
+                match client
+                    .get(&url)
+                    .header("cookie", &cookie)
+                    .header("accept", "text/html")
+                    .send()
+                    .await
+                {
+                    Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
+                    Err(_) => false,
+                }
+            }
+        }
+    };
+    let chapter_path = format!("/consultations/{id}/part/{chapter}");
+    let (status, chapter_gz, chapter_plain) =
+        get_size(&client, &format!("{base}{chapter_path}"), &readers[0]).await;
+    assert_eq!(status, 200);
+    let chapter_figures = load(get(chapter_path, readers.clone())).await;
+    let queue_path = format!("/consultations/{id}/answers");
+    let (status, queue_gz, queue_plain) =
+        get_size(&client, &format!("{base}{queue_path}"), &staff_cookie).await;
+    assert_eq!(status, 200);
+    let queue_figures = load(get(queue_path, vec![staff_cookie.clone()])).await;
+    let section_path = format!(
+        "/consultations/{id}/comments/{}?page=50",
+        paragraphs[0].anchor
+    );
+    let (status, section_gz, _) =
+        get_size(&client, &format!("{base}{section_path}"), &readers[0]).await;
+    assert_eq!(status, 200, "page 50 of the flooded paragraph's comments");
+
+    // The campaign group, answered in one step.
+    let queue = consultations::queue::page(
+        &state,
+        &staff_actor,
+        id,
+        &roundtable_app::model::comment::QueueFilter {
+            sort: "largest".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("queue");
+    let group = queue.items.first().expect("the largest item");
+    let group_size = group.size;
+    let key = group.group.expect("a group").to_string();
+    let started = Instant::now();
+    let answered = client
+        .post(format!("{base}/fn/comments/answer-group"))
+        .header("cookie", &staff_cookie)
+        .header("accept", "application/json")
+        .header("origin", base.as_str())
+        .form(&[
+            ("consultation", id.to_string().as_str()),
+            ("item", key.as_str()),
+            ("fields[decision]", "partly_accepted"),
+            (
+                "fields[explanation]",
+                "Support stays unconditional; the period stays as drafted.",
+            ),
+        ])
+        .send()
+        .await
+        .expect("answer");
+    let group_time = started.elapsed();
+    assert_eq!(answered.status(), 200, "the group is answered");
+    let peak_run = peak_memory_mb();
+
+    // 80,000 more comments straight into the table, then the CSV of all 100,000 streamed.
+    let writing = Instant::now();
+    extra_comments(
+        &state,
+        id,
+        &paragraphs
+            .iter()
+            .map(|p| (p.id, p.anchor.clone()))
+            .collect::<Vec<_>>(),
+        80_000,
+    )
+    .await;
+    let wrote = writing.elapsed();
+    phases::close(&state.db, &staff_actor, id)
+        .await
+        .expect("close");
+    reset_peak_memory();
+    let before_export = peak_memory_mb();
+    let started = Instant::now();
+    let mut csv = client
+        .get(format!("{base}/consultations/{id}/outcome.csv"))
+        .header("cookie", &staff_cookie)
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(csv.status(), 200);
+    let (mut bytes, mut lines) = (0usize, 0usize);
+    while let Some(chunk) = csv.chunk().await.expect("chunk") {
+        bytes += chunk.len();
+        lines += chunk.iter().filter(|b| **b == b'\n').count();
+    }
+    let export_time = started.elapsed();
+    let peak_export = peak_memory_mb();
+
+    println!("### {db}\n");
+    println!(
+        "Seeded 20,000 comments through the domain in {seeded:.1?}; 80,000 more written to the table in {wrote:.1?}.\n"
+    );
+    println!("| what | target | requests/s | p50 ms | p99 ms | failed | gzipped (plain) |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    println!(
+        "| chapter with the paragraph of 2,000 comments | ≥ 2,000 rps, p99 < 50 ms, ≤ 60 KB gz | {:.0} | {:.1} | {:.1} | {} | {chapter_gz} B ({chapter_plain} B) |",
+        chapter_figures.rps, chapter_figures.p50, chapter_figures.p99, chapter_figures.failed
+    );
+    println!(
+        "| answer queue, first page | p99 < 50 ms, ≤ 100 KB gz | {:.0} | {:.1} | {:.1} | {} | {queue_gz} B ({queue_plain} B) |",
+        queue_figures.rps, queue_figures.p50, queue_figures.p99, queue_figures.failed
+    );
+    println!("\nPage 50 of the flooded paragraph's comments: {section_gz} B gzipped.");
+    println!(
+        "\nThe campaign group ({group_size} comments) answered in one step: {group_time:.2?} (target < 2 s)."
+    );
+    println!(
+        "\nCSV of the 100,000 comments: {lines} lines, {:.1} MB, streamed in {export_time:.1?}.",
+        bytes as f64 / 1_000_000.0
+    );
+    println!(
+        "\nPeak memory of the process (server, seeding and clients): {peak_run:.0} MB through the seeding and the load; {peak_export:.0} MB during the export (from {before_export:.0} MB at its start). Target: under 150 MB.\n"
+    );
+}
+
+/// Writes `n` visible comments spread over `sections` straight into the table (arranging the
+/// export's data: the domain's posting path is measured above).
+async fn extra_comments(
+    state: &roundtable_app::domain::AppState,
+    consultation: ConsultationId,
+    sections: &[(uuid::Uuid, String)],
+    n: usize,
+) {
+    use roundtable_app::domain::consultations::entities::comment;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let now = chrono::Utc::now() - chrono::Duration::days(1);
+    for start in (0..n).step_by(500) {
+        let rows =
+            (start..(start + 500).min(n)).map(|k| {
+                let (section, anchor) = &sections[k % sections.len()];
+                let id = uuid::Uuid::new_v4();
+                comment::ActiveModel {
+                    id: Set(id),
+                    consultation_id: Set(consultation.0),
+                    section_id: Set(*section),
+                    anchor: Set(anchor.clone()),
+                    version_number: Set(1),
+                    parent_id: Set(None),
+                    kind: Set("comment".into()),
+                    body: Set(format!("Archived point {k}. {}", words(40, k + 1_000_000))),
+                    body_html: Set(format!("<p>Archived point {k}.</p>")),
+                    quote: Set(None),
+                    proposal: Set(None),
+                    attribution: Set("anonymous".into()),
+                    author_id: Set(None),
+                    author_sealed: Set(String::new()),
+                    author_tag: Set(String::new()),
+                    pseudonym: Set(None),
+                    status: Set("visible".into()),
+                    hidden_reason: Set(None),
+                    hidden_note: Set(None),
+                    hidden_at: Set(None),
+                    created_at: Set(
+                        now + chrono::Duration::milliseconds(i64::try_from(k).unwrap_or(0))
+                    ),
+                    updated_at: Set(now),
+                    withdrawn_at: Set(None),
+                    thread_id: Set(Some(id)),
+                    group_id: Set(None),
+                    fingerprint: Set(None),
+                }
+            });
+        comment::Entity::insert_many(rows)
+            .exec_without_returning(&state.db)
+            .await
+            .expect("comments");
+    }
+}
