@@ -316,7 +316,7 @@ async fn flood(js: bool) {
     b.act_as(&app, late, council).await;
     let open = format!("{part}?on={}#write-section-{}", later.id, later.id);
     b.visit(app.url(&open).as_str()).await;
-    let body = format!("#body-section-{}", later.id);
+    let body = format!("#body-{}", later.id);
     b.check(b.has(&body).await, "the comment box").await;
     b.fill(&body, "A third note I must not lose.").await;
     b.click(&format!("#write-section-{} button[type=submit]", later.id))
