@@ -9,7 +9,7 @@ use roundtable_app::model::viewer::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
-use crate::fixtures::{ConsultationBuilder, ConsultationThings, create_council, create_person};
+use crate::fixtures::{ConsultationBuilder, ConsultationThings, allow_many_posts, create_council, create_person};
 use crate::harness::{TestApp, client, db_tests, signed_in_client};
 
 /// Of each kind of audited action, how many run at once.
@@ -44,6 +44,9 @@ db_tests! {
             .insert(&app)
             .await;
         let things = ConsultationThings::arrange(&app, a, staff, member, open.0).await;
+        // One member posts EACH comments at once: the council's fair-use limits are raised so
+        // this test measures the audit chains, not the posting limits.
+        allow_many_posts(&app, a).await;
         let people: Value = app.call("/fn/demo/people", &[]).await.json().await.expect("json");
         let demo_person = people.as_array().expect("a list")[0]["id"].as_str().expect("an id").to_owned();
 

@@ -137,9 +137,12 @@ impl Stop {
 
 type SectionKey = (Uuid, Uuid, String);
 
+/// One rate limiter per set of rules, keyed by (council, person).
+type Rates = HashMap<PostingRules, Arc<DefaultKeyedRateLimiter<(Uuid, Uuid)>>>;
+
 /// This process's posting counters.
 pub struct PostingLimits {
-    rates: Mutex<HashMap<PostingRules, Arc<DefaultKeyedRateLimiter<(Uuid, Uuid)>>>>,
+    rates: Mutex<Rates>,
     sections: moka::sync::Cache<SectionKey, Arc<Mutex<VecDeque<Instant>>>>,
     checks: AtomicU64,
 }

@@ -3,7 +3,8 @@
 //! diff, and the outcome report ("you said, we did").
 //!
 //! Owns the tables `consultation`, `draft_version`, `section`, `participant`, `comment`,
-//! `comment_draft`, `comment_change`, `pseudonym` and `response`. Depends on
+//! `comment_band`, `comment_draft`, `comment_change`, `pseudonym`, `posting_limit_hit` and
+//! `response`. Depends on
 //! [`super::identity`] (the actor, councils, people) and [`super::platform`]; never on
 //! another capability.
 //!
@@ -11,10 +12,12 @@
 //!
 //! 1. [`access`] (the one access rule: [`access::readable`] answers 404, [`access::managed`] 403) and
 //!    [`store`] (versions, sections, counts, time zones): the bottom;
-//! 2. [`authorship`], [`kept_text`] and [`threads`] (comment rows turned into what one
-//!    reader may see);
-//! 3. the operations: [`details`], [`comments`], [`responses`], [`drafts`] (versions and the
-//!    [`import`]er), [`phases`] (with [`notify`]), [`outcome`];
+//! 2. [`authorship`], [`kept_text`], [`similarity`] and [`threads`] (comment rows turned into
+//!    what one reader may see, a bounded number per page);
+//! 3. the operations: [`details`], [`comments`] (with [`fair_use`], the posting limits, and
+//!    [`groups`] of near-identical comments), [`responses`] and the answer [`queue`],
+//!    [`drafts`] (versions and the [`import`]er), [`phases`] (with [`notify`]), [`outcome`]
+//!    (its CSV streamed a page at a time);
 //! 4. [`views`], the pages' read models (whole draft, chapter, management page), kept per
 //!    reader in [`chapter_cache`]: the top.
 

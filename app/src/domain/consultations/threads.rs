@@ -365,7 +365,10 @@ pub(super) async fn replies(
 /// Turns rows (top-level comments in the order given, each followed by its replies) into the
 /// views `actor` may see. `more` gives, per top-level comment, how many of its replies are
 /// not among the rows.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a reader, their access, the rows and how to show them"
+)]
 pub(super) async fn views_of(
     state: &AppState,
     actor: &Actor,

@@ -138,6 +138,19 @@ db_tests! {
         // The same statements for 2 comments or 51.
         let many = w.queries_for(&w.members[0].1, &section_page(&anchor, "")).await;
         assert_eq!(many, small, "a section's page runs the same statements for 2 comments or 51");
+
+        // The outcome CSV, streamed a page at a time: every comment once, section by section.
+        assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
+        let res = w.staff.get(w.app.url(&format!("/consultations/{id}/outcome.csv"))).send().await.expect("csv");
+        assert_eq!(res.status(), 200);
+        let body = res.text().await.expect("text");
+        let mut reader = csv::Reader::from_reader(body.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a CSV row")).collect();
+        assert_eq!(rows.len(), 53, "51 on one section, 2 on the other");
+        let on = |a: &str| rows.iter().filter(|r| &r[1] == a).count();
+        assert_eq!((on(&anchor), on(&quiet_anchor)), (51, 2));
+        let bodies: std::collections::HashSet<&str> = rows.iter().map(|r| r.get(5).unwrap_or("")).collect();
+        assert_eq!(bodies.len(), 53, "no comment twice");
     }
 
     async fn near_identical_comments_are_answered_once_for_all(db) {
