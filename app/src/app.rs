@@ -9,9 +9,7 @@ use crate::components::layout::Layout;
 use crate::i18n::I18nContextProvider;
 use crate::pages::consultations::answers::AnswersPage;
 use crate::pages::consultations::manage::{ManagePage, NewConsultationPage};
-use crate::pages::consultations::outcome::{
-    DiffPage, OutcomePage, OutcomePrintPage, PublicOutcomePage, PublicOutcomePrintPage,
-};
+use crate::pages::consultations::outcome::{DiffPage, OutcomePage, PublicOutcomePage};
 use crate::pages::consultations::reading::{ChapterPage, ConsultationPage};
 use crate::pages::consultations::section::SectionCommentsPage;
 use crate::pages::honoraria::finance::{BatchPage, BatchesPage, FinancePage};
@@ -79,9 +77,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("consultations/:id/answers") view=AnswersPage ssr=SsrMode::Async/>
                         <Route path=path!("consultations/:id/changes") view=DiffPage ssr=SsrMode::Async/>
                         <Route path=path!("consultations/:id/outcome") view=OutcomePage ssr=SsrMode::Async/>
-                        <Route path=path!("consultations/:id/outcome/print") view=OutcomePrintPage ssr=SsrMode::Async/>
                         <Route path=path!("outcome/:id") view=PublicOutcomePage ssr=SsrMode::Async/>
-                        <Route path=path!("outcome/:id/print") view=PublicOutcomePrintPage ssr=SsrMode::Async/>
                         <Route path=path!("demo") view=DemoPage ssr=SsrMode::Async/>
                         <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
                         <Route path=path!("sign-in/sent") view=SignInSentPage ssr=SsrMode::Async/>

@@ -6,6 +6,8 @@
 //! - `comment.group_id` and `comment.fingerprint`: near-identical comments on one section
 //!   (campaign comments) share a group, found through the fingerprint's bands in
 //!   `comment_band`, so the secretariat answers the group once.
+//! - `comment_report_order`: a section's comments by time, for the report read a page at a
+//!   time (its pages, CSV and print view).
 //! - `posting_limit_hit`: how often the posting limits stopped someone, per consultation,
 //!   section, limit and hour. It names nobody.
 
@@ -52,6 +54,11 @@ impl MigrationTrait for Migration {
                 vec![Comment::ConsultationId, Comment::CreatedAt],
             ),
             ("comment_group", vec![Comment::GroupId]),
+            // The report's order: a section's comments by time, read a page at a time.
+            (
+                "comment_report_order",
+                vec![Comment::ConsultationId, Comment::Anchor, Comment::CreatedAt],
+            ),
         ] {
             let mut index = Index::create();
             index.name(name).table(Comment::Table);
@@ -127,6 +134,7 @@ impl MigrationTrait for Migration {
             .drop_table(Table::drop().table(CommentBand::Table).to_owned())
             .await?;
         for name in [
+            "comment_report_order",
             "comment_group",
             "comment_consultation_created",
             "comment_thread",
@@ -157,6 +165,7 @@ enum Comment {
     GroupId,
     Fingerprint,
     ConsultationId,
+    Anchor,
     CreatedAt,
 }
 

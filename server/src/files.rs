@@ -1,9 +1,10 @@
 //! Routes that are files rather than pages: the draft upload (a multipart form, which server
-//! functions do not take without JavaScript) and the outcome report as CSV.
+//! functions do not take without JavaScript), the outcome report as CSV and its print view
+//! (both streamed).
 
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use roundtable_app::domain::Actor;
 use roundtable_app::domain::AppState;
@@ -141,6 +142,88 @@ pub(crate) async fn public_outcome_csv(
     };
     match outcome::CsvExport::open_public(&state, id).await {
         Ok(export) => csv_response(id, export),
+        Err(e) => status(&e).into_response(),
+    }
+}
+
+/// The print view, streamed: the document's start, then each part of the report as it is
+/// read from the database, then the end (the memory it needs does not grow with the number
+/// of comments). No scripts: the policy allows the stylesheet and nothing else.
+fn print_response(headers: &HeaderMap, stream: outcome::ReportStream) -> Response {
+    use roundtable_app::pages::consultations::outcome::print;
+    let cookie = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let locale = roundtable_app::i18n::request_locale(cookie, accept);
+    // 0: the start; 1: the parts; 2: done.
+    let chunks = futures_util::stream::unfold(Some((0u8, stream)), move |at| async move {
+        let (step, mut stream) = at?;
+        let failed = || Some((Err(std::io::Error::other("print view failed")), None));
+        match step {
+            0 => match stream.front().await {
+                Ok(front) => Some((Ok(print::print_start(locale, front)), Some((1, stream)))),
+                Err(_) => failed(),
+            },
+            1 => match stream.next_part().await {
+                Ok(Some(part)) => Some((Ok(print::print_part(locale, part)), Some((1, stream)))),
+                Ok(None) => Some((Ok(print::print_end().to_owned()), Some((2, stream)))),
+                // The status is sent already: the page ends short, never as a whole report.
+                Err(_) => failed(),
+            },
+            _ => None,
+        }
+    });
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+                     frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+                ),
+            ),
+        ],
+        Body::from_stream(chunks),
+    )
+        .into_response()
+}
+
+/// `GET /consultations/{id}/outcome/print`: the whole report, for printing or saving as PDF.
+pub(crate) async fn outcome_print(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<ConsultationId>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let actor = match actor(&state, &session).await {
+        Ok(a) => a,
+        Err(e) => return status(&e).into_response(),
+    };
+    match outcome::ReportReader::open(&state, &actor, id).await {
+        Ok(reader) => print_response(&headers, reader.stream()),
+        Err(e) => status(&e).into_response(),
+    }
+}
+
+/// `GET /outcome/{id}/print`: the public report, for printing.
+pub(crate) async fn public_outcome_print(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<ConsultationId>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match outcome::ReportReader::open_public(&state, id).await {
+        Ok(reader) => print_response(&headers, reader.stream()),
         Err(e) => status(&e).into_response(),
     }
 }

@@ -28,6 +28,8 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/consultations/{id}/import"),
     ("GET", "/consultations/{id}/outcome.csv"),
     ("GET", "/outcome/{id}/csv"),
+    ("GET", "/consultations/{id}/outcome/print"),
+    ("GET", "/outcome/{id}/print"),
     ("GET", "/go/{id}"),
     ("POST", "/time/expenses"),
     ("GET", "/time/claims/{id}/receipt"),
@@ -97,6 +99,14 @@ pub(crate) fn router(
             get(crate::files::outcome_csv),
         )
         .route("/outcome/{id}/csv", get(crate::files::public_outcome_csv))
+        .route(
+            "/consultations/{id}/outcome/print",
+            get(crate::files::outcome_print),
+        )
+        .route(
+            "/outcome/{id}/print",
+            get(crate::files::public_outcome_print),
+        )
         .route("/go/{id}", get(crate::files::go))
         .route(
             "/time/expenses",

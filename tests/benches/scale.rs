@@ -6,8 +6,8 @@
 //! near-identical campaign comments, the rest spread over the other 99. Measures, with 16
 //! concurrent clients on loopback in the same process (they share its two cores): the
 //! chapter holding the flooded paragraph, the secretariat's answer queue, answering the
-//! campaign group of 500 in one step, and then the outcome CSV of 100,000 comments streamed
-//! (80,000 more written straight to the table for it). The process's peak memory is read
+//! campaign group of 500 in one step, and then the outcome CSV and print view of 100,000 comments
+//! streamed (80,000 more written straight to the table for them) and a page of the report. The process's peak memory is read
 //! from `/proc/self/status` (VmHWM: server, seeding and clients together) for the whole run
 //! and, reset before it, for the export. `ROUNDTABLE_BENCH_DB=sqlite` (or `postgres`) runs
 //! one database. Prints Markdown; `tests/benches/RESULTS-scale.md` keeps the results.
@@ -391,6 +391,35 @@ async fn scenario(db: &str, url: Option<&str>) {
     }
     let export_time = started.elapsed();
     let peak_export = peak_memory_mb();
+    // The print view of the same 100,000, streamed too; then a page of the report.
+    reset_peak_memory();
+    let started = Instant::now();
+    let mut print = client
+        .get(format!("{base}/consultations/{id}/outcome/print"))
+        .header("cookie", &staff_cookie)
+        .send()
+        .await
+        .expect("print");
+    assert_eq!(print.status(), 200);
+    const ITEM: &[u8] = b"class=\"report__comment\"";
+    let (mut print_bytes, mut print_items) = (0usize, 0usize);
+    // The end of the previous chunk, shorter than ITEM: no match lies inside it alone.
+    let mut carry: Vec<u8> = Vec::new();
+    while let Some(chunk) = print.chunk().await.expect("chunk") {
+        print_bytes += chunk.len();
+        carry.extend_from_slice(&chunk);
+        print_items += carry.windows(ITEM.len()).filter(|w| *w == ITEM).count();
+        let keep = carry.len().saturating_sub(ITEM.len() - 1);
+        carry.drain(..keep);
+    }
+    assert!(carry.ends_with(b"</html>"), "the print view ends whole");
+    let print_time = started.elapsed();
+    let peak_print = peak_memory_mb();
+    let report_path = format!("/consultations/{id}/outcome?page=1000");
+    let (status, report_gz, report_plain) =
+        get_size(&client, &format!("{base}{report_path}"), &staff_cookie).await;
+    assert_eq!(status, 200);
+    let report_figures = load(get(report_path, vec![staff_cookie.clone()])).await;
 
     println!("### {db}\n");
     println!(
@@ -413,6 +442,14 @@ async fn scenario(db: &str, url: Option<&str>) {
     println!(
         "\nCSV of the 100,000 comments: {lines} lines, {:.1} MB, streamed in {export_time:.1?}.",
         bytes as f64 / 1_000_000.0
+    );
+    println!(
+        "\nPrint view of the 100,000 comments: {print_items} comments, {:.1} MB, streamed in {print_time:.1?}; peak memory {peak_print:.0} MB.",
+        print_bytes as f64 / 1_000_000.0
+    );
+    println!(
+        "\nThe report as a page (page 1,000 of the 100,000 comments): {:.0} requests/s, p99 {:.1} ms, {} failed, {report_gz} B gzipped ({report_plain} B).",
+        report_figures.rps, report_figures.p99, report_figures.failed
     );
     println!(
         "\nPeak memory of the process (server, seeding and clients): {peak_run:.0} MB through the seeding and the load; {peak_export:.0} MB during the export (from {before_export:.0} MB at its start). Target: under 150 MB.\n"

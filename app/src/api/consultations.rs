@@ -492,17 +492,31 @@ pub async fn get_diff(id: ConsultationId, from: i32, to: i32) -> Result<VersionD
     crate::domain::consultations::outcome::diff(&state, &actor, id, from, to).await
 }
 
-/// The outcome report for a signed-in reader.
+/// A page of the outcome report for a signed-in reader (the first without `page`).
 #[server(prefix = "/fn", endpoint = "consultations/outcome")]
-pub async fn get_outcome(id: ConsultationId) -> Result<OutcomeReport, AppError> {
+pub async fn get_outcome(
+    id: ConsultationId,
+    #[server(default)] page: Option<u32>,
+) -> Result<OutcomeReport, AppError> {
     use super::context::request;
+    use crate::domain::consultations::outcome::ReportReader;
     let (state, _, actor) = request().await?;
-    crate::domain::consultations::outcome::report(&state, &actor, id).await
+    ReportReader::open(&state, &actor, id)
+        .await?
+        .page(page.unwrap_or(1))
+        .await
 }
 
-/// The public outcome report (no sign-in).
+/// A page of the public outcome report (no sign-in).
 #[server(prefix = "/fn", endpoint = "outcome/public")]
-pub async fn get_public_outcome(id: ConsultationId) -> Result<OutcomeReport, AppError> {
+pub async fn get_public_outcome(
+    id: ConsultationId,
+    #[server(default)] page: Option<u32>,
+) -> Result<OutcomeReport, AppError> {
     use super::context::state;
-    crate::domain::consultations::outcome::public_report(&state()?, id).await
+    use crate::domain::consultations::outcome::ReportReader;
+    ReportReader::open_public(&state()?, id)
+        .await?
+        .page(page.unwrap_or(1))
+        .await
 }

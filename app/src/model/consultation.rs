@@ -556,6 +556,12 @@ pub struct ReportSection {
     pub change: Vec<DiffPart>,
     /// Whether it changed.
     pub changed: bool,
+    /// Whether an earlier page or part already began this section.
+    #[serde(default)]
+    pub continued: bool,
+    /// The number of its comments in the whole report.
+    #[serde(default)]
+    pub total: u64,
 }
 
 /// "You said, we did".
@@ -567,8 +573,14 @@ pub struct OutcomeReport {
     pub public: bool,
     /// The figures.
     pub figures: Figures,
-    /// Sections with comments or changes.
+    /// Sections with comments or changes (on this page).
     pub sections: Vec<ReportSection>,
+    /// This page (1-based) and the number of pages.
+    #[serde(default)]
+    pub page: u32,
+    /// The number of pages.
+    #[serde(default)]
+    pub pages: u32,
 }
 
 /// The edit form of one section of a version being prepared, as typed.

@@ -287,10 +287,10 @@ pub(super) const ROWS: &[Row] = &[
         Scope::Names,
         READERS,
     ),
-    page(
+    plain_named(
         "/consultations/{id}/outcome/print",
+        Via::Plain,
         "/consultations/{closed_consultation}/outcome/print",
-        Scope::Names,
         READERS,
     ),
     page(
@@ -305,12 +305,10 @@ pub(super) const ROWS: &[Row] = &[
         Scope::Global,
         EVERYONE,
     ),
-    page(
-        "/outcome/{id}/print",
-        "/outcome/{public_consultation}/print",
-        Scope::Global,
-        EVERYONE,
-    ),
+    Row {
+        target: "/outcome/{public_consultation}/print",
+        ..plain("/outcome/{id}/print", EVERYONE)
+    },
     plain_named(
         "/consultations/{id}/import",
         Via::PlainPost,

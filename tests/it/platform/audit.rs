@@ -9,7 +9,9 @@ use roundtable_app::model::viewer::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
-use crate::fixtures::{ConsultationBuilder, ConsultationThings, allow_many_posts, create_council, create_person};
+use crate::fixtures::{
+    ConsultationBuilder, ConsultationThings, allow_many_posts, create_council, create_person,
+};
 use crate::harness::{TestApp, client, db_tests, signed_in_client};
 
 /// Of each kind of audited action, how many run at once.

@@ -30,14 +30,7 @@ pub async fn request_sign_in_link(email: String, next: Option<String>) -> Result
         .and_then(|h| {
             h.get(http::header::COOKIE)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|c| {
-                    c.split(';').find_map(|kv| {
-                        kv.trim()
-                            .strip_prefix(crate::i18n::LANGUAGE_COOKIE)
-                            .and_then(|v| v.strip_prefix('='))
-                            .and_then(|v| v.parse::<crate::i18n::Locale>().ok())
-                    })
-                })
+                .and_then(crate::i18n::locale_from_cookie)
         })
         .unwrap_or(locale);
     crate::domain::identity::sign_in::request_link(

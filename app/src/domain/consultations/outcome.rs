@@ -198,37 +198,47 @@ pub async fn diff(
     })
 }
 
-/// The accountability figures of one consultation.
+/// The accountability figures of one consultation, counted in the database (a consultation
+/// of any size reads two numbers per answer, never the comments' text).
 pub async fn figures(
     db: &impl ConnectionTrait,
     c: &consultation::Model,
 ) -> Result<Figures, AppError> {
-    let rows = comment::Entity::find()
+    use sea_orm::{PaginatorTrait as _, QuerySelect as _};
+    let received = comment::Entity::find()
         .filter(comment::Column::ConsultationId.eq(c.id))
         .filter(comment::Column::Status.eq(CommentStatus::Visible.code()))
+        .count(db)
+        .await?;
+    let of_comment: sea_orm::RelationDef = response::Entity::belongs_to(comment::Entity)
+        .from(response::Column::CommentId)
+        .to(comment::Column::Id)
+        .into();
+    let answers: Vec<(
+        chrono::DateTime<chrono::Utc>,
+        chrono::DateTime<chrono::Utc>,
+        String,
+    )> = response::Entity::find()
+        .select_only()
+        .column(comment::Column::CreatedAt)
+        .column(response::Column::AnsweredAt)
+        .column(response::Column::Decision)
+        .join(sea_orm::JoinType::InnerJoin, of_comment)
+        .filter(response::Column::ConsultationId.eq(c.id))
+        .filter(comment::Column::Status.eq(CommentStatus::Visible.code()))
+        .into_tuple()
         .all(db)
         .await?;
-    let created: HashMap<Uuid, chrono::DateTime<chrono::Utc>> =
-        rows.iter().map(|r| (r.id, r.created_at)).collect();
-    let answers: Vec<response::Model> = response::Entity::find()
-        .filter(response::Column::ConsultationId.eq(c.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|r| created.contains_key(&r.comment_id))
-        .collect();
-    let received = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let received = i64::try_from(received).unwrap_or(i64::MAX);
     let answered = i64::try_from(answers.len()).unwrap_or(i64::MAX);
     let mut hours: Vec<f64> = answers
         .iter()
-        .filter_map(|a| {
-            created.get(&a.comment_id).map(|at| {
-                let seconds = (a.answered_at - *at).num_seconds().max(0);
-                // Seconds to hours; precision far beyond what the page shows.
-                #[expect(clippy::cast_precision_loss, reason = "hours need no 53-bit precision")]
-                let h = seconds as f64 / 3600.0;
-                h
-            })
+        .map(|(created, answered_at, _)| {
+            let seconds = (*answered_at - *created).num_seconds().max(0);
+            // Seconds to hours; precision far beyond what the page shows.
+            #[expect(clippy::cast_precision_loss, reason = "hours need no 53-bit precision")]
+            let h = seconds as f64 / 3600.0;
+            h
         })
         .collect();
     hours.sort_by(f64::total_cmp);
@@ -242,7 +252,7 @@ pub async fn figures(
     };
     let accepted = answers
         .iter()
-        .filter(|a| Decision::from_code(&a.decision).is_some_and(Decision::accepted))
+        .filter(|(_, _, d)| Decision::from_code(d).is_some_and(Decision::accepted))
         .count();
     let accepted = i64::try_from(accepted).unwrap_or(i64::MAX);
     let pct = |part: i64, whole: i64| {
@@ -280,68 +290,243 @@ pub async fn figures(
     })
 }
 
-/// The report for someone signed in who may read it (members once responded, staff once
-/// closed).
-pub async fn report(
-    state: &AppState,
-    actor: &Actor,
-    id: ConsultationId,
-) -> Result<OutcomeReport, AppError> {
-    let (c, access) = access::readable(&state.db, actor, id).await?;
-    if !access::permissions(actor, &c, access).outcome {
-        return Err(AppError::NotFound);
+/// Comments on one page of the report as a page.
+pub const REPORT_PAGE: u64 = 50;
+
+/// Comments read at a time by a streamed export (CSV, print).
+const STREAM_PAGE: u64 = 500;
+
+/// A section as the report knows it before reading its comments.
+#[derive(Debug, Clone)]
+struct Head {
+    anchor: String,
+    title: String,
+    change: Vec<DiffPart>,
+    changed: bool,
+    /// Its comments in the report (visible; in the public report, consenting).
+    comments: u64,
+}
+
+impl Head {
+    /// The places it takes in the report: one per comment, one for a change without any.
+    fn places(&self) -> u64 {
+        self.comments.max(1)
     }
-    build_report(state, &c, false).await
 }
 
-/// The public report: no sign-in, only once published as public, only comments whose
-/// authors consent (as they consent now), named only when the author chose to be.
-pub async fn public_report(
-    state: &AppState,
-    id: ConsultationId,
-) -> Result<OutcomeReport, AppError> {
-    let c = consultation::Entity::find_by_id(id.0)
-        .one(&state.db)
-        .await?
-        .filter(|c| phase_of(c) == Phase::OutcomePublished && c.outcome_public)
-        .ok_or(AppError::NotFound)?;
-    build_report(state, &c, true).await
-}
-
-async fn build_report(
-    state: &AppState,
-    c: &consultation::Model,
+/// A "you said, we did" report opened for reading: whether the reader may read it is settled,
+/// and its sections are known with the number of comments on each. Pages of it
+/// ([`ReportReader::page`]) and the streamed exports ([`ReportReader::stream`], the CSV and
+/// the print view) read the comments a bounded number at a time, whatever their number.
+pub struct ReportReader {
+    state: AppState,
+    consultation: consultation::Model,
     public: bool,
-) -> Result<OutcomeReport, AppError> {
-    let db = &state.db;
-    let tz = store::time_zone(db, CouncilId(c.council_id)).await?;
-    let versions = store::published_numbers(db, ConsultationId(c.id)).await?;
-    let (first, last) = match (versions.first(), versions.last()) {
-        (Some(f), Some(l)) => (*f, *l),
-        _ => return Err(AppError::NotFound),
-    };
-    let old = store::sections_of(db, VersionId(version(db, c.id, first).await?.id)).await?;
-    let new = store::sections_of(db, VersionId(version(db, c.id, last).await?.id)).await?;
-    let mut rows = comment::Entity::find()
-        .filter(comment::Column::ConsultationId.eq(c.id))
-        .filter(comment::Column::Status.eq(CommentStatus::Visible.code()))
-        .order_by_asc(comment::Column::CreatedAt)
-        .order_by_asc(comment::Column::Id)
-        .all(db)
-        .await?;
-    if public {
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let allowed = consent::given(db, ConsentPurpose::CommentPublicReport, &ids).await?;
-        rows.retain(|r| allowed.contains(&r.id));
+    time_zone: String,
+    /// Sections with comments or a change, in the report's order.
+    heads: Vec<Head>,
+}
+
+impl std::fmt::Debug for ReportReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportReader")
+            .field("consultation", &self.consultation.id)
+            .field("public", &self.public)
+            .finish_non_exhaustive()
     }
-    // The report is the same for every reader: nobody is "mine", staff flags do not apply.
-    let ctx = ViewContext::load(db, &rows, &tz, false, None).await?;
-    let mut per_anchor: HashMap<&str, Vec<ReportComment>> = HashMap::new();
-    for r in &rows {
-        per_anchor
-            .entry(r.anchor.as_str())
-            .or_default()
-            .push(ReportComment {
+}
+
+impl ReportReader {
+    /// The report for someone signed in who may read it (members once responded, staff once
+    /// closed).
+    pub async fn open(
+        state: &AppState,
+        actor: &Actor,
+        id: ConsultationId,
+    ) -> Result<Self, AppError> {
+        let (c, access) = access::readable(&state.db, actor, id).await?;
+        if !access::permissions(actor, &c, access).outcome {
+            return Err(AppError::NotFound);
+        }
+        Self::of(state, c, false).await
+    }
+
+    /// The public report: no sign-in, only once published as public, only comments whose
+    /// authors consent (as they consent now), named only when the author chose to be.
+    pub async fn open_public(state: &AppState, id: ConsultationId) -> Result<Self, AppError> {
+        let c = consultation::Entity::find_by_id(id.0)
+            .one(&state.db)
+            .await?
+            .filter(|c| phase_of(c) == Phase::OutcomePublished && c.outcome_public)
+            .ok_or(AppError::NotFound)?;
+        Self::of(state, c, true).await
+    }
+
+    async fn of(state: &AppState, c: consultation::Model, public: bool) -> Result<Self, AppError> {
+        use sea_orm::QuerySelect as _;
+        use sea_orm::sea_query::{Expr, ExprTrait as _};
+        let db = &state.db;
+        let time_zone = store::time_zone(db, CouncilId(c.council_id)).await?;
+        let versions = store::published_numbers(db, ConsultationId(c.id)).await?;
+        let (first, last) = match (versions.first(), versions.last()) {
+            (Some(f), Some(l)) => (*f, *l),
+            _ => return Err(AppError::NotFound),
+        };
+        let old = store::sections_of(db, VersionId(version(db, c.id, first).await?.id)).await?;
+        let new = store::sections_of(db, VersionId(version(db, c.id, last).await?.id)).await?;
+        let counts: HashMap<String, i64> = visible(c.id, public)
+            .select_only()
+            .column(comment::Column::Anchor)
+            .column_as(Expr::col(comment::Column::Id).count(), "n")
+            .group_by(comment::Column::Anchor)
+            .into_tuple::<(String, i64)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let heads = pair(&old, &new)
+            .into_iter()
+            .filter_map(|(anchor, o, n)| {
+                let (change, parts) = change_of(o, n);
+                let changed = change != "same";
+                let comments = counts
+                    .get(&anchor)
+                    .map_or(0, |n| u64::try_from(*n).unwrap_or(0));
+                (changed || comments > 0).then(|| Head {
+                    title: n.or(o).map(store::section_title).unwrap_or_default(),
+                    anchor,
+                    change: if changed { parts } else { Vec::new() },
+                    changed,
+                    comments,
+                })
+            })
+            .collect();
+        Ok(Self {
+            state: state.clone(),
+            consultation: c,
+            public,
+            time_zone,
+            heads,
+        })
+    }
+
+    /// The number of pages of the report as a page (at least one).
+    pub fn pages(&self) -> u32 {
+        let places: u64 = self.heads.iter().map(Head::places).sum();
+        u32::try_from(places.div_ceil(REPORT_PAGE).max(1)).unwrap_or(u32::MAX)
+    }
+
+    /// Page `page` (1-based; beyond the last, the last) of the report: the figures, and
+    /// [`REPORT_PAGE`] comments in the report's order with their sections.
+    pub async fn page(&self, page: u32) -> Result<OutcomeReport, AppError> {
+        use sea_orm::QuerySelect as _;
+        use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait as _, Order};
+        let db = &self.state.db;
+        let pages = self.pages();
+        let page = page.clamp(1, pages);
+        let from = u64::from(page - 1) * REPORT_PAGE;
+        let to = from + REPORT_PAGE;
+        // The sections this page touches, and how many of each one's comments it shows.
+        let mut start = 0;
+        let mut touched: Vec<(&Head, u64, u64)> = Vec::new();
+        for h in &self.heads {
+            let end = start + h.places();
+            if end > from && start < to {
+                let (skip, take) = if h.comments == 0 {
+                    (0, 0)
+                } else {
+                    (
+                        from.saturating_sub(start),
+                        Ord::min(end, to) - Ord::max(start, from),
+                    )
+                };
+                touched.push((h, skip, take));
+            }
+            start = end;
+        }
+        let with_comments: Vec<&(&Head, u64, u64)> =
+            touched.iter().filter(|(_, _, take)| *take > 0).collect();
+        let rows = if with_comments.is_empty() {
+            Vec::new()
+        } else {
+            // One statement for the page: the touched sections in the report's order.
+            let mut order = CaseStatement::new();
+            for (i, (h, _, _)) in with_comments.iter().enumerate() {
+                order = order.case(
+                    Expr::col(comment::Column::Anchor).eq(h.anchor.clone()),
+                    Expr::val(i64::try_from(i).unwrap_or(i64::MAX)),
+                );
+            }
+            let anchors: Vec<String> = with_comments
+                .iter()
+                .map(|(h, _, _)| h.anchor.clone())
+                .collect();
+            let skip = with_comments.first().map_or(0, |(_, skip, _)| *skip);
+            let take: u64 = with_comments.iter().map(|(_, _, take)| *take).sum();
+            visible(self.consultation.id, self.public)
+                .filter(comment::Column::Anchor.is_in(anchors))
+                .order_by(Into::<Expr>::into(order), Order::Asc)
+                .order_by_asc(comment::Column::CreatedAt)
+                .order_by_asc(comment::Column::Id)
+                .offset(skip)
+                .limit(take)
+                .all(db)
+                .await?
+        };
+        let mut comments = self.comments_of(&rows).await?.into_iter();
+        let sections = touched
+            .iter()
+            .map(|(h, skip, take)| ReportSection {
+                anchor: h.anchor.clone(),
+                title: h.title.clone(),
+                comments: comments
+                    .by_ref()
+                    .take(usize::try_from(*take).unwrap_or(usize::MAX))
+                    .collect(),
+                change: h.change.clone(),
+                changed: h.changed,
+                continued: *skip > 0,
+                total: h.comments,
+            })
+            .collect();
+        Ok(OutcomeReport {
+            summary: store::summary(&self.consultation, &self.time_zone),
+            public: self.public,
+            figures: figures(db, &self.consultation).await?,
+            sections,
+            page,
+            pages,
+        })
+    }
+
+    /// The report's title and figures, without any section (the start of a streamed export).
+    pub async fn front(&self) -> Result<OutcomeReport, AppError> {
+        Ok(OutcomeReport {
+            summary: store::summary(&self.consultation, &self.time_zone),
+            public: self.public,
+            figures: figures(&self.state.db, &self.consultation).await?,
+            sections: Vec::new(),
+            page: 1,
+            pages: self.pages(),
+        })
+    }
+
+    /// The whole report a part at a time, for the streamed exports.
+    pub fn stream(self) -> ReportStream {
+        ReportStream {
+            reader: self,
+            at: 0,
+            after: None,
+        }
+    }
+
+    /// The comments of `rows` as the report shows them: the same for every reader (nobody is
+    /// "mine", staff flags do not apply), authors only as they chose to be named.
+    async fn comments_of(&self, rows: &[comment::Model]) -> Result<Vec<ReportComment>, AppError> {
+        let ctx = ViewContext::load(&self.state.db, rows, &self.time_zone, false, None).await?;
+        Ok(rows
+            .iter()
+            .map(|r| ReportComment {
                 kind: CommentKind::from_code(&r.kind).unwrap_or(CommentKind::Comment),
                 author: match Attribution::from_code(&r.attribution) {
                     Some(Attribution::Named | Attribution::Pseudonym) => ctx.author(r),
@@ -350,29 +535,94 @@ async fn build_report(
                 body: r.body.clone(),
                 proposal: r.proposal.clone(),
                 response: ctx.response(r),
-            });
-    }
-    let sections = pair(&old, &new)
-        .into_iter()
-        .filter_map(|(anchor, o, n)| {
-            let (change, parts) = change_of(o, n);
-            let comments = per_anchor.remove(anchor.as_str()).unwrap_or_default();
-            let changed = change != "same";
-            (changed || !comments.is_empty()).then(|| ReportSection {
-                title: n.or(o).map(store::section_title).unwrap_or_default(),
-                anchor,
-                comments,
-                change: if changed { parts } else { Vec::new() },
-                changed,
             })
-        })
-        .collect();
-    Ok(OutcomeReport {
-        summary: store::summary(c, &tz),
-        public,
-        figures: figures(db, c).await?,
-        sections,
-    })
+            .collect())
+    }
+}
+
+/// The comments a report shows: visible ones; in the public report only those whose authors
+/// consent now (the ledger's rule, asked in the database).
+fn visible(consultation: Uuid, public: bool) -> sea_orm::Select<comment::Entity> {
+    let query = comment::Entity::find()
+        .filter(comment::Column::ConsultationId.eq(consultation))
+        .filter(comment::Column::Status.eq(CommentStatus::Visible.code()));
+    if public {
+        query.filter(consent::given_condition(
+            ConsentPurpose::CommentPublicReport,
+            "comment",
+        ))
+    } else {
+        query
+    }
+}
+
+/// A report read from start to end, a part at a time: each part is one section with up to
+/// [`STREAM_PAGE`] of its comments (a long section comes in several parts, the later ones
+/// `continued`), so an export of any size holds one part in memory.
+#[derive(Debug)]
+pub struct ReportStream {
+    reader: ReportReader,
+    /// The section being read, and the last comment read in it (time, id).
+    at: usize,
+    after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+}
+
+impl ReportStream {
+    /// The report's title and figures.
+    pub async fn front(&self) -> Result<OutcomeReport, AppError> {
+        self.reader.front().await
+    }
+
+    /// The next part; `None` at the end.
+    pub async fn next_part(&mut self) -> Result<Option<ReportSection>, AppError> {
+        use sea_orm::QuerySelect as _;
+        let Some(h) = self.reader.heads.get(self.at).cloned() else {
+            return Ok(None);
+        };
+        let continued = self.after.is_some();
+        let rows = if h.comments == 0 {
+            Vec::new()
+        } else {
+            let mut query = visible(self.reader.consultation.id, self.reader.public)
+                .filter(comment::Column::Anchor.eq(h.anchor.clone()));
+            if let Some((at, id)) = self.after {
+                query = query.filter(
+                    sea_orm::Condition::any()
+                        .add(comment::Column::CreatedAt.gt(at))
+                        .add(
+                            sea_orm::Condition::all()
+                                .add(comment::Column::CreatedAt.eq(at))
+                                .add(comment::Column::Id.gt(id)),
+                        ),
+                );
+            }
+            query
+                .order_by_asc(comment::Column::CreatedAt)
+                .order_by_asc(comment::Column::Id)
+                .limit(STREAM_PAGE)
+                .all(&self.reader.state.db)
+                .await?
+        };
+        if rows.len() as u64 == STREAM_PAGE {
+            self.after = rows.last().map(|r| (r.created_at, r.id));
+        } else {
+            self.at += 1;
+            self.after = None;
+        }
+        if rows.is_empty() && continued {
+            // The section ended exactly at a page's end: nothing more of it.
+            return Box::pin(self.next_part()).await;
+        }
+        Ok(Some(ReportSection {
+            comments: self.reader.comments_of(&rows).await?,
+            anchor: h.anchor,
+            title: h.title,
+            change: h.change,
+            changed: h.changed,
+            continued,
+            total: h.comments,
+        }))
+    }
 }
 
 fn author_cell(a: &AuthorLabel) -> String {
@@ -398,33 +648,12 @@ const CSV_HEADER: [&str; 11] = [
     "led_to_change",
 ];
 
-/// Comments read per page of a CSV export.
-const CSV_PAGE: u64 = 500;
-
-/// The report as CSV, read from the database a page at a time (one row per comment; a
-/// section changed without comments gets one row), so a consultation of any size exports
-/// in bounded memory. [`CsvExport::next_chunk`] gives the next part until there is none.
+/// The report as CSV, streamed (one row per comment; a section changed without comments gets
+/// one row). [`CsvExport::next_chunk`] gives the next part until there is none.
+#[derive(Debug)]
 pub struct CsvExport {
-    state: AppState,
-    consultation: Uuid,
-    public: bool,
-    time_zone: String,
-    /// (anchor, title, changed) in the report's order.
-    sections: Vec<(String, String, bool)>,
-    /// The section being read, and the last comment read in it (time, id).
-    at: usize,
-    after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
-    rows_in_section: usize,
+    stream: ReportStream,
     header: bool,
-}
-
-impl std::fmt::Debug for CsvExport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CsvExport")
-            .field("consultation", &self.consultation)
-            .field("at", &self.at)
-            .finish_non_exhaustive()
-    }
 }
 
 impl CsvExport {
@@ -434,55 +663,22 @@ impl CsvExport {
         actor: &Actor,
         id: ConsultationId,
     ) -> Result<Self, AppError> {
-        let (c, access) = access::readable(&state.db, actor, id).await?;
-        if !access::permissions(actor, &c, access).outcome {
-            return Err(AppError::NotFound);
-        }
-        Self::of(state, &c, false).await
+        Ok(Self::of(ReportReader::open(state, actor, id).await?))
     }
 
     /// The export of a public report (consenting comments only).
     pub async fn open_public(state: &AppState, id: ConsultationId) -> Result<Self, AppError> {
-        let c = consultation::Entity::find_by_id(id.0)
-            .one(&state.db)
-            .await?
-            .filter(|c| phase_of(c) == Phase::OutcomePublished && c.outcome_public)
-            .ok_or(AppError::NotFound)?;
-        Self::of(state, &c, true).await
+        Ok(Self::of(ReportReader::open_public(state, id).await?))
     }
 
-    async fn of(state: &AppState, c: &consultation::Model, public: bool) -> Result<Self, AppError> {
-        let db = &state.db;
-        let time_zone = store::time_zone(db, CouncilId(c.council_id)).await?;
-        let versions = store::published_numbers(db, ConsultationId(c.id)).await?;
-        let (first, last) = match (versions.first(), versions.last()) {
-            (Some(f), Some(l)) => (*f, *l),
-            _ => return Err(AppError::NotFound),
-        };
-        let old = store::sections_of(db, VersionId(version(db, c.id, first).await?.id)).await?;
-        let new = store::sections_of(db, VersionId(version(db, c.id, last).await?.id)).await?;
-        let sections = pair(&old, &new)
-            .into_iter()
-            .map(|(anchor, o, n)| {
-                let changed = change_of(o, n).0 != "same";
-                let title = n.or(o).map(store::section_title).unwrap_or_default();
-                (anchor, title, changed)
-            })
-            .collect();
-        Ok(Self {
-            state: state.clone(),
-            consultation: c.id,
-            public,
-            time_zone,
-            sections,
-            at: 0,
-            after: None,
-            rows_in_section: 0,
+    fn of(reader: ReportReader) -> Self {
+        Self {
+            stream: reader.stream(),
             header: false,
-        })
+        }
     }
 
-    /// The next part of the CSV (the header, then rows a page of comments at a time);
+    /// The next part of the CSV (the header, then rows a part of the report at a time);
     /// `None` at the end.
     pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, AppError> {
         let mut w = csv::Writer::from_writer(Vec::new());
@@ -490,88 +686,36 @@ impl CsvExport {
             self.header = true;
             w.write_record(CSV_HEADER).map_err(|_| AppError::Internal)?;
         }
-        while let Some((anchor, title, changed)) = self.sections.get(self.at).cloned() {
-            let db = &self.state.db;
-            let mut query = comment::Entity::find()
-                .filter(comment::Column::ConsultationId.eq(self.consultation))
-                .filter(comment::Column::Anchor.eq(anchor.clone()))
-                .filter(comment::Column::Status.eq(CommentStatus::Visible.code()));
-            if let Some((at, id)) = self.after {
-                query = query.filter(
-                    sea_orm::Condition::any()
-                        .add(comment::Column::CreatedAt.gt(at))
-                        .add(
-                            sea_orm::Condition::all()
-                                .add(comment::Column::CreatedAt.eq(at))
-                                .add(comment::Column::Id.gt(id)),
-                        ),
-                );
-            }
-            let mut rows = sea_orm::QuerySelect::limit(
-                query
-                    .order_by_asc(comment::Column::CreatedAt)
-                    .order_by_asc(comment::Column::Id),
-                CSV_PAGE,
-            )
-            .all(db)
-            .await?;
-            let full = rows.len() as u64 == CSV_PAGE;
-            self.after = rows.last().map(|r| (r.created_at, r.id));
-            if self.public && !rows.is_empty() {
-                let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-                let allowed = consent::given(db, ConsentPurpose::CommentPublicReport, &ids).await?;
-                rows.retain(|r| allowed.contains(&r.id));
-            }
-            // The report is the same for every reader: nobody is "mine".
-            let ctx = ViewContext::load(db, &rows, &self.time_zone, false, None).await?;
-            for r in &rows {
-                let author = match Attribution::from_code(&r.attribution) {
-                    Some(Attribution::Named | Attribution::Pseudonym) => ctx.author(r),
-                    _ => AuthorLabel::Anonymous,
-                };
-                let answer = ctx.response(r);
-                let a = answer.as_ref();
-                w.write_record([
-                    csv_safe(&title),
-                    anchor.clone(),
-                    changed.to_string(),
-                    CommentKind::from_code(&r.kind)
-                        .unwrap_or(CommentKind::Comment)
-                        .code()
-                        .to_owned(),
-                    csv_safe(&author_cell(&author)),
-                    csv_safe(&r.body),
-                    csv_safe(r.proposal.as_deref().unwrap_or("")),
-                    a.map(|a| a.decision.code().to_owned()).unwrap_or_default(),
-                    csv_safe(a.map(|a| a.explanation.as_str()).unwrap_or("")),
-                    a.map(|a| a.answered_local.clone()).unwrap_or_default(),
-                    a.map(|a| (!a.changed.is_empty()).to_string())
-                        .unwrap_or_default(),
-                ])
-                .map_err(|_| AppError::Internal)?;
-            }
-            self.rows_in_section += rows.len();
-            if !full {
-                if self.rows_in_section == 0 && changed {
-                    let row = [csv_safe(&title), anchor.clone(), changed.to_string()]
-                        .into_iter()
-                        .chain(std::iter::repeat_n(String::new(), 8));
-                    w.write_record(row).map_err(|_| AppError::Internal)?;
-                }
-                self.at += 1;
-                self.after = None;
-                self.rows_in_section = 0;
-            }
-            if !rows.is_empty() || !full {
-                let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
-                if !bytes.is_empty() {
-                    return Ok(Some(bytes));
-                }
-                w = csv::Writer::from_writer(Vec::new());
-            }
+        let Some(part) = self.stream.next_part().await? else {
+            let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
+            return Ok((!bytes.is_empty()).then_some(bytes));
+        };
+        let title = csv_safe(&part.title);
+        if part.comments.is_empty() && !part.continued {
+            let row = [title.clone(), part.anchor.clone(), part.changed.to_string()]
+                .into_iter()
+                .chain(std::iter::repeat_n(String::new(), 8));
+            w.write_record(row).map_err(|_| AppError::Internal)?;
         }
-        let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
-        Ok((!bytes.is_empty()).then_some(bytes))
+        for c in &part.comments {
+            let a = c.response.as_ref();
+            w.write_record([
+                title.clone(),
+                part.anchor.clone(),
+                part.changed.to_string(),
+                c.kind.code().to_owned(),
+                csv_safe(&author_cell(&c.author)),
+                csv_safe(&c.body),
+                csv_safe(c.proposal.as_deref().unwrap_or("")),
+                a.map(|a| a.decision.code().to_owned()).unwrap_or_default(),
+                csv_safe(a.map(|a| a.explanation.as_str()).unwrap_or("")),
+                a.map(|a| a.answered_local.clone()).unwrap_or_default(),
+                a.map(|a| (!a.changed.is_empty()).to_string())
+                    .unwrap_or_default(),
+            ])
+            .map_err(|_| AppError::Internal)?;
+        }
+        Ok(Some(w.into_inner().map_err(|_| AppError::Internal)?))
     }
 }
 

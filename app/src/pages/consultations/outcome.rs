@@ -1,16 +1,18 @@
 //! What came of a consultation: the changes between versions with the comments that led to
-//! them, and the "you said, we did" report (signed in, printable, and public).
+//! them, and the "you said, we did" report (signed in and public, a page at a time; the
+//! printable whole streamed by the server from [`print`]).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::reading::{AuthorName, DecisionLabel, Diff, KindLabel, id_param};
+use super::reading::{AuthorName, DecisionLabel, Diff, id_param};
 use crate::api::consultations::{get_diff, get_outcome, get_public_outcome};
 use crate::components::error::LoadError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{Locale, t, t_string, td, td_string, use_i18n};
 use crate::model::AppError;
-use crate::model::consultation::{Figures, OutcomeReport, VersionDiff};
+use crate::model::comment::{AuthorLabel, CommentKind, Decision};
+use crate::model::consultation::{Figures, OutcomeReport, ReportSection, VersionDiff};
 use crate::model::ids::ConsultationId;
 
 /// `/consultations/:id/changes?from=1&to=2`.
@@ -99,90 +101,215 @@ fn Changes(diff: VersionDiff) -> impl IntoView {
     }
 }
 
-/// The figures as a definition list.
+/// The figures as a definition list, in `locale` (no reactive context: also for the
+/// streamed print view).
 #[component]
-pub fn FiguresList(figures: Figures) -> impl IntoView {
-    let i18n = use_i18n();
+fn FiguresIn(figures: Figures, locale: Locale) -> impl IntoView {
     let median = figures
         .median_hours_to_answer
         .map_or_else(|| "–".to_owned(), |h| format!("{h:.1}"));
     view! {
         <dl class="figures" id="figures">
-            <dt>{t!(i18n, outcome.received)}</dt><dd data-figure="received">{figures.received}</dd>
-            <dt>{t!(i18n, outcome.answered)}</dt><dd data-figure="answered_pct">{figures.answered_pct}" %"</dd>
-            <dt>{t!(i18n, outcome.median)}</dt><dd data-figure="median_hours">{median}</dd>
-            <dt>{t!(i18n, outcome.accepted)}</dt><dd data-figure="accepted_pct">{figures.accepted_pct}" %"</dd>
-            <dt>{t!(i18n, outcome.sections_changed)}</dt><dd data-figure="sections_changed">{figures.sections_changed}</dd>
+            <dt>{td_string!(locale, outcome.received)}</dt><dd data-figure="received">{figures.received}</dd>
+            <dt>{td_string!(locale, outcome.answered)}</dt><dd data-figure="answered_pct">{figures.answered_pct}" %"</dd>
+            <dt>{td_string!(locale, outcome.median)}</dt><dd data-figure="median_hours">{median}</dd>
+            <dt>{td_string!(locale, outcome.accepted)}</dt><dd data-figure="accepted_pct">{figures.accepted_pct}" %"</dd>
+            <dt>{td_string!(locale, outcome.sections_changed)}</dt><dd data-figure="sections_changed">{figures.sections_changed}</dd>
         </dl>
     }
 }
 
-/// The report itself (shared by every way of reading it).
+fn kind_text(locale: Locale, kind: CommentKind) -> &'static str {
+    match kind {
+        CommentKind::Comment => td_string!(locale, kinds.comment),
+        CommentKind::Concern => td_string!(locale, kinds.concern),
+        CommentKind::Question => td_string!(locale, kinds.question),
+        CommentKind::Wording => td_string!(locale, kinds.wording),
+    }
+}
+
+fn decision_text(locale: Locale, decision: Decision) -> &'static str {
+    match decision {
+        Decision::Accepted => td_string!(locale, decisions.accepted),
+        Decision::PartlyAccepted => td_string!(locale, decisions.partly_accepted),
+        Decision::NotAccepted => td_string!(locale, decisions.not_accepted),
+        Decision::Noted => td_string!(locale, decisions.noted),
+    }
+}
+
+/// One section of the report (or the part of it on this page), in `locale`.
 #[component]
-fn Report(report: OutcomeReport, print: bool, csv: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = report.summary.id;
-    let class = if print { "report print-view" } else { "report" };
+fn ReportSectionIn(section: ReportSection, locale: Locale) -> impl IntoView {
+    let s = section;
+    let total = s.total;
     view! {
-        <article class=class>
-            {(!print && !report.public).then(|| view! { <p class="no-print"><a href=format!("/consultations/{id}")>{t!(i18n, consultation.back_to_draft)}</a></p> })}
+        <section class="report__section" data-anchor=s.anchor.clone()>
+            <h2>{s.title.clone()}{s.continued.then(|| format!(" {}", td_string!(locale, outcome.continued)))}</h2>
+            {(s.changed && !s.continued).then(|| view! {
+                <h3>{td_string!(locale, outcome.we_did)}</h3>
+                <Diff parts=s.change.clone()/>
+            })}
+            {(!s.comments.is_empty() && !s.continued).then(|| view! {
+                <h3>{td_string!(locale, outcome.you_said)}" "<span class="muted">{td!(locale, outcome.comments_count, count = move || total)}</span></h3>
+            })}
+            <ul class="report__comments">
+                {s.comments.into_iter().map(|c| {
+                    let author = match c.author {
+                        AuthorLabel::Named(name) => view! { <span class="author">{name}</span> }.into_any(),
+                        AuthorLabel::Pseudonym(name) => view! { <span class="author author--pseudonym">{name}</span> }.into_any(),
+                        AuthorLabel::Anonymous => view! { <span class="author author--anonymous">{td_string!(locale, consultation.anonymous)}</span> }.into_any(),
+                    };
+                    view! {
+                        <li class="report__comment">
+                            <p class="comment__meta">{kind_text(locale, c.kind)}" · "{author}</p>
+                            {(!c.body.is_empty()).then(|| view! { <p>{c.body.clone()}</p> })}
+                            {c.proposal.clone().map(|p| view! { <p><em>{td_string!(locale, consultation.proposed)}</em>" "{p}</p> })}
+                            {match c.response {
+                                Some(r) => view! {
+                                    <p class="response"><strong>{decision_text(locale, r.decision)}</strong>": "{r.explanation}</p>
+                                }.into_any(),
+                                None => view! { <p class="muted">{td_string!(locale, outcome.no_answer)}</p> }.into_any(),
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// Where a report lives: signed in or public.
+fn report_base(id: ConsultationId, public: bool) -> String {
+    if public {
+        format!("/outcome/{id}")
+    } else {
+        format!("/consultations/{id}/outcome")
+    }
+}
+
+/// A page of the report, with the pager.
+#[component]
+fn Report(report: OutcomeReport, csv: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let id = report.summary.id;
+    let base = report_base(id, report.public);
+    let (page, pages) = (report.page, report.pages);
+    let address = move |p: u32| {
+        if p <= 1 {
+            base.clone()
+        } else {
+            format!("{base}?page={p}")
+        }
+    };
+    let pager = (pages > 1).then(|| {
+        let previous = (page > 1).then(|| view! {
+            <a href=address(page - 1) rel="prev">{t!(i18n, consultation.page_previous)}</a>
+        });
+        let next = (page < pages).then(|| view! {
+            <a href=address(page + 1) rel="next">{t!(i18n, consultation.page_next)}</a>
+        });
+        view! {
+            <nav class="pager no-print" aria-label=move || t_string!(i18n, consultation.pages_label).to_string()>
+                {previous}
+                <span>{t!(i18n, consultation.page_of, page = move || page, pages = move || pages)}</span>
+                {next}
+            </nav>
+        }
+    });
+    view! {
+        <article class="report">
+            {(!report.public).then(|| view! { <p class="no-print"><a href=format!("/consultations/{id}")>{t!(i18n, consultation.back_to_draft)}</a></p> })}
             <h1>{t!(i18n, outcome.heading)}</h1>
             <p class="lead">{report.summary.title.clone()}</p>
             {report.public.then(|| view! { <p class="hint">{t!(i18n, outcome.public_note)}</p> })}
-            <FiguresList figures=report.figures.clone()/>
-            {(!print).then(|| view! {
-                <p class="no-print">
-                    <a href=csv.clone() rel="external" download="">{t!(i18n, outcome.csv)}</a>" · "
-                    <a href=format!("{}/print", if report.public { format!("/outcome/{id}") } else { format!("/consultations/{id}/outcome") })>{t!(i18n, outcome.print)}</a>
-                </p>
-            })}
-            {report.sections.into_iter().map(|s| view! {
-                <section class="report__section" data-anchor=s.anchor.clone()>
-                    <h2>{s.title.clone()}</h2>
-                    {s.changed.then(|| view! {
-                        <h3>{t!(i18n, outcome.we_did)}</h3>
-                        <Diff parts=s.change.clone()/>
-                    })}
-                    {(!s.comments.is_empty()).then(|| view! { <h3>{t!(i18n, outcome.you_said)}</h3> })}
-                    <ul class="report__comments">
-                        {s.comments.into_iter().map(|c| view! {
-                            <li class="report__comment">
-                                <p class="comment__meta"><KindLabel kind=c.kind/>" · "<AuthorName author=c.author/></p>
-                                {(!c.body.is_empty()).then(|| view! { <p>{c.body.clone()}</p> })}
-                                {c.proposal.clone().map(|p| view! { <p><em>{t!(i18n, consultation.proposed)}</em>" "{p}</p> })}
-                                {match c.response {
-                                    Some(r) => view! {
-                                        <p class="response"><strong><DecisionLabel decision=r.decision/></strong>": "{r.explanation}</p>
-                                    }.into_any(),
-                                    None => view! { <p class="muted">{t!(i18n, outcome.no_answer)}</p> }.into_any(),
-                                }}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </section>
-            }).collect_view()}
+            <FiguresIn figures=report.figures.clone() locale/>
+            <p class="no-print">
+                <a href=csv rel="external" download="">{t!(i18n, outcome.csv)}</a>" · "
+                <a href=format!("{}/print", report_base(id, report.public)) rel="external">{t!(i18n, outcome.print)}</a>
+            </p>
+            {(pages > 1).then(|| view! { <p class="hint no-print">{t!(i18n, outcome.paged_note)}</p> })}
+            {report.sections.into_iter().map(|section| view! { <ReportSectionIn section locale/> }).collect_view()}
+            {pager}
         </article>
+    }
+}
+
+/// The streamed print view, a piece at a time: a document of its own (no scripts, the quick
+/// exit as a plain link), the whole report, for printing or saving as PDF. The server sends
+/// [`print_start`], then [`print_part`] for each part of the report, then [`print_end`].
+#[cfg(feature = "ssr")]
+pub mod print {
+    use leptos::prelude::*;
+    use leptos::tachys::view::RenderHtml;
+    use leptos_i18n::Locale as _;
+
+    use super::{FiguresIn, ReportSectionIn, report_base};
+    use crate::i18n::{Locale, td_string};
+    use crate::model::consultation::{OutcomeReport, ReportSection};
+
+    /// The document's start: head, quick exit, title and figures.
+    pub fn print_start(locale: Locale, front: OutcomeReport) -> String {
+        let id = front.summary.id;
+        let back = report_base(id, front.public);
+        let body = view! {
+            <a class="quick-exit no-print" href="/exit" rel="external noreferrer" title=td_string!(locale, quick_exit_hint)>
+                {td_string!(locale, quick_exit)}
+            </a>
+            <p class="no-print"><a href=back>{td_string!(locale, outcome.back_to_report)}</a></p>
+            <h1>{td_string!(locale, outcome.heading)}</h1>
+            <p class="lead">{front.summary.title.clone()}</p>
+            {front.public.then(|| view! { <p class="hint">{td_string!(locale, outcome.public_note)}</p> })}
+            <FiguresIn figures=front.figures locale/>
+        }
+        .to_html();
+        let head = view! {
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
+            <meta name="robots" content="noindex, nofollow"/>
+            <link rel="stylesheet" href="/pkg/roundtable.css"/>
+            <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+            <title>{td_string!(locale, titles.outcome)}</title>
+        }
+        .to_html();
+        format!(
+            "<!DOCTYPE html><html lang=\"{lang}\"><head>{head}</head><body><main id=\"main\">\
+             <article class=\"report print-view\">{body}",
+            lang = locale.as_str(),
+        )
+    }
+
+    /// One part of the report.
+    pub fn print_part(locale: Locale, section: ReportSection) -> String {
+        view! { <ReportSectionIn section locale/> }.to_html()
+    }
+
+    /// The document's end.
+    pub fn print_end() -> &'static str {
+        "</article></main></body></html>"
     }
 }
 
 fn report_page(
     load: impl Fn(
         ConsultationId,
+        Option<u32>,
     )
         -> std::pin::Pin<Box<dyn Future<Output = Result<OutcomeReport, AppError>> + Send>>
     + Send
     + Sync
     + 'static,
-    print: bool,
     public: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
+    let query = use_query_map();
     let data = Resource::new(
-        move || params.read().get("id"),
-        move |id| {
+        move || (params.read().get("id"), query.read().get("page")),
+        move |(id, page)| {
             let id: Option<ConsultationId> = id.and_then(|s| s.parse().ok());
-            let fut = id.map(&load);
+            let page: Option<u32> = page.and_then(|p| p.parse().ok());
+            let fut = id.map(|id| load(id, page));
             async move {
                 match fut {
                     Some(f) => f.await,
@@ -199,7 +326,7 @@ fn report_page(
                     Ok(report) => {
                         let id = report.summary.id;
                         let csv = if public { format!("/outcome/{id}/csv") } else { format!("/consultations/{id}/outcome.csv") };
-                        view! { <Report report print csv/> }.into_any()
+                        view! { <Report report csv/> }.into_any()
                     }
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
@@ -208,26 +335,14 @@ fn report_page(
     }
 }
 
-/// `/consultations/:id/outcome`.
+/// `/consultations/:id/outcome?page=`.
 #[component]
 pub fn OutcomePage() -> impl IntoView {
-    report_page(|id| Box::pin(get_outcome(id)), false, false)
+    report_page(|id, page| Box::pin(get_outcome(id, page)), false)
 }
 
-/// `/consultations/:id/outcome/print`: the report alone, for printing or saving as PDF.
-#[component]
-pub fn OutcomePrintPage() -> impl IntoView {
-    report_page(|id| Box::pin(get_outcome(id)), true, false)
-}
-
-/// `/outcome/:id`: the public report (no sign-in).
+/// `/outcome/:id?page=`: the public report (no sign-in).
 #[component]
 pub fn PublicOutcomePage() -> impl IntoView {
-    report_page(|id| Box::pin(get_public_outcome(id)), false, true)
-}
-
-/// `/outcome/:id/print`.
-#[component]
-pub fn PublicOutcomePrintPage() -> impl IntoView {
-    report_page(|id| Box::pin(get_public_outcome(id)), true, true)
+    report_page(|id, page| Box::pin(get_public_outcome(id, page)), true)
 }

@@ -121,9 +121,22 @@ db_tests! {
         let thread = w.json(&w.members[0].1, "/fn/consultations/section-comments", &[("id", &id), ("anchor", &anchor), ("thread", &first)]).await;
         assert_eq!(thread["total"], 6);
         assert_eq!(thread["comments"].as_array().expect("comments").len(), 7);
-        // In the chapter, that thread shows three replies and says how many more there are.
+        // Five replies on the newest thread: the chapter shows three of them and links to
+        // the thread for the other two.
+        let newest = on_housing[0]["id"].as_str().expect("id").to_owned();
+        for n in 0..5 {
+            let res = w.call(&w.members[n % 3].1, "/fn/comments/post", &[("consultation", &id), ("parent", &newest),
+                ("fields[kind]", "comment"), ("fields[body]", &format!("Answer {n} on the newest.")), ("fields[attribution]", "named")]).await;
+            assert_eq!(res.status(), 200);
+        }
         let view = w.json(&w.members[0].1, "/fn/consultations/chapter", &[("id", &id), ("anchor", &chapter)]).await;
-        let _ = view;
+        let listed = view["comments"].as_array().expect("comments");
+        let at = listed.iter().position(|c| c["id"] == newest.as_str()).expect("the newest thread is shown");
+        assert_eq!(listed[at]["more_replies"], 2, "two replies left out");
+        assert_eq!(listed[at + 1..].iter().take_while(|c| c["depth"] != 0).count(), 3, "three replies shown");
+        assert!(!listed.iter().any(|c| c["id"] == first.as_str()), "an older thread is not on the chapter");
+        let (_, html) = w.page(&w.members[0].1, &format!("/consultations/{id}/part/{chapter}")).await;
+        assert!(html.contains(&format!("/consultations/{id}/comments/{anchor}?thread={newest}")), "a plain link to the whole thread");
         let (status, html) = w.page(&w.members[0].1, &section_page(&anchor, "?sort=oldest")).await;
         assert_eq!(status, 200);
         assert!(html.contains("sort=oldest&amp;page=2\" rel=\"next\""), "a plain link to the next page, in the same order");
@@ -146,11 +159,52 @@ db_tests! {
         let body = res.text().await.expect("text");
         let mut reader = csv::Reader::from_reader(body.as_bytes());
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a CSV row")).collect();
-        assert_eq!(rows.len(), 53, "51 on one section, 2 on the other");
+        assert_eq!(rows.len(), 58, "56 on one section, 2 on the other");
         let on = |a: &str| rows.iter().filter(|r| &r[1] == a).count();
-        assert_eq!((on(&anchor), on(&quiet_anchor)), (51, 2));
+        assert_eq!((on(&anchor), on(&quiet_anchor)), (56, 2));
         let bodies: std::collections::HashSet<&str> = rows.iter().map(|r| r.get(5).unwrap_or("")).collect();
-        assert_eq!(bodies.len(), 53, "no comment twice");
+        assert_eq!(bodies.len(), 58, "no comment twice");
+
+        // The report (the secretariat's once closed) as a page: 50 comments a page, in the report's order, each once; the
+        // second page goes on with the section the first one ended in.
+        let one = w.json(&w.staff, "/fn/consultations/outcome", &[("id", id.as_str()), ("page", "1")]).await;
+        let two = w.json(&w.staff, "/fn/consultations/outcome", &[("id", id.as_str()), ("page", "2")]).await;
+        assert_eq!((one["page"].as_u64(), one["pages"].as_u64()), (Some(1), Some(2)));
+        let bodies_of = |r: &Value| -> Vec<String> {
+            r["sections"].as_array().expect("sections").iter()
+                .flat_map(|s| s["comments"].as_array().expect("comments").iter().map(|c| c["body"].as_str().expect("body").to_owned()))
+                .collect()
+        };
+        let (b1, b2) = (bodies_of(&one), bodies_of(&two));
+        assert_eq!((b1.len(), b2.len()), (50, 8));
+        let all: std::collections::HashSet<&String> = b1.iter().chain(&b2).collect();
+        assert_eq!(all.len(), 58, "every comment once across the pages");
+        let csv_order: Vec<&str> = rows.iter().map(|r| r.get(5).unwrap_or("")).collect();
+        let page_order: Vec<&str> = b1.iter().chain(&b2).map(String::as_str).collect();
+        assert_eq!(page_order, csv_order, "the pages and the CSV share one order");
+        let continued: Vec<bool> = two["sections"].as_array().expect("sections").iter().map(|s| s["continued"] == true).collect();
+        assert!(continued.first() == Some(&true), "page 2 goes on with a section: {continued:?}");
+        let (status, html) = w.page(&w.staff, &format!("/consultations/{id}/outcome")).await;
+        assert_eq!(status, 200);
+        assert_eq!(crate::harness::texts(&html, ".report__comment").len(), 50, "a page of the report holds 50 comments");
+        assert!(html.contains(&format!("href=\"/consultations/{id}/outcome?page=2\" rel=\"next\"")), "a plain link to the next page");
+        let (_, html) = w.page(&w.staff, &format!("/consultations/{id}/outcome?page=9")).await;
+        assert_eq!(crate::harness::texts(&html, ".report__comment").len(), 8, "beyond the last page, the last");
+        // The same statements for a report of 58 comments as for page 2.
+        let one_page = w.queries_for(&w.staff, &format!("/consultations/{id}/outcome")).await;
+        let other_page = w.queries_for(&w.staff, &format!("/consultations/{id}/outcome?page=2")).await;
+        assert_eq!(one_page, other_page, "each page of the report runs the same statements");
+        // The print view, streamed: the whole report in one document, without scripts.
+        let res = w.staff.get(w.app.url(&format!("/consultations/{id}/outcome/print"))).header("accept-language", "fr-CH, fr;q=0.9").send().await.expect("print");
+        assert_eq!(res.status(), 200);
+        let policy = res.headers()["content-security-policy"].to_str().expect("policy").to_owned();
+        assert!(policy.contains("default-src 'none'") && !policy.contains("script-src"), "{policy}");
+        let print = res.text().await.expect("html");
+        assert!(print.starts_with("<!DOCTYPE html><html lang=\"fr\""), "the browser's language: {}", &print[..80]);
+        assert!(print.ends_with("</html>"), "the document is whole");
+        assert_eq!(crate::harness::texts(&print, ".report__comment").len(), 58, "every comment");
+        assert!(!print.contains("<script"), "no scripts");
+        assert!(print.contains("href=\"/exit\""), "the quick exit, as a plain link");
     }
 
     async fn near_identical_comments_are_answered_once_for_all(db) {
