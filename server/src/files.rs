@@ -108,7 +108,8 @@ fn csv_response(id: ConsultationId, export: outcome::CsvExport) -> Response {
                     .unwrap_or(HeaderValue::from_static("attachment")),
             ),
         ],
-        Body::from_stream(chunks),
+        // Fused: a body may be polled again after its end (the compression layer does).
+        Body::from_stream(futures_util::StreamExt::fuse(chunks)),
     )
         .into_response()
 }
@@ -188,7 +189,8 @@ fn print_response(headers: &HeaderMap, stream: outcome::ReportStream) -> Respons
                 ),
             ),
         ],
-        Body::from_stream(chunks),
+        // Fused: a body may be polled again after its end (the compression layer does).
+        Body::from_stream(futures_util::StreamExt::fuse(chunks)),
     )
         .into_response()
 }

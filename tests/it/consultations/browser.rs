@@ -492,9 +492,10 @@ async fn cycle(js: bool) {
         "what was said and done",
     )
     .await;
-    b.visit(app.url(&format!("{outcome}/print")).as_str()).await;
+    b.visit_document(app.url(&format!("{outcome}/print")).as_str())
+        .await;
     b.check(
-        b.has(".print-view").await && !b.displayed(".site-header").await,
+        b.has(".print-view").await && !b.has(".site-header").await,
         "the print view stands alone",
     )
     .await;

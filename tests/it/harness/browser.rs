@@ -153,6 +153,50 @@ impl Browser {
         self.settle().await;
     }
 
+    /// Opens `url`, a document without scripts (the streamed print view), waits for its
+    /// main landmark and checks it with axe-core like every page (in the checker when this
+    /// browser runs no JavaScript).
+    pub(crate) async fn visit_document(&self, url: &str) {
+        self.client.goto(url).await.expect("navigates");
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("main"))
+            .await
+            .expect("the document loads");
+        let Some(checker) = &self.checker else {
+            return self.run_axe(url).await;
+        };
+        // The checker is not signed in: it opens the site's first page and shows there the
+        // exact HTML this browser shows.
+        let html = self.client.source().await.expect("source");
+        let mut home = url::Url::parse(url).expect("url");
+        home.set_path("/");
+        home.set_query(None);
+        checker
+            .client
+            .goto(home.as_str())
+            .await
+            .expect("checker navigates");
+        checker
+            .client
+            .execute(
+                "document.open(); document.write(arguments[0]); document.close(); return true;",
+                vec![Value::from(html)],
+            )
+            .await
+            .expect("checker loads the HTML");
+        checker
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("main"))
+            .await
+            .expect("the document shows");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        checker.run_axe(url).await;
+    }
+
     /// Waits for the current page, then runs axe on it.
     pub(crate) async fn settle(&self) {
         if self.js {
