@@ -321,6 +321,20 @@ async fn scenario(db: &str, url: Option<&str>) {
         get_size(&client, &format!("{base}{section_path}"), &readers[0]).await;
     assert_eq!(status, 200, "page 50 of the flooded paragraph's comments");
 
+    // The same page through the domain alone (no rendering, one client), for comparison.
+    let started = Instant::now();
+    for _ in 0..5 {
+        consultations::queue::page(
+            &state,
+            &staff_actor,
+            id,
+            &roundtable_app::model::comment::QueueFilter::default(),
+        )
+        .await
+        .expect("queue");
+    }
+    let queue_domain = started.elapsed() / 5;
+
     // The campaign group, answered in one step.
     let queue = consultations::queue::page(
         &state,
@@ -420,6 +434,16 @@ async fn scenario(db: &str, url: Option<&str>) {
         get_size(&client, &format!("{base}{report_path}"), &staff_cookie).await;
     assert_eq!(status, 200);
     let report_figures = load(get(report_path, vec![staff_cookie.clone()])).await;
+    let started = Instant::now();
+    for _ in 0..5 {
+        consultations::outcome::ReportReader::open(&state, &staff_actor, id)
+            .await
+            .expect("report")
+            .page(1_000)
+            .await
+            .expect("page");
+    }
+    let report_domain = started.elapsed() / 5;
 
     println!("### {db}\n");
     println!(
@@ -434,6 +458,9 @@ async fn scenario(db: &str, url: Option<&str>) {
     println!(
         "| answer queue, first page | p99 < 50 ms, ≤ 100 KB gz | {:.0} | {:.1} | {:.1} | {} | {queue_gz} B ({queue_plain} B) |",
         queue_figures.rps, queue_figures.p50, queue_figures.p99, queue_figures.failed
+    );
+    println!(
+        "\nThe queue's first page read through the domain alone (one caller, no rendering): {queue_domain:.1?}; the report's page 1,000: {report_domain:.1?}."
     );
     println!("\nPage 50 of the flooded paragraph's comments: {section_gz} B gzipped.");
     println!(

@@ -336,6 +336,51 @@ async fn flood(js: bool) {
         "the text is still in its box",
     )
     .await;
+
+    // Closed, the report is read a page at a time: 50 comments, then a plain link on.
+    allow_many_posts(&app, council).await;
+    for n in 0..12 {
+        let (who, attribution) = &writers[n % 3];
+        comments::add(
+            &app.state,
+            who,
+            id,
+            Some(SectionId(later.id)),
+            None,
+            &fields(
+                "comment",
+                &format!("Closing remark {n} on timing."),
+                attribution,
+            ),
+        )
+        .await
+        .expect("comment");
+    }
+    roundtable_app::domain::consultations::phases::close(&app.db, &staff_actor, id)
+        .await
+        .expect("close");
+    b.act_as(&app, staff, council).await;
+    let outcome = format!("/consultations/{id}/outcome");
+    b.visit(app.url(&outcome).as_str()).await;
+    b.check(
+        b.count(".report__comment").await == 50,
+        "a page of the report holds 50 comments",
+    )
+    .await;
+    let next = format!("{outcome}?page=2");
+    b.check(
+        b.has(&format!("a[rel=next][href=\"{next}\"]")).await,
+        "a plain link to the next page",
+    )
+    .await;
+    b.visit(app.url(&next).as_str()).await;
+    b.check(b.count(".report__comment").await == 2, "the rest on page 2")
+        .await;
+    b.check(
+        b.text(".report__section h2").await.contains("(continued)"),
+        "page 2 goes on with the section page 1 ended in",
+    )
+    .await;
     b.finish(&app, &["/fn/comments/post"]).await;
 }
 
