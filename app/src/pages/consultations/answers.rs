@@ -13,6 +13,7 @@ use super::reading::{AuthorName, DecisionLabel, Diff, KindLabel, id_param};
 use crate::api::consultations::{AnswerComment, AnswerGroup, AnswerSelection, get_answer_queue};
 use crate::components::error::{ActionError, LoadError};
 use crate::components::forms::{PostForm, TextArea};
+use crate::components::pager::Pager;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::comment::{
     AnswerQueue, Attribution, CommentKind, Decision, QueueFilter, QueueItem, QueueSort,
@@ -280,13 +281,9 @@ fn Answers(queue: AnswerQueue) -> impl IntoView {
         };
         format!("/consultations/{id}/answers{}", f.query())
     };
-    let pager = (pages > 1).then(|| view! {
-        <nav class="pager" aria-label=move || t_string!(i18n, consultation.pages_label).to_string()>
-            {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">{t!(i18n, consultation.page_previous)}</a> })}
-            <span>{t!(i18n, consultation.page_of, page = move || page, pages = move || pages)}</span>
-            {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">{t!(i18n, consultation.page_next)}</a> })}
-        </nav>
-    });
+    let pager = view! {
+        <Pager page pages previous=(page > 1).then(|| link(page - 1)) next=(page < pages).then(|| link(page + 1))/>
+    };
     let empty = queue.items.is_empty();
     view! {
         <p><a href=format!("/consultations/{id}/manage")>{t!(i18n, consultation.manage)}</a></p>

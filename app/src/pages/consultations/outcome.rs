@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::reading::{AuthorName, DecisionLabel, Diff, id_param};
 use crate::api::consultations::{get_diff, get_outcome, get_public_outcome};
 use crate::components::error::LoadError;
+use crate::components::pager::Pager;
 use crate::i18n::{Locale, t, t_string, td, td_string, use_i18n};
 use crate::model::AppError;
 use crate::model::comment::{AuthorLabel, CommentKind, Decision};
@@ -202,21 +203,10 @@ fn Report(report: OutcomeReport, csv: String) -> impl IntoView {
             format!("{base}?page={p}")
         }
     };
-    let pager = (pages > 1).then(|| {
-        let previous = (page > 1).then(|| view! {
-            <a href=address(page - 1) rel="prev">{t!(i18n, consultation.page_previous)}</a>
-        });
-        let next = (page < pages).then(|| view! {
-            <a href=address(page + 1) rel="next">{t!(i18n, consultation.page_next)}</a>
-        });
-        view! {
-            <nav class="pager no-print" aria-label=move || t_string!(i18n, consultation.pages_label).to_string()>
-                {previous}
-                <span>{t!(i18n, consultation.page_of, page = move || page, pages = move || pages)}</span>
-                {next}
-            </nav>
-        }
-    });
+    let pager = view! {
+        <Pager page=i64::from(page) pages=i64::from(pages)
+            previous=(page > 1).then(|| address(page - 1)) next=(page < pages).then(|| address(page + 1))/>
+    };
     view! {
         <article class="report">
             {(!report.public).then(|| view! { <p class="no-print"><a href=format!("/consultations/{id}")>{t!(i18n, consultation.back_to_draft)}</a></p> })}

@@ -13,6 +13,7 @@ use crate::api::consultations::{
     get_section_comments,
 };
 use crate::components::error::{ActionError, LoadError};
+use crate::components::pager::Pager;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::AppError;
 use crate::model::comment::CommentFields;
@@ -147,21 +148,9 @@ fn Comments(view: SectionComments) -> impl IntoView {
                 reply=(reply_open, reply_kept) edit=(edit_open, edit_kept) hide_open more/>
         }
     }).collect_view();
-    let pager = (pages > 1).then(|| {
-        let previous = (page > 1).then(|| view! {
-            <a href=address(page - 1) rel="prev">{t!(i18n, consultation.page_previous)}</a>
-        });
-        let next = (page < pages).then(|| view! {
-            <a href=address(page + 1) rel="next">{t!(i18n, consultation.page_next)}</a>
-        });
-        view! {
-            <nav class="pager" aria-label=move || t_string!(i18n, consultation.pages_label).to_string()>
-                {previous}
-                <span>{t!(i18n, consultation.page_of, page = move || page, pages = move || pages)}</span>
-                {next}
-            </nav>
-        }
-    });
+    let pager = view! {
+        <Pager page pages previous=(page > 1).then(|| address(page - 1)) next=(page < pages).then(|| address(page + 1))/>
+    };
     let thread_back = view.thread.map(|_| {
         view! {
             <p><a href=base.clone()>{t!(i18n, consultation.all_threads)}</a></p>
