@@ -6,6 +6,10 @@
 //! - `comment.group_id` and `comment.fingerprint`: near-identical comments on one section
 //!   (campaign comments) share a group, found through the fingerprint's bands in
 //!   `comment_band`, so the secretariat answers the group once.
+//! - `comment.search_text`: the text and proposed wording in lower case for the answer
+//!   queue's search (folded by the application: SQLite's `LOWER` folds ASCII only); filled for
+//!   the comments already there, one distinct text at a time.
+//! - `comment_queue`: the columns the answer queue groups and orders every comment by.
 //! - `comment_report_order`: a section's comments by time, for the report read a page at a
 //!   time (its pages, CSV and print view).
 //! - `posting_limit_hit`: how often the posting limits stopped someone, per consultation,
@@ -24,6 +28,7 @@ impl MigrationTrait for Migration {
             uuid_null(Comment::ThreadId),
             uuid_null(Comment::GroupId),
             string_len_null(Comment::Fingerprint, 512),
+            text(Comment::SearchText).default("").to_owned(),
         ] {
             manager
                 .alter_table(
@@ -44,6 +49,7 @@ impl MigrationTrait for Migration {
                  UPDATE comment SET thread_id = (SELECT root FROM t WHERE t.id = comment.id)",
             )
             .await?;
+        fill_search_text(manager).await?;
         for (name, cols) in [
             (
                 "comment_thread",
@@ -54,6 +60,18 @@ impl MigrationTrait for Migration {
                 vec![Comment::ConsultationId, Comment::CreatedAt],
             ),
             ("comment_group", vec![Comment::GroupId]),
+            // The answer queue's grouping reads only these columns of every comment.
+            (
+                "comment_queue",
+                vec![
+                    Comment::ConsultationId,
+                    Comment::Status,
+                    Comment::GroupId,
+                    Comment::CreatedAt,
+                    Comment::SectionId,
+                    Comment::Id,
+                ],
+            ),
             // The report's order: a section's comments by time, read a page at a time.
             (
                 "comment_report_order",
@@ -135,6 +153,7 @@ impl MigrationTrait for Migration {
             .await?;
         for name in [
             "comment_report_order",
+            "comment_queue",
             "comment_group",
             "comment_consultation_created",
             "comment_thread",
@@ -143,7 +162,12 @@ impl MigrationTrait for Migration {
                 .drop_index(Index::drop().name(name).table(Comment::Table).to_owned())
                 .await?;
         }
-        for column in [Comment::Fingerprint, Comment::GroupId, Comment::ThreadId] {
+        for column in [
+            Comment::SearchText,
+            Comment::Fingerprint,
+            Comment::GroupId,
+            Comment::ThreadId,
+        ] {
             manager
                 .alter_table(
                     Table::alter()
@@ -157,10 +181,55 @@ impl MigrationTrait for Migration {
     }
 }
 
+/// The search text of the comments already there: the same rule as the application's
+/// (`queue::search_text`, which a migration cannot call): text, then the proposed wording on a
+/// line of its own, in lower case.
+async fn fill_search_text(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    let texts = db
+        .query_all(
+            &Query::select()
+                .distinct()
+                .columns([Comment::Body, Comment::Proposal])
+                .from(Comment::Table)
+                .to_owned(),
+        )
+        .await?;
+    for row in texts {
+        let body: String = row.try_get("", "body")?;
+        let proposal: Option<String> = row.try_get("", "proposal")?;
+        let mut search = body.to_lowercase();
+        if let Some(p) = proposal.as_deref().filter(|p| !p.is_empty()) {
+            search.push('\n');
+            search.push_str(&p.to_lowercase());
+        }
+        let same_proposal = match proposal {
+            Some(p) => Expr::col(Comment::Proposal).eq(p),
+            None => Expr::col(Comment::Proposal).is_null(),
+        };
+        manager
+            .exec_stmt(
+                Query::update()
+                    .table(Comment::Table)
+                    .value(Comment::SearchText, search)
+                    .and_where(Expr::col(Comment::Body).eq(body))
+                    .and_where(same_proposal)
+                    .to_owned(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 #[derive(DeriveIden)]
 enum Comment {
     Table,
     Id,
+    Body,
+    Proposal,
+    SearchText,
+    SectionId,
+    Status,
     ThreadId,
     GroupId,
     Fingerprint,

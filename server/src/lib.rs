@@ -289,6 +289,7 @@ pub fn app_state(
         limits: Arc::new(domain::platform::limits::Limits::default()),
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         chapters: domain::consultations::chapter_cache::ChapterCache::default(),
+        aggregates: domain::consultations::aggregates::Aggregates::default(),
         rendered: domain::consultations::chapter_cache::RenderedCache::default(),
         posting: Arc::new(domain::consultations::fair_use::PostingLimits::default()),
     }

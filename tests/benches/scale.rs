@@ -3,14 +3,18 @@
 //! `cargo bench -p roundtable-tests --bench scale` (release profile; needs the site built by
 //! `cargo leptos build` for the page shell). A draft of 100 paragraphs (10 chapters of 10)
 //! with 20,000 comments seeded through the domain: 2,000 on the first paragraph, 500 of them
-//! near-identical campaign comments, the rest spread over the other 99. Measures, with 16
-//! concurrent clients on loopback in the same process (they share its two cores): the
-//! chapter holding the flooded paragraph, the secretariat's answer queue, answering the
-//! campaign group of 500 in one step, and then the outcome CSV and print view of 100,000 comments
-//! streamed (80,000 more written straight to the table for them) and a page of the report. The process's peak memory is read
-//! from `/proc/self/status` (VmHWM: server, seeding and clients together) for the whole run
-//! and, reset before it, for the export. `ROUNDTABLE_BENCH_DB=sqlite` (or `postgres`) runs
-//! one database. Prints Markdown; `tests/benches/RESULTS-scale.md` keeps the results.
+//! near-identical campaign comments, the rest spread over the other 99. The pages are then
+//! served by the release server binary as a process of its own on that database
+//! (`ROUNDTABLE_SERVER_BIN`, by default `$CARGO_TARGET_DIR/release/roundtable`: build it with
+//! `cargo build --release -p roundtable-server` first), so that its memory is its own.
+//! Measures, with 16 concurrent clients on loopback (they share the machine's two cores with
+//! the server): the chapter holding the flooded paragraph, the secretariat's answer queue,
+//! answering the campaign group of 500 in one step, and then the outcome CSV and print view
+//! of 100,000 comments streamed (80,000 more written straight to the table for them) and a
+//! page of the report. The server's peak memory is read from `/proc/<pid>/status` (VmHWM)
+//! for the whole run and, reset before them, for the exports. `ROUNDTABLE_BENCH_DB=sqlite`
+//! (or `postgres`) runs one database. Prints Markdown; `tests/benches/RESULTS-scale.md` keeps
+//! the results.
 
 #[expect(
     dead_code,
@@ -115,6 +119,68 @@ fn main() {
     run(bench());
 }
 
+/// The release server binary serving the bench's database, as a process of its own.
+struct ServerProcess {
+    child: std::process::Child,
+    base: String,
+}
+
+impl ServerProcess {
+    fn start(dir: &std::path::Path, database_url: Option<&str>) -> Self {
+        use std::io::{BufRead as _, BufReader};
+        let bin = std::env::var("ROUNDTABLE_SERVER_BIN").unwrap_or_else(|_| {
+            let target = std::env::var("CARGO_TARGET_DIR")
+                .unwrap_or_else(|_| format!("{}/../target", env!("CARGO_MANIFEST_DIR")));
+            format!("{target}/release/roundtable")
+        });
+        assert!(
+            std::path::Path::new(&bin).exists(),
+            "no server binary at {bin}: cargo build --release -p roundtable-server"
+        );
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site");
+        let site =
+            std::env::var("ROUNDTABLE_SITE_ROOT").unwrap_or_else(|_| root.display().to_string());
+        let url = database_url.map_or_else(
+            || format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()),
+            str::to_owned,
+        );
+        let mut child = std::process::Command::new(&bin)
+            .arg("serve")
+            .env_clear()
+            .env("DATABASE_URL", url)
+            .env("ROUNDTABLE_KEY_FILE", dir.join("secret.key"))
+            .env("ROUNDTABLE_MAIL_DIR", dir.join("mail"))
+            .env("ROUNDTABLE_SITE_ROOT", site)
+            .env("ROUNDTABLE_LISTEN", "127.0.0.1:0")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("the server's first line");
+        let base = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .expect("the server's address")
+            .trim_end_matches(['/', '.'])
+            .to_owned();
+        Self { child, base }
+    }
+
+    fn pid(&self) -> String {
+        self.child.id().to_string()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 async fn bench() {
     let only = std::env::var("ROUNDTABLE_BENCH_DB").ok();
     println!("\n## Consultations at scale ({CLIENTS} clients, {RUN:?} per run)\n");
@@ -164,9 +230,10 @@ async fn get_size(client: &reqwest::Client, url: &str, cookie: &str) -> (u16, us
 
 #[expect(clippy::too_many_lines, reason = "one scenario, told in order")]
 async fn scenario(db: &str, url: Option<&str>) {
-    reset_peak_memory();
     let dir = tempfile::tempdir().expect("temp dir");
-    let (state, base, _stop) = serve_on(dir.path(), None, url).await;
+    // The in-process server only arranges the data (through the domain); the pages are
+    // served by the server process started after the seeding.
+    let (state, _seeding_base, _stop) = serve_on(dir.path(), None, url).await;
     let council = CouncilId(
         roundtable_server::operator::create_council(
             &state,
@@ -280,6 +347,9 @@ async fn scenario(db: &str, url: Option<&str>) {
         readers.push(cookie(&state, *m, council).await);
     }
     let staff_cookie = cookie(&state, staff, council).await;
+    let server = ServerProcess::start(dir.path(), url);
+    let base = server.base.clone();
+    let pid = server.pid();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(CLIENTS)
         .build()
@@ -370,7 +440,7 @@ async fn scenario(db: &str, url: Option<&str>) {
         .expect("answer");
     let group_time = started.elapsed();
     assert_eq!(answered.status(), 200, "the group is answered");
-    let peak_run = peak_memory_mb();
+    let peak_run = peak_memory_mb_of(&pid);
 
     // 80,000 more comments straight into the table, then the CSV of all 100,000 streamed.
     let writing = Instant::now();
@@ -388,8 +458,8 @@ async fn scenario(db: &str, url: Option<&str>) {
     phases::close(&state.db, &staff_actor, id)
         .await
         .expect("close");
-    reset_peak_memory();
-    let before_export = peak_memory_mb();
+    reset_peak_memory_of(&pid);
+    let before_export = peak_memory_mb_of(&pid);
     let started = Instant::now();
     let mut csv = client
         .get(format!("{base}/consultations/{id}/outcome.csv"))
@@ -404,9 +474,9 @@ async fn scenario(db: &str, url: Option<&str>) {
         lines += chunk.iter().filter(|b| **b == b'\n').count();
     }
     let export_time = started.elapsed();
-    let peak_export = peak_memory_mb();
+    let peak_export = peak_memory_mb_of(&pid);
     // The print view of the same 100,000, streamed too; then a page of the report.
-    reset_peak_memory();
+    reset_peak_memory_of(&pid);
     let started = Instant::now();
     let mut print = client
         .get(format!("{base}/consultations/{id}/outcome/print"))
@@ -428,7 +498,7 @@ async fn scenario(db: &str, url: Option<&str>) {
     }
     assert!(carry.ends_with(b"</html>"), "the print view ends whole");
     let print_time = started.elapsed();
-    let peak_print = peak_memory_mb();
+    let peak_print = peak_memory_mb_of(&pid);
     let report_path = format!("/consultations/{id}/outcome?page=1000");
     let (status, report_gz, report_plain) =
         get_size(&client, &format!("{base}{report_path}"), &staff_cookie).await;
@@ -479,8 +549,11 @@ async fn scenario(db: &str, url: Option<&str>) {
         report_figures.rps, report_figures.p99, report_figures.failed
     );
     println!(
-        "\nPeak memory of the process (server, seeding and clients): {peak_run:.0} MB through the seeding and the load; {peak_export:.0} MB during the export (from {before_export:.0} MB at its start). Target: under 150 MB.\n"
+        "\nPeak memory of the server process: {peak_run:.0} MB through the load and the group's answer; {peak_export:.0} MB during the CSV export (from {before_export:.0} MB at its start); {peak_print:.0} MB during the print view. Target: under 150 MB.\n"
     );
+    let report_end = peak_memory_mb_of(&pid);
+    println!("Server peak after the report's pages: {report_end:.0} MB.\n");
+    drop(server);
 }
 
 /// Writes `n` visible comments spread over `sections` straight into the table (arranging the
@@ -499,6 +572,7 @@ async fn extra_comments(
             (start..(start + 500).min(n)).map(|k| {
                 let (section, anchor) = &sections[k % sections.len()];
                 let id = uuid::Uuid::new_v4();
+                let body = format!("Archived point {k}. {}", words(40, k + 1_000_000));
                 comment::ActiveModel {
                     id: Set(id),
                     consultation_id: Set(consultation.0),
@@ -507,7 +581,10 @@ async fn extra_comments(
                     version_number: Set(1),
                     parent_id: Set(None),
                     kind: Set("comment".into()),
-                    body: Set(format!("Archived point {k}. {}", words(40, k + 1_000_000))),
+                    search_text: Set(roundtable_app::domain::consultations::queue::search_text(
+                        &body, None,
+                    )),
+                    body: Set(body),
                     body_html: Set(format!("<p>Archived point {k}.</p>")),
                     quote: Set(None),
                     proposal: Set(None),

@@ -63,6 +63,8 @@ pub struct AppState {
     pub chapters: consultations::chapter_cache::ChapterCache,
     /// Readers' rendered chapters of this process.
     pub rendered: consultations::chapter_cache::RenderedCache,
+    /// Counts and orderings over whole consultations, kept by this process.
+    pub aggregates: consultations::aggregates::Aggregates,
     /// The posting limits' counters of this process.
     pub posting: Arc<consultations::fair_use::PostingLimits>,
 }

@@ -337,7 +337,12 @@ pub async fn fresh_postgres() -> Option<String> {
 
 /// The process's peak resident memory since start (or the last [`reset_peak_memory`]), MB.
 pub fn peak_memory_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    peak_memory_mb_of("self")
+}
+
+/// The peak resident memory of process `pid` (or `self`) in MB (Linux: `VmHWM`).
+pub fn peak_memory_mb_of(pid: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let kb: f64 = status
         .lines()
         .find(|l| l.starts_with("VmHWM:"))
@@ -349,5 +354,10 @@ pub fn peak_memory_mb() -> f64 {
 
 /// Starts measuring the peak resident memory afresh (Linux: `clear_refs` 5).
 pub fn reset_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    reset_peak_memory_of("self");
+}
+
+/// Starts measuring the peak resident memory of process `pid` afresh.
+pub fn reset_peak_memory_of(pid: &str) {
+    let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
 }

@@ -184,6 +184,7 @@ pub async fn add(
         }
         _ => None,
     };
+    let search_text = super::queue::search_text(&input.body, input.proposal.as_deref());
     let txn = db::begin_write(db).await?;
     let row = comment::ActiveModel {
         id: Set(id),
@@ -220,6 +221,7 @@ pub async fn add(
         )),
         group_id: Set(None),
         fingerprint: Set(None),
+        search_text: Set(search_text),
     };
     comment::Entity::insert(row)
         .exec_without_returning(&txn)
@@ -298,6 +300,13 @@ pub async fn edit(
             comment::Column::BodyHtml,
             Expr::value(render_markdown(&input.body)),
         )
+        .col_expr(
+            comment::Column::SearchText,
+            Expr::value(super::queue::search_text(
+                &input.body,
+                input.proposal.as_deref(),
+            )),
+        )
         .col_expr(comment::Column::Body, Expr::value(input.body))
         .col_expr(comment::Column::Quote, Expr::value(input.quote))
         .col_expr(comment::Column::Proposal, Expr::value(input.proposal))
@@ -338,6 +347,7 @@ pub async fn withdraw(state: &AppState, actor: &Actor, id: CommentId) -> Result<
         )
         .col_expr(comment::Column::Body, Expr::value(""))
         .col_expr(comment::Column::BodyHtml, Expr::value(""))
+        .col_expr(comment::Column::SearchText, Expr::value(""))
         .col_expr(comment::Column::Quote, Expr::value(Option::<String>::None))
         .col_expr(
             comment::Column::Proposal,

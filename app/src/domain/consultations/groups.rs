@@ -11,8 +11,7 @@ use std::collections::HashSet;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
-    QuerySelect, RelationDef,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -23,13 +22,6 @@ use crate::model::comment::CommentStatus;
 
 /// At most this many candidates are compared for one comment.
 const CANDIDATES: u64 = 64;
-
-fn band_to_comment() -> RelationDef {
-    comment_band::Entity::belongs_to(comment::Entity)
-        .from(comment_band::Column::CommentId)
-        .to(comment::Column::Id)
-        .into()
-}
 
 /// Fingerprints a top-level comment and puts it in the group of its most similar
 /// near-identical comment on the same section, if any. Run in the transaction that writes
@@ -46,24 +38,35 @@ pub(super) async fn place(
         return Ok(None);
     };
     let bands = signature.bands(&c.anchor);
-    let candidates: Vec<(Uuid, Option<Uuid>, Option<String>)> = comment_band::Entity::find()
+    // Two statements, each on its own index: the bands alone (consultation, hash), then the
+    // candidates by primary key. One join let PostgreSQL start from the comments while the
+    // tables were small and keep that plan as they grew.
+    let banded: Vec<Uuid> = comment_band::Entity::find()
         .select_only()
         .column(comment_band::Column::CommentId)
-        .column(comment::Column::GroupId)
-        .column(comment::Column::Fingerprint)
-        .join(JoinType::InnerJoin, band_to_comment())
         .filter(comment_band::Column::ConsultationId.eq(c.consultation_id))
         .filter(comment_band::Column::Hash.is_in(bands.clone()))
-        .filter(comment::Column::Status.eq(CommentStatus::Visible.code()))
-        .filter(comment::Column::Id.ne(c.id))
+        .filter(comment_band::Column::CommentId.ne(c.id))
         .limit(CANDIDATES)
         .into_tuple()
         .all(db)
         .await?;
     let mut seen = HashSet::new();
+    let banded: Vec<Uuid> = banded.into_iter().filter(|id| seen.insert(*id)).collect();
+    // Run even when no band matched (an empty IN is false), so posting runs the same
+    // statements whatever was posted before.
+    let candidates: Vec<(Uuid, Option<Uuid>, Option<String>)> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::Id)
+        .column(comment::Column::GroupId)
+        .column(comment::Column::Fingerprint)
+        .filter(comment::Column::Id.is_in(banded))
+        .filter(comment::Column::Status.eq(CommentStatus::Visible.code()))
+        .into_tuple()
+        .all(db)
+        .await?;
     let best = candidates
         .into_iter()
-        .filter(|(id, _, _)| seen.insert(*id))
         .filter_map(|(id, group, print)| {
             let other = Signature::from_hex(print.as_deref()?)?;
             let score = signature.similarity(&other);

@@ -10,8 +10,9 @@
 //!
 //! Inside, dependencies run upwards:
 //!
-//! 1. [`access`] (the one access rule: [`access::readable`] answers 404, [`access::managed`] 403) and
-//!    [`store`] (versions, sections, counts, time zones): the bottom;
+//! 1. [`access`] (the one access rule: [`access::readable`] answers 404, [`access::managed`] 403),
+//!    [`store`] (versions, sections, counts, time zones) and [`aggregates`] (counts over every
+//!    comment, kept while the consultation is unchanged): the bottom;
 //! 2. [`authorship`], [`kept_text`], [`similarity`] and [`threads`] (comment rows turned into
 //!    what one reader may see, a bounded number per page);
 //! 3. the operations: [`details`], [`comments`] (with [`fair_use`], the posting limits, and
@@ -22,6 +23,7 @@
 //!    reader in [`chapter_cache`]: the top.
 
 pub mod access;
+pub mod aggregates;
 pub mod authorship;
 pub mod chapter_cache;
 pub mod comments;

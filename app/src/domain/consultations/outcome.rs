@@ -4,12 +4,14 @@
 
 use crate::domain::platform::text::csv_safe;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::access;
 use super::access::phase_of;
+use super::aggregates::{self, Aggregate};
 use super::entities::comment;
 use super::entities::comment_change;
 use super::entities::consultation;
@@ -363,8 +365,6 @@ impl ReportReader {
     }
 
     async fn of(state: &AppState, c: consultation::Model, public: bool) -> Result<Self, AppError> {
-        use sea_orm::QuerySelect as _;
-        use sea_orm::sea_query::{Expr, ExprTrait as _};
         let db = &state.db;
         let time_zone = store::time_zone(db, CouncilId(c.council_id)).await?;
         let versions = store::published_numbers(db, ConsultationId(c.id)).await?;
@@ -374,15 +374,10 @@ impl ReportReader {
         };
         let old = store::sections_of(db, VersionId(version(db, c.id, first).await?.id)).await?;
         let new = store::sections_of(db, VersionId(version(db, c.id, last).await?.id)).await?;
-        let counts: HashMap<String, i64> = visible(c.id, public)
-            .select_only()
-            .column(comment::Column::Anchor)
-            .column_as(Expr::col(comment::Column::Id).count(), "n")
-            .group_by(comment::Column::Anchor)
-            .into_tuple::<(String, i64)>()
-            .all(db)
+        let counts: HashMap<String, i64> = section_counts(state, &c, public)
             .await?
-            .into_iter()
+            .iter()
+            .cloned()
             .collect();
         let heads = pair(&old, &new)
             .into_iter()
@@ -492,7 +487,7 @@ impl ReportReader {
         Ok(OutcomeReport {
             summary: store::summary(&self.consultation, &self.time_zone),
             public: self.public,
-            figures: figures(db, &self.consultation).await?,
+            figures: figures_kept(&self.state, &self.consultation).await?,
             sections,
             page,
             pages,
@@ -504,7 +499,7 @@ impl ReportReader {
         Ok(OutcomeReport {
             summary: store::summary(&self.consultation, &self.time_zone),
             public: self.public,
-            figures: figures(&self.state.db, &self.consultation).await?,
+            figures: figures_kept(&self.state, &self.consultation).await?,
             sections: Vec::new(),
             page: 1,
             pages: self.pages(),
@@ -538,6 +533,60 @@ impl ReportReader {
             })
             .collect())
     }
+}
+
+/// The report's comments per section anchor. Kept while the consultation is unchanged
+/// ([`super::aggregates`]), except in the public report: it counts only consenting authors,
+/// and consent is not part of the revision.
+async fn section_counts(
+    state: &AppState,
+    c: &consultation::Model,
+    public: bool,
+) -> Result<Arc<Vec<(String, i64)>>, AppError> {
+    use sea_orm::QuerySelect as _;
+    use sea_orm::sea_query::{Expr, ExprTrait as _};
+    let key = aggregates::Key {
+        consultation: c.id,
+        revision: c.revision,
+        what: "report-sections".to_owned(),
+    };
+    if !public && let Some(Aggregate::SectionCounts(counts)) = state.aggregates.get(&key) {
+        return Ok(counts);
+    }
+    let counts = Arc::new(
+        visible(c.id, public)
+            .select_only()
+            .column(comment::Column::Anchor)
+            .column_as(Expr::col(comment::Column::Id).count(), "n")
+            .group_by(comment::Column::Anchor)
+            .into_tuple::<(String, i64)>()
+            .all(&state.db)
+            .await?,
+    );
+    if !public {
+        state
+            .aggregates
+            .put(key, Aggregate::SectionCounts(counts.clone()));
+    }
+    Ok(counts)
+}
+
+/// [`figures`], kept while the consultation is unchanged ([`super::aggregates`]; they count
+/// every visible comment, the same in the public report).
+pub async fn figures_kept(state: &AppState, c: &consultation::Model) -> Result<Figures, AppError> {
+    let key = aggregates::Key {
+        consultation: c.id,
+        revision: c.revision,
+        what: "figures".to_owned(),
+    };
+    if let Some(Aggregate::Figures(figures)) = state.aggregates.get(&key) {
+        return Ok(figures);
+    }
+    let figures = figures(&state.db, c).await?;
+    state
+        .aggregates
+        .put(key, Aggregate::Figures(figures.clone()));
+    Ok(figures)
 }
 
 /// The comments a report shows: visible ones; in the public report only those whose authors

@@ -1,7 +1,9 @@
 //! The secretariat's answer queue: every comment to answer, a page at a time, filtered and
 //! sorted; near-identical comments ([`super::groups`]) shown and answered as one item, and
 //! decisions taken on a selection. Whatever the number of comments, a page is a fixed number
-//! of statements and holds [`PAGE`] items.
+//! of statements and holds [`PAGE`] items. The items' order and the counts are worked out over
+//! every comment once per change of the consultation and kept ([`super::aggregates`]); each
+//! page then reads only its own items' comments.
 //!
 //! Answering a group or a selection goes through the same rules as one answer
 //! ([`super::responses::answer_rows`]): the answer is recorded on each comment, each gets its
@@ -14,6 +16,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::aggregates::{self, Aggregate, QueueRow};
 use super::entities::{comment, section};
 use super::threads::ViewContext;
 use super::{access, responses, store};
@@ -61,6 +64,18 @@ pub fn normalise(filter: &QueueFilter, sections: &[(String, String)]) -> QueueFi
     }
 }
 
+/// What the queue's text search looks in: a comment's text and proposed wording, in lower
+/// case (Unicode: SQLite's `LOWER` would fold ASCII letters only). Stored with the comment
+/// (`search_text`) when it is written or edited.
+pub fn search_text(body: &str, proposal: Option<&str>) -> String {
+    let mut text = body.to_lowercase();
+    if let Some(p) = proposal.filter(|p| !p.is_empty()) {
+        text.push('\n');
+        text.push_str(&p.to_lowercase());
+    }
+    text
+}
+
 /// A statement with `?` placeholders, numbered for PostgreSQL.
 fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
     let backend = db.get_database_backend();
@@ -102,8 +117,8 @@ fn conditions(consultation: Uuid, filter: &QueueFilter) -> (String, Vec<Value>) 
         }
     }
     match filter.answered.as_str() {
-        "no" => sql.push("r.id IS NULL".to_owned()),
-        "yes" => sql.push("r.id IS NOT NULL".to_owned()),
+        "no" => sql.push("r.comment_id IS NULL".to_owned()),
+        "yes" => sql.push("r.comment_id IS NOT NULL".to_owned()),
         _ => {}
     }
     if filter.wording == "on" {
@@ -120,11 +135,7 @@ fn conditions(consultation: Uuid, filter: &QueueFilter) -> (String, Vec<Value>) 
             })
             .collect();
         let pattern = format!("%{escaped}%");
-        sql.push(
-            "(LOWER(c.body) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(c.proposal, '')) LIKE ? ESCAPE '\\')"
-                .to_owned(),
-        );
-        values.push(pattern.clone().into());
+        sql.push("c.search_text LIKE ? ESCAPE '\\'".to_owned());
         values.push(pattern.into());
     }
     (sql.join(" AND "), values)
@@ -135,7 +146,6 @@ struct ItemRow {
     item: Uuid,
     size: i64,
     unanswered: i64,
-    items: i64,
 }
 
 #[derive(Debug)]
@@ -168,28 +178,62 @@ pub async fn page(
         QueueSort::Newest => "last_at DESC, item",
         QueueSort::Largest => "size DESC, reading_pos, first_at, item",
     };
-    let offset = (filter.page - 1) * PAGE;
-    let sql = format!(
-        "SELECT item, size, unanswered, items FROM ( \
-           SELECT COALESCE(c.group_id, c.id) AS item, COUNT(*) AS size, \
-             SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END) AS unanswered, \
-             MIN(c.created_at) AS first_at, MAX(c.created_at) AS last_at, \
-             MIN(s.position) AS reading_pos, COUNT(*) OVER () AS items \
-           FROM comment c \
-           LEFT JOIN response r ON r.comment_id = c.id \
-           LEFT JOIN section s ON s.id = c.section_id \
-           WHERE {filters} \
-           GROUP BY COALESCE(c.group_id, c.id)) AS grouped \
-         ORDER BY {order} LIMIT {PAGE} OFFSET {offset}"
-    );
-    let items = ItemRow::find_by_statement(statement(db, &sql, values.clone()))
-        .all(db)
-        .await?;
-    let total = items.first().map_or(0, |i| i.items);
+    // Every item in order, kept while the consultation is unchanged: the grouping reads
+    // every comment, a page only its slice.
+    let key = aggregates::Key {
+        consultation: c.id,
+        revision: c.revision,
+        what: format!(
+            "queue{}",
+            QueueFilter {
+                page: 1,
+                ..filter.clone()
+            }
+            .query()
+        ),
+    };
+    let all = if let Some(Aggregate::Queue(rows)) = state.aggregates.get(&key) {
+        rows
+    } else {
+        let sql = format!(
+            "SELECT item, size, unanswered FROM ( \
+               SELECT COALESCE(c.group_id, c.id) AS item, COUNT(*) AS size, \
+                 SUM(CASE WHEN r.comment_id IS NULL THEN 1 ELSE 0 END) AS unanswered, \
+                 MIN(c.created_at) AS first_at, MAX(c.created_at) AS last_at, \
+                 MIN(s.position) AS reading_pos \
+               FROM comment c \
+               LEFT JOIN response r ON r.comment_id = c.id \
+               LEFT JOIN section s ON s.id = c.section_id \
+               WHERE {filters} \
+               GROUP BY COALESCE(c.group_id, c.id)) AS grouped \
+             ORDER BY {order}"
+        );
+        let rows: Vec<QueueRow> = ItemRow::find_by_statement(statement(db, &sql, values.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| QueueRow {
+                item: r.item,
+                size: r.size,
+                unanswered: r.unanswered,
+            })
+            .collect();
+        let rows = std::sync::Arc::new(rows);
+        state.aggregates.put(key, Aggregate::Queue(rows.clone()));
+        rows
+    };
+    let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
     let pages = ((total + PAGE - 1) / PAGE).max(1);
     if filter.page > pages && filter.page > 1 {
         return Err(AppError::NotFound);
     }
+    let from = usize::try_from((filter.page - 1) * PAGE).unwrap_or(usize::MAX);
+    let items: Vec<QueueRow> = all
+        .iter()
+        .skip(from)
+        .take(usize::try_from(PAGE).unwrap_or(usize::MAX))
+        .copied()
+        .collect();
     // Each item's first comment (matching the filters).
     let firsts: Vec<comment::Model> = if items.is_empty() {
         Vec::new()
@@ -200,11 +244,14 @@ pub async fn page(
                SELECT c.*, ROW_NUMBER() OVER (PARTITION BY COALESCE(c.group_id, c.id) \
                  ORDER BY c.created_at, c.id) AS rn \
                FROM comment c LEFT JOIN response r ON r.comment_id = c.id \
-               WHERE {filters} AND COALESCE(c.group_id, c.id) IN ({keys})) AS firsts \
+               WHERE {filters} AND (c.id IN ({keys}) OR c.group_id IN ({keys})) \
+                 AND COALESCE(c.group_id, c.id) IN ({keys})) AS firsts \
              WHERE rn = 1"
         );
         let mut values = values;
-        values.extend(items.iter().map(|i| Value::from(i.item)));
+        for _ in 0..3 {
+            values.extend(items.iter().map(|i| Value::from(i.item)));
+        }
         First::find_by_statement(statement(db, &sql, values))
             .all(db)
             .await?
@@ -244,7 +291,7 @@ pub async fn page(
             })
         })
         .collect();
-    let (comments, unanswered) = responses::counts(db, ConsultationId(c.id)).await?;
+    let (comments, unanswered) = responses::counts_kept(state, &c).await?;
     Ok(AnswerQueue {
         consultation: id,
         title: c.title,
@@ -365,6 +412,15 @@ mod tests {
     }
 
     #[test]
+    fn search_text_folds_every_letter() {
+        assert_eq!(
+            search_text("ЗАКОН über Ärzte", Some("Ωmega")),
+            "закон über ärzte\nωmega"
+        );
+        assert_eq!(search_text("Body", Some("")), "body");
+    }
+
+    #[test]
     fn search_text_is_escaped() {
         let (sql, values) = conditions(
             Uuid::nil(),
@@ -374,7 +430,7 @@ mod tests {
             },
         );
         assert!(sql.contains("LIKE ? ESCAPE"));
-        assert_eq!(values.len(), 3);
+        assert_eq!(values.len(), 2);
         assert_eq!(values[1], Value::from("%100\\%\\_sure%".to_owned()));
     }
 }

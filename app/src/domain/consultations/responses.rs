@@ -58,6 +58,28 @@ pub async fn counts(
     Ok((total, total - answered))
 }
 
+/// [`counts`], kept while the consultation `c` is at the revision it was read at
+/// ([`super::aggregates`]).
+pub async fn counts_kept(
+    state: &AppState,
+    c: &super::entities::consultation::Model,
+) -> Result<(i64, i64), AppError> {
+    use super::aggregates::{Aggregate, Key};
+    let key = Key {
+        consultation: c.id,
+        revision: c.revision,
+        what: "counts".to_owned(),
+    };
+    if let Some(Aggregate::Counts(total, unanswered)) = state.aggregates.get(&key) {
+        return Ok((total, unanswered));
+    }
+    let (total, unanswered) = counts(&state.db, ConsultationId(c.id)).await?;
+    state
+        .aggregates
+        .put(key, Aggregate::Counts(total, unanswered));
+    Ok((total, unanswered))
+}
+
 /// Records (or changes) the answer to a comment. The first answer tells the author by mail.
 pub async fn answer(
     state: &AppState,

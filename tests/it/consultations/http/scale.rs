@@ -65,6 +65,10 @@ db_tests! {
         }
         let section_page = |anchor: &str, query: &str| format!("/consultations/{id}/comments/{anchor}{query}");
         let small = w.queries_for(&w.members[0].1, &section_page(&quiet_anchor, "")).await;
+        // The answer queue: built (the grouping over every comment), then kept while nothing
+        // changed.
+        let queue = format!("/consultations/{id}/answers");
+        let queue_small = (w.queries_for(&w.staff, &queue).await, w.queries_for(&w.staff, &queue).await);
         // 45 distinct comments on one section, then six replies on the oldest.
         let mut first = String::new();
         for n in 0..45 {
@@ -151,6 +155,15 @@ db_tests! {
         // The same statements for 2 comments or 51.
         let many = w.queries_for(&w.members[0].1, &section_page(&anchor, "")).await;
         assert_eq!(many, small, "a section's page runs the same statements for 2 comments or 51");
+        let queue_many = (w.queries_for(&w.staff, &queue).await, w.queries_for(&w.staff, &queue).await);
+        // At most the same (the authors' names are read only when a named comment is on the
+        // page, which depends on the page, not on the number of comments).
+        assert!(queue_many.0 <= queue_small.0 && queue_many.1 <= queue_small.1,
+            "(built, kept): the queue runs no more statements for 51 comments than for 2: {queue_many:?} {queue_small:?}");
+        assert!(queue_small.0 <= 14, "a queue page runs {} statements", queue_small.0);
+        for (built, kept) in [queue_small, queue_many] {
+            assert_eq!(built - kept, 3, "kept, the queue skips the grouping and the two counts");
+        }
 
         // The outcome CSV, streamed a page at a time: every comment once, section by section.
         assert_eq!(w.call(&w.staff, "/fn/consultations/phase", &[("id", &id), ("step", "close")]).await.status(), 200);
@@ -270,6 +283,18 @@ db_tests! {
         }
         let queue = w.queue(&id, &[]).await;
         assert_eq!(queue["unanswered"], 2);
+        // The queue's kept counts follow a change written to the table by anyone (another
+        // server process, a tool): the database moves the consultation's revision.
+        {
+            use roundtable_app::domain::consultations::entities::comment;
+            use sea_orm::sea_query::Expr;
+            comment::Entity::update_many()
+                .col_expr(comment::Column::Status, Expr::value("hidden"))
+                .filter(comment::Column::Kind.eq("question"))
+                .exec(&w.app.db).await.expect("hides");
+        }
+        let queue = w.queue(&id, &[]).await;
+        assert_eq!((queue["comments"].as_i64(), queue["unanswered"].as_i64()), (Some(5), Some(1)), "a hidden comment leaves the queue's counts");
 
         // Bad input changes nothing: no decision, an unknown item, a member answering.
         let before = w.answers_in_db(&id).await;
@@ -284,6 +309,26 @@ db_tests! {
         assert_eq!(w.answers_in_db(&id).await, before);
     }
 
+    async fn the_migration_fills_the_search_text_of_earlier_comments(db) {
+        use migration::MigratorTrait as _;
+        use roundtable_app::domain::consultations::entities::comment;
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (housing, _) = w.section(&id, "Housing", "1.").await;
+        assert_eq!(w.post(0, &id, &housing, "wording", "ÜBERLEBENDE zuerst.", "named",
+            &[("fields[proposal]", "Закон о ЗАЩИТЕ.")]).await.status(), 200);
+        let written = comment::Entity::find().filter(comment::Column::Kind.eq("wording"))
+            .one(&w.app.db).await.expect("query").expect("the comment");
+        assert_eq!(written.search_text, "überlebende zuerst.\nзакон о защите.", "written by the domain");
+        // Back to before migration 12 (its down drops the column) and up again: the comment
+        // already there gets the same search text from the migration.
+        migration::Migrator::down(&w.app.db, Some(1)).await.expect("down");
+        migration::Migrator::up(&w.app.db, None).await.expect("up");
+        let filled = comment::Entity::find_by_id(written.id).one(&w.app.db).await.expect("query").expect("the comment");
+        assert_eq!(filled.search_text, written.search_text, "filled by the migration");
+        assert_eq!(w.queue(&id, &[("filter[q]", "ЗАКОН")]).await["total"], 1);
+    }
+
     async fn the_queue_pages_filters_and_decides_on_a_selection(db) {
         let w = world(db).await;
         allow_many_posts(&w.app, w.council).await;
@@ -294,7 +339,10 @@ db_tests! {
             let (who, attribution) = [(0, "named"), (1, "pseudonym"), (2, "anonymous")][n % 3];
             let kind = if n % 9 == 0 { "question" } else { "concern" };
             let section = if n < 20 { &housing } else { &purpose };
-            let text = format!("Point {n}: shelters number {} need staff number {}.", n * 31, n * 17);
+            let mut text = format!("Point {n}: shelters number {} need staff number {}.", n * 31, n * 17);
+            if n == 2 {
+                text.push_str(" Überlebende brauchen ÄRZTINNEN, закон о защите.");
+            }
             assert_eq!(w.post(who, &id, section, kind, &text, attribution, &[]).await.status(), 200);
         }
         assert_eq!(w.post(0, &id, &housing, "wording", "Say within 12 hours.", "named",
@@ -317,6 +365,10 @@ db_tests! {
         assert_eq!(wording["total"], 1);
         let found = w.queue(&id, &[("filter[q]", " SHELTERS NUMBER 62 NEED ")]).await;
         assert_eq!(found["total"], 1, "search ignores case and spaces around: {found}");
+        for q in ["überlebende brauchen ärztinnen", "ЗАКОН О ЗАЩИТЕ", "HOUSING SHALL BE AVAILABLE"] {
+            let found = w.queue(&id, &[("filter[q]", q)]).await;
+            assert_eq!(found["total"], 1, "search folds every letter's case and reads the proposed wording: {q}");
+        }
         let none = w.queue(&id, &[("filter[q]", "100%_")]).await;
         assert_eq!(none["total"], 0, "wildcards are searched as text");
         let anchors = page1["sections"].as_array().expect("sections");

@@ -36,6 +36,9 @@ pub struct Model {
     pub group_id: Option<Uuid>,
     /// The text's MinHash signature (see `similarity`), hex; `None` for a reply.
     pub fingerprint: Option<String>,
+    /// The text and proposed wording in lower case, for the answer queue's search (written
+    /// by the domain: SQLite's `LOWER` folds only ASCII letters). Erased with the text.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
