@@ -75,7 +75,12 @@ impl MigrationTrait for Migration {
             // The report's order: a section's comments by time, read a page at a time.
             (
                 "comment_report_order",
-                vec![Comment::ConsultationId, Comment::Anchor, Comment::CreatedAt],
+                vec![
+                    Comment::ConsultationId,
+                    Comment::Status,
+                    Comment::Anchor,
+                    Comment::CreatedAt,
+                ],
             ),
         ] {
             let mut index = Index::create();

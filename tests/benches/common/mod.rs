@@ -177,11 +177,20 @@ where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = bool> + Send,
 {
+    load_with(CLIENTS, request).await
+}
+
+/// Runs `request` from `clients` tasks for [`RUN`] after [`WARM_UP`].
+pub async fn load_with<F, Fut>(clients: usize, request: F) -> Figures
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
     let request = Arc::new(request);
     let measuring = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
-    for client in 0..CLIENTS {
+    for client in 0..clients {
         let (request, measuring, stop) = (request.clone(), measuring.clone(), stop.clone());
         tasks.push(tokio::spawn(async move {
             let (mut latencies, mut failed, mut n) = (Vec::new(), 0usize, 0usize);
