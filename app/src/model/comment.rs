@@ -473,6 +473,13 @@ pub struct AnswerQueue {
     /// Every section a comment may have changed, in reading order: (anchor, number and
     /// heading), from all versions (the newest title of each anchor).
     pub sections: Vec<(String, String)>,
+    /// The consultation's revision the page was read at (the server keeps the rendered
+    /// page under it).
+    pub revision: i64,
+    /// The council's time zone the times are shown in.
+    pub time_zone: String,
+    /// The reader (the server keeps rendered pages per reader).
+    pub reader: Option<crate::model::ids::PersonId>,
 }
 
 /// One line of the answering queue: a comment, or a group of near-identical ones shown by

@@ -10,19 +10,22 @@
 //! worked out at, and used only while the consultation is read at that revision: never staler
 //! than the database, in any number of processes.
 //!
-//! What is kept is ids and numbers, never a comment's text or author. Pages still read their
-//! own comments (a page's worth) afresh. The public report's counts are not kept: they depend
-//! on the authors' consent, which is not part of the revision.
+//! The aggregates are ids and numbers, never a comment's text or author. The one exception is
+//! a page of the answer queue, kept whole per member of the secretariat who read it (as a
+//! reader's chapter view is, see [`super::chapter_cache`]), under the revision, the time zone
+//! and the filters it was read with. The public report's counts are not kept: they depend on
+//! the authors' consent, which is not part of the revision.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use uuid::Uuid;
 
+use crate::model::comment::AnswerQueue;
 use crate::model::consultation::Figures;
 
-/// How much the cache may hold, roughly, in bytes.
-const CAPACITY_BYTES: u64 = 32 * 1024 * 1024;
+/// How much the cache may hold, roughly, in bytes (see `chapter_cache::CAPACITY_BYTES`).
+const CAPACITY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// An entry nobody has used for this long is dropped.
 const IDLE: Duration = Duration::from_secs(30 * 60);
@@ -49,6 +52,9 @@ pub enum Aggregate {
     SectionCounts(Arc<Vec<(String, i64)>>),
     /// The report's figures.
     Figures(Figures),
+    /// A page of the answer queue as one member of the secretariat reads it, texts and all
+    /// (like a reader's chapter view in `chapter_cache`).
+    Page(Arc<AnswerQueue>),
 }
 
 impl Aggregate {
@@ -57,6 +63,27 @@ impl Aggregate {
             Self::Queue(rows) => rows.len() * std::mem::size_of::<QueueRow>(),
             Self::Counts(..) | Self::Figures(_) => 64,
             Self::SectionCounts(counts) => counts.iter().map(|(a, _)| a.len() + 32).sum(),
+            Self::Page(page) => {
+                let items: usize = page
+                    .items
+                    .iter()
+                    .map(|i| {
+                        let c = &i.comment;
+                        i.section_title.len()
+                            + c.body_html.len()
+                            + c.quote.as_ref().map_or(0, String::len)
+                            + c.response.as_ref().map_or(0, |r| r.explanation.len())
+                            + c.proposal.as_ref().map_or(0, |p| p.len() * 48)
+                            + 512
+                    })
+                    .sum();
+                let sections: usize = page
+                    .sections
+                    .iter()
+                    .map(|(a, t)| a.len() + t.len() + 48)
+                    .sum();
+                items + sections + page.title.len()
+            }
         };
         u32::try_from(bytes + 64).unwrap_or(u32::MAX)
     }

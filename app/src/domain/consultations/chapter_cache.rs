@@ -21,8 +21,10 @@ use crate::model::comment::CommentView;
 use crate::model::consultation::{ChapterView, Permissions, Phase, SectionView};
 use crate::model::ids::PersonId;
 
-/// How much the cache may hold, roughly, in bytes of text.
-const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
+/// How much each of the two caches here may hold, roughly, in bytes of text. With the
+/// consultations' aggregates (`aggregates::CAPACITY_BYTES`) the kept views stay under 64 MB
+/// however many people read, so that the server stays under 150 MB (issue 18's bound).
+const CAPACITY_BYTES: u64 = 24 * 1024 * 1024;
 
 /// A view nobody has read for this long is dropped.
 const IDLE: Duration = Duration::from_secs(30 * 60);
@@ -160,10 +162,20 @@ impl RenderedKey {
     }
 }
 
-/// Rendered chapters (HTML), kept while their key holds. The key carries the revision, so a
-/// change makes the old entries unreachable; they age out.
+/// What a rendered page is kept under.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Rendered {
+    /// A reader's chapter.
+    Chapter(RenderedKey),
+    /// Another page, under a key its page makes of everything it shows (e.g. the answer
+    /// queue: consultation, revision, time zone, reader, language, filters and page).
+    Page(String),
+}
+
+/// Rendered chapters and pages (HTML), kept while their key holds. The key carries the
+/// revision, so a change makes the old entries unreachable; they age out.
 #[derive(Clone)]
-pub struct RenderedCache(moka::sync::Cache<RenderedKey, Arc<str>>);
+pub struct RenderedCache(moka::sync::Cache<Rendered, Arc<str>>);
 
 impl std::fmt::Debug for RenderedCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -178,8 +190,12 @@ impl Default for RenderedCache {
         Self(
             moka::sync::Cache::builder()
                 .max_capacity(CAPACITY_BYTES)
-                .weigher(|k: &RenderedKey, v: &Arc<str>| {
-                    u32::try_from(v.len() + k.title.len() + 256).unwrap_or(u32::MAX)
+                .weigher(|k: &Rendered, v: &Arc<str>| {
+                    let key = match k {
+                        Rendered::Chapter(k) => k.title.len(),
+                        Rendered::Page(k) => k.len(),
+                    };
+                    u32::try_from(v.len() + key + 256).unwrap_or(u32::MAX)
                 })
                 .time_to_idle(IDLE)
                 .build(),
@@ -190,6 +206,13 @@ impl Default for RenderedCache {
 impl RenderedCache {
     /// The HTML kept for `key`, or `render`ed now and kept.
     pub fn get_or_render(&self, key: RenderedKey, render: impl FnOnce() -> String) -> Arc<str> {
-        self.0.get_with(key, || Arc::from(render()))
+        self.0
+            .get_with(Rendered::Chapter(key), || Arc::from(render()))
+    }
+
+    /// The HTML of another page kept for `key`, or `render`ed now and kept. The key must
+    /// name everything the page shows (and the revision it was read at).
+    pub fn get_or_render_page(&self, key: String, render: impl FnOnce() -> String) -> Arc<str> {
+        self.0.get_with(Rendered::Page(key), || Arc::from(render()))
     }
 }

@@ -167,6 +167,20 @@ pub async fn page(
     let db = &state.db;
     let c = access::managed(db, actor, id).await?;
     let tz = store::time_zone(db, CouncilId(c.council_id)).await?;
+    // The whole page, kept while nothing it shows changed: the revision covers comments,
+    // answers and the draft; the rest of the key is who reads it, in which time zone, how.
+    let kept = aggregates::Key {
+        consultation: c.id,
+        revision: c.revision,
+        what: format!(
+            "page|{tz}|{}|{}",
+            actor.person().map(|p| p.0.to_string()).unwrap_or_default(),
+            filter.query()
+        ),
+    };
+    if let Some(Aggregate::Page(page)) = state.aggregates.get(&kept) {
+        return Ok((*page).clone());
+    }
     let sections = responses::section_anchors(db, c.id).await?;
     let filter = normalise(filter, &sections);
     let (filters, values) = conditions(c.id, &filter);
@@ -234,24 +248,33 @@ pub async fn page(
         .take(usize::try_from(PAGE).unwrap_or(usize::MAX))
         .copied()
         .collect();
-    // Each item's first comment (matching the filters).
+    // Each item's first comment (matching the filters). The page's members are found by key
+    // first (primary key, group index) and kept apart (MATERIALIZED), so neither database
+    // walks the consultation's comments for them; the window then sorts only those, and the
+    // chosen rows are read by primary key.
     let firsts: Vec<comment::Model> = if items.is_empty() {
         Vec::new()
     } else {
         let keys = vec!["?"; items.len()].join(", ");
+        // The columns the filters and the window use.
+        let columns = "id, group_id, created_at, consultation_id, status, anchor, kind, \
+                       attribution, proposal, search_text";
         let sql = format!(
-            "SELECT * FROM ( \
-               SELECT c.*, ROW_NUMBER() OVER (PARTITION BY COALESCE(c.group_id, c.id) \
+            "WITH members AS MATERIALIZED ( \
+               SELECT {columns} FROM comment WHERE id IN ({keys}) \
+               UNION SELECT {columns} FROM comment WHERE group_id IN ({keys})) \
+             SELECT * FROM comment WHERE id IN (SELECT id FROM ( \
+               SELECT c.id, ROW_NUMBER() OVER (PARTITION BY COALESCE(c.group_id, c.id) \
                  ORDER BY c.created_at, c.id) AS rn \
-               FROM comment c LEFT JOIN response r ON r.comment_id = c.id \
-               WHERE {filters} AND (c.id IN ({keys}) OR c.group_id IN ({keys})) \
-                 AND COALESCE(c.group_id, c.id) IN ({keys})) AS firsts \
-             WHERE rn = 1"
+               FROM members c LEFT JOIN response r ON r.comment_id = c.id \
+               WHERE {filters} AND COALESCE(c.group_id, c.id) IN ({keys})) AS firsts \
+             WHERE rn = 1)"
         );
-        let mut values = values;
-        for _ in 0..3 {
-            values.extend(items.iter().map(|i| Value::from(i.item)));
-        }
+        let key_values = || items.iter().map(|i| Value::from(i.item));
+        let mut ordered: Vec<Value> = key_values().chain(key_values()).collect();
+        ordered.extend(values);
+        ordered.extend(key_values());
+        let values = ordered;
         First::find_by_statement(statement(db, &sql, values))
             .all(db)
             .await?
@@ -292,7 +315,7 @@ pub async fn page(
         })
         .collect();
     let (comments, unanswered) = responses::counts_kept(state, &c).await?;
-    Ok(AnswerQueue {
+    let page = AnswerQueue {
         consultation: id,
         title: c.title,
         comments,
@@ -302,7 +325,14 @@ pub async fn page(
         pages,
         items: list,
         sections,
-    })
+        revision: c.revision,
+        time_zone: tz,
+        reader: actor.person(),
+    };
+    state
+        .aggregates
+        .put(kept, Aggregate::Page(std::sync::Arc::new(page.clone())));
+    Ok(page)
 }
 
 /// The visible comments of the items `keys` (comment or group ids) of `consultation`.

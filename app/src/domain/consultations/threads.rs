@@ -260,8 +260,10 @@ fn listed() -> sea_orm::Condition {
         ))
 }
 
-/// Runs `inner` (a select of comments with a window figure `total` and a rank `rn`) and keeps
-/// the rows ranked `from..to` (1-based, `to` exclusive).
+/// Runs `inner` (a select of comment ids with a window figure `total` and a rank `rn`) and
+/// reads the comments ranked `from..to` (1-based, `to` exclusive). The window sorts ids only
+/// and the kept rows are read by primary key: sorting whole rows (texts and all) of a
+/// paragraph with thousands of comments made SQLite hold megabytes per connection.
 async fn ranked(
     db: &impl ConnectionTrait,
     inner: sea_orm::sea_query::SelectStatement,
@@ -269,12 +271,21 @@ async fn ranked(
     to: i64,
 ) -> Result<Vec<Ranked>, AppError> {
     use sea_orm::FromQueryResult as _;
-    use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait as _, Query};
+    use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait as _, JoinType, Query};
+    let ranked = Alias::new("ranked");
     let outer = Query::select()
-        .column(Asterisk)
-        .from_subquery(inner, Alias::new("ranked"))
-        .and_where(Expr::col(Alias::new("rn")).gte(from))
-        .and_where(Expr::col(Alias::new("rn")).lt(to))
+        .column((comment::Entity, Asterisk))
+        .column((ranked.clone(), Alias::new("total")))
+        .from(comment::Entity)
+        .join_subquery(
+            JoinType::InnerJoin,
+            inner,
+            ranked.clone(),
+            Expr::col((ranked.clone(), comment::Column::Id))
+                .equals((comment::Entity, comment::Column::Id)),
+        )
+        .and_where(Expr::col((ranked.clone(), Alias::new("rn"))).gte(from))
+        .and_where(Expr::col((ranked, Alias::new("rn"))).lt(to))
         .to_owned();
     let statement = db.get_database_backend().build(&outer);
     Ok(Ranked::find_by_statement(statement).all(db).await?)
@@ -322,6 +333,8 @@ pub(super) async fn roots(
         .filter(comment::Column::Anchor.is_in(anchors.to_vec()))
         .filter(comment::Column::ParentId.is_null())
         .filter(listed())
+        .select_only()
+        .column(comment::Column::Id)
         .expr_as(
             Expr::cust(format!(
                 "ROW_NUMBER() OVER ({partition} ORDER BY {})",
@@ -350,6 +363,8 @@ pub(super) async fn replies(
         .filter(comment::Column::ThreadId.is_in(roots.to_vec()))
         .filter(comment::Column::ParentId.is_not_null())
         .filter(listed())
+        .select_only()
+        .column(comment::Column::Id)
         .expr_as(
             Expr::cust("ROW_NUMBER() OVER (PARTITION BY thread_id ORDER BY created_at, id)"),
             "rn",

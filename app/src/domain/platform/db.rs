@@ -37,9 +37,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     if is_sqlite {
         use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
         // Per connection, so every connection of the pool gets them (a PRAGMA sent through
-        // the pool reaches only the one connection that ran it).
+        // the pool reaches only the one connection that ran it). Four connections: readers
+        // never wait for the writer (WAL), and each connection holds its own page cache and
+        // working memory in the C allocator, which keeps what it once held: with eight, the
+        // chapter's first readers and the exports took the server over 150 MB (issue 18,
+        // tests/benches/RESULTS-scale.md).
         options
-            .max_connections(8)
+            .max_connections(4)
             .min_connections(1)
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)

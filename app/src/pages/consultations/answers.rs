@@ -53,12 +53,40 @@ pub fn AnswersPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(queue) => view! { <Answers queue/> }.into_any(),
+                    Ok(queue) => view! { <div class="answers-page" inner_html=answers_html(queue)/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// The queue's page as HTML, rendered once per reader, revision, time zone, language and
+/// filters, then kept (as a chapter is, see `reading::chapter_html`): the page holds a form
+/// per item, and rendering them was most of its cost.
+fn answers_html(queue: AnswerQueue) -> std::sync::Arc<str> {
+    use leptos::tachys::view::RenderHtml;
+    let render = |queue: AnswerQueue| view! { <Answers queue/> }.to_html();
+    #[cfg(feature = "ssr")]
+    {
+        use leptos_i18n::Locale as _;
+        let locale = use_i18n().get_locale_untracked();
+        if let Some(state) = use_context::<crate::domain::AppState>() {
+            let key = format!(
+                "queue|{}|{}|{}|{}|{}|{}",
+                queue.consultation,
+                queue.revision,
+                queue.time_zone,
+                queue.reader.map(|p| p.0.to_string()).unwrap_or_default(),
+                locale.as_str(),
+                queue.filter.query()
+            );
+            return state
+                .rendered
+                .get_or_render_page(key, move || render(queue));
+        }
+    }
+    std::sync::Arc::from(render(queue))
 }
 
 /// The decision radios and explanation of an answer form; `key` keeps ids unique.
@@ -173,12 +201,63 @@ fn Filters(
     }
 }
 
+/// The "also changed" list of every item on a page: the same sections on each of its items, so
+/// each option is escaped once per page and each item only joins them (and marks its choice).
+struct SectionOptions {
+    /// The "none" option, first in every list.
+    none: String,
+    options: Vec<SectionOption>,
+}
+
+struct SectionOption {
+    anchor: String,
+    /// `<option value="…"`, escaped, open for a `selected`.
+    open: String,
+    /// `>title</option>`, escaped.
+    close: String,
+}
+
+impl SectionOptions {
+    fn new(none: &str, sections: &[(String, String)]) -> Self {
+        let none = format!(
+            r#"<option value="">{}</option>"#,
+            html_escape::encode_text(none)
+        );
+        let options = sections
+            .iter()
+            .map(|(anchor, title)| SectionOption {
+                anchor: anchor.clone(),
+                open: format!(
+                    r#"<option value="{}""#,
+                    html_escape::encode_double_quoted_attribute(anchor)
+                ),
+                close: format!(">{}</option>", html_escape::encode_text(title)),
+            })
+            .collect();
+        Self { none, options }
+    }
+
+    /// The options for an item on `anchor`: every other section, `selected` the one chosen.
+    fn without(&self, anchor: &str, selected: &str) -> String {
+        let mut html = String::with_capacity(self.none.len() + self.options.len() * 64);
+        html.push_str(&self.none);
+        for option in self.options.iter().filter(|o| o.anchor != anchor) {
+            html.push_str(&option.open);
+            if option.anchor == selected {
+                html.push_str(" selected");
+            }
+            html.push_str(&option.close);
+        }
+        html
+    }
+}
+
 #[component]
 fn Item(
     item: QueueItem,
     n: usize,
     consultation: ConsultationId,
-    sections: std::sync::Arc<Vec<(String, String)>>,
+    sections: std::sync::Arc<SectionOptions>,
     back: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -199,13 +278,7 @@ fn Item(
         .as_ref()
         .and_then(|r| r.changed.iter().find(|a| **a != item.anchor).cloned())
         .unwrap_or_default();
-    let others = sections
-        .iter()
-        .filter(|(anchor, _)| *anchor != item.anchor)
-        .map(|(anchor, title)| {
-            view! { <option value=anchor.clone() selected=*anchor == also>{title.clone()}</option> }
-        })
-        .collect_view();
+    let others = sections.without(&item.anchor, &also);
     let size = item.size;
     let unanswered = item.unanswered;
     let heading_id = format!("item-{n}");
@@ -216,10 +289,7 @@ fn Item(
             <label for=format!("chg-{key}")>{t!(i18n, manage.changed_label)}</label>
         </span>
         <label for=format!("also-{key}")>{t!(i18n, manage.also_label)}</label>
-        <select id=format!("also-{key}") name="fields[also]">
-            <option value="">{t!(i18n, manage.also_none)}</option>
-            {others}
-        </select>
+        <select id=format!("also-{key}") name="fields[also]" inner_html=others></select>
     };
     let form = if item.group.is_some() {
         view! {
@@ -273,7 +343,8 @@ fn Answers(queue: AnswerQueue) -> impl IntoView {
     let filter = queue.filter.clone();
     // After an answer: this page again, where the next item now waits.
     let back = format!("/consultations/{id}/answers{}#queue", filter.query());
-    let sections = std::sync::Arc::new(queue.sections.clone());
+    let none = t_string!(i18n, manage.also_none).to_string();
+    let sections = std::sync::Arc::new(SectionOptions::new(&none, &queue.sections));
     let link = move |page: i64| {
         let f = QueueFilter {
             page,
@@ -312,5 +383,46 @@ fn Answers(queue: AnswerQueue) -> impl IntoView {
                 </PostForm>
             </section>
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SectionOptions;
+
+    fn sections() -> Vec<(String, String)> {
+        [
+            ("art-1", "Article 1"),
+            ("art-2", "Article <2> & \"more\""),
+            ("art-3", "Article 3"),
+        ]
+        .map(|(a, t)| (a.to_owned(), t.to_owned()))
+        .into()
+    }
+
+    #[test]
+    fn an_items_list_leaves_out_its_own_section_and_marks_the_chosen_one() {
+        let options = SectionOptions::new("None", &sections());
+        assert_eq!(
+            options.without("art-1", "art-3"),
+            concat!(
+                r#"<option value="">None</option>"#,
+                r#"<option value="art-2">Article &lt;2&gt; &amp; "more"</option>"#,
+                r#"<option value="art-3" selected>Article 3</option>"#
+            )
+        );
+        let none = options.without("art-2", "");
+        assert!(!none.contains("selected"), "{none}");
+        assert!(!none.contains(r#"value="art-2""#), "{none}");
+        assert_eq!(none.matches("<option").count(), 3, "{none}");
+    }
+
+    #[test]
+    fn titles_and_anchors_are_escaped() {
+        let options = SectionOptions::new("<none>", &[("a\"b".to_owned(), "<script>".to_owned())]);
+        let html = options.without("x", "");
+        assert!(html.contains("&lt;none&gt;"), "{html}");
+        assert!(html.contains(r#"value="a&quot;b""#), "{html}");
+        assert!(!html.contains("<script>"), "{html}");
     }
 }
