@@ -68,13 +68,9 @@ impl Aggregate {
                     .items
                     .iter()
                     .map(|i| {
-                        let c = &i.comment;
                         i.section_title.len()
-                            + c.body_html.len()
-                            + c.quote.as_ref().map_or(0, String::len)
-                            + c.response.as_ref().map_or(0, |r| r.explanation.len())
-                            + c.proposal.as_ref().map_or(0, |p| p.len() * 48)
-                            + 512
+                            + super::chapter_cache::comment_weight(&i.comment)
+                            + 256
                     })
                     .sum();
                 let sections: usize = page

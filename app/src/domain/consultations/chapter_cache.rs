@@ -71,22 +71,21 @@ impl Chapter {
             .iter()
             .map(|s| s.body.len() + s.heading.len() + s.anchor.len() + 128)
             .sum();
-        let comments: usize = self
-            .comments
-            .iter()
-            .map(|c| {
-                c.body_html.len()
-                    + c.quote.as_ref().map_or(0, String::len)
-                    + c.own_fields
-                        .as_ref()
-                        .map_or(0, |f| f.body.len() + f.proposal.len())
-                    + c.response.as_ref().map_or(0, |r| r.explanation.len())
-                    + c.proposal.as_ref().map_or(0, |p| p.len() * 48)
-                    + 256
-            })
-            .sum();
+        let comments: usize = self.comments.iter().map(comment_weight).sum();
         u32::try_from(sections + comments).unwrap_or(u32::MAX)
     }
+}
+
+/// Roughly how many bytes a comment's view holds (its texts), for the caches' bounds.
+pub(super) fn comment_weight(c: &CommentView) -> usize {
+    c.body_html.len()
+        + c.quote.as_ref().map_or(0, String::len)
+        + c.own_fields
+            .as_ref()
+            .map_or(0, |f| f.body.len() + f.proposal.len())
+        + c.response.as_ref().map_or(0, |r| r.explanation.len())
+        + c.proposal.as_ref().map_or(0, |p| p.len() * 48)
+        + 256
 }
 
 /// The cache. Cheap to clone (shared).
@@ -167,8 +166,8 @@ impl RenderedKey {
 enum Rendered {
     /// A reader's chapter.
     Chapter(RenderedKey),
-    /// Another page, under a key its page makes of everything it shows (e.g. the answer
-    /// queue: consultation, revision, time zone, reader, language, filters and page).
+    /// A page of the answer queue, under everything it shows (consultation, revision, time
+    /// zone, reader, language, filters and page; see `get_or_render_queue`).
     Page(String),
 }
 
@@ -210,9 +209,23 @@ impl RenderedCache {
             .get_with(Rendered::Chapter(key), || Arc::from(render()))
     }
 
-    /// The HTML of another page kept for `key`, or `render`ed now and kept. The key must
-    /// name everything the page shows (and the revision it was read at).
-    pub fn get_or_render_page(&self, key: String, render: impl FnOnce() -> String) -> Arc<str> {
-        self.0.get_with(Rendered::Page(key), || Arc::from(render()))
+    /// The HTML of a page of the answer queue in `locale`, or `render`ed now and kept: under
+    /// everything the page shows (consultation, revision, time zone, reader, filters, page).
+    pub fn get_or_render_queue(
+        &self,
+        queue: crate::model::comment::AnswerQueue,
+        locale: &str,
+        render: impl FnOnce(crate::model::comment::AnswerQueue) -> String,
+    ) -> Arc<str> {
+        let key = format!(
+            "queue|{}|{}|{}|{}|{locale}|{}",
+            queue.consultation,
+            queue.revision,
+            queue.time_zone,
+            queue.reader.map(|p| p.0.to_string()).unwrap_or_default(),
+            queue.filter.query()
+        );
+        self.0
+            .get_with(Rendered::Page(key), || Arc::from(render(queue)))
     }
 }

@@ -148,15 +148,6 @@ struct ItemRow {
     unanswered: i64,
 }
 
-#[derive(Debug)]
-struct First(comment::Model);
-
-impl FromQueryResult for First {
-    fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
-        Ok(Self(comment::Model::from_query_result(row, pre)?))
-    }
-}
-
 /// One page of the queue.
 pub async fn page(
     state: &AppState,
@@ -274,13 +265,9 @@ pub async fn page(
         let mut ordered: Vec<Value> = key_values().chain(key_values()).collect();
         ordered.extend(values);
         ordered.extend(key_values());
-        let values = ordered;
-        First::find_by_statement(statement(db, &sql, values))
+        comment::Model::find_by_statement(statement(db, &sql, ordered))
             .all(db)
             .await?
-            .into_iter()
-            .map(|f| f.0)
-            .collect()
     };
     let ctx = ViewContext::load(db, &firsts, &tz, true, actor.person()).await?;
     let section_rows: HashMap<Uuid, section::Model> = if firsts.is_empty() {

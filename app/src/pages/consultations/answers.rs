@@ -72,18 +72,9 @@ fn answers_html(queue: AnswerQueue) -> std::sync::Arc<str> {
         use leptos_i18n::Locale as _;
         let locale = use_i18n().get_locale_untracked();
         if let Some(state) = use_context::<crate::domain::AppState>() {
-            let key = format!(
-                "queue|{}|{}|{}|{}|{}|{}",
-                queue.consultation,
-                queue.revision,
-                queue.time_zone,
-                queue.reader.map(|p| p.0.to_string()).unwrap_or_default(),
-                locale.as_str(),
-                queue.filter.query()
-            );
             return state
                 .rendered
-                .get_or_render_page(key, move || render(queue));
+                .get_or_render_queue(queue, locale.as_str(), render);
         }
     }
     std::sync::Arc::from(render(queue))
