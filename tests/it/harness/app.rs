@@ -57,7 +57,8 @@ macro_rules! db_tests {
 }
 pub(crate) use db_tests;
 
-fn postgres_admin_url() -> String {
+/// The PostgreSQL server's administrative database (`TEST_DATABASE_URL`).
+pub fn postgres_admin_url() -> String {
     std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }

@@ -33,6 +33,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     options
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
+        // A connection is checked (pinged) before it is handed out only once it has been idle
+        // for half a minute: the default pings on every statement, a second round trip to
+        // PostgreSQL (a second hand-off to SQLite's worker thread) for each, which cost the
+        // chapter page a third of its rate on PostgreSQL (issue 18,
+        // tests/benches/RESULTS-scale.md). A connection in use dropped by the server fails
+        // its statement and is closed by the pool, as it would with the default.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false);
     if is_sqlite {
         use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
