@@ -34,11 +34,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
         // A connection is checked (pinged) before it is handed out only once it has been idle
-        // for half a minute: the default pings on every statement, a second round trip to
-        // PostgreSQL (a second hand-off to SQLite's worker thread) for each, which cost the
-        // chapter page a third of its rate on PostgreSQL (issue 18,
-        // tests/benches/RESULTS-scale.md). A connection in use dropped by the server fails
-        // its statement and is closed by the pool, as it would with the default.
+        // for half a minute. The default pings on every checkout, so each statement made three
+        // round trips to PostgreSQL (SQLx also pings when a connection comes back) and three
+        // hand-offs to SQLite's worker thread; now two (issue 18, measured in
+        // tests/benches/RESULTS-scale.md). A connection the server dropped fails one
+        // statement and is closed when it comes back (tests/it/platform/health.rs).
         .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false);
     if is_sqlite {
