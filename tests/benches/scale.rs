@@ -12,8 +12,9 @@
 //! answering the campaign group of 500 in one step (the chapter and the queue a second time
 //! with `wrk` as the 16 clients where Debian's package is installed, as in the consultation
 //! benchmark), and then the outcome CSV and print view of 100,000 comments streamed (80,000
-//! more written straight to the table for them) and a page of the report. The server's peak memory is read from `/proc/<pid>/status` (VmHWM)
-//! for the whole run and, reset before them, for the exports. `ROUNDTABLE_BENCH_DB=sqlite`
+//! more written straight to the table for them) and a page of the report. The server's peak
+//! memory is read from `/proc/<pid>/status` (VmHWM) for the whole run and, reset before
+//! them, for the exports. `ROUNDTABLE_BENCH_DB=sqlite`
 //! (or `postgres`) runs one database. Prints Markdown; `tests/benches/RESULTS-scale.md` keeps
 //! the results.
 
@@ -398,7 +399,6 @@ async fn scenario(db: &str, url: Option<&str>) {
             .expect("vacuum");
     }
     let seeded = seeding.elapsed();
-    let plan_len = 20_000 / share();
     let chapter = sections
         .iter()
         .find(|s| s.depth == 0)
@@ -624,7 +624,7 @@ async fn scenario(db: &str, url: Option<&str>) {
     }
     println!(
         "Seeded {} comments through the domain in {seeded:.1?}; {} more written to the table in {wrote:.1?}.\n",
-        plan_len,
+        plan.len(),
         80_000 / share()
     );
     println!("| what | target | requests/s | p50 ms | p99 ms | failed | gzipped (plain) |");
