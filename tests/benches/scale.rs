@@ -389,7 +389,7 @@ async fn scenario(db: &str, url: Option<&str>) {
     if let Some(task) = analysing {
         // And vacuums once, as autovacuum would have many times: each post moves the
         // consultation's revision, and 120,000 unvacuumed versions of that one row made its
-        // look-up (one of a kept chapter's three statements) read 11 pages instead of 2.
+        // look-up (one of a kept chapter's statements) read 11 pages instead of 2.
         use sea_orm::ConnectionTrait as _;
         task.abort();
         state

@@ -502,10 +502,11 @@ db_tests! {
     }
 }
 
-/// What finance's queue page runs, however many claims wait: the session and the actor (2),
-/// the council and its settings (2), the claims with their authors (1), the yearly caps and
-/// what is already approved towards them (2), the people filter (1), the approved totals (1).
-const QUEUE_STATEMENTS: usize = 9;
+/// What finance's queue page runs, however many claims wait: the session with the actor's
+/// roles (1), the council and its settings (2), the claims with their authors (1), the yearly
+/// caps and what is already approved towards them (2), the people filter (1), the approved
+/// totals (1).
+const QUEUE_STATEMENTS: usize = 8;
 
 db_tests! {
     async fn the_queue_shows_second_approvals_first_then_the_oldest_submission(db) {

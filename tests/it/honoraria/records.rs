@@ -711,10 +711,11 @@ async fn statement_case(app: &TestApp) {
     let _ = (p.finance_a, p.admin);
 }
 
-/// What the statement page runs, however many claims it lists: the session and the actor (2),
+/// What the statement page runs, however many claims it lists: the session with the actor's
+/// roles (1),
 /// the council's money (1), the claims (1), the payments (1), the yearly totals (1), the
 /// member's name (1) and the council's (1).
-const STATEMENT_STATEMENTS: usize = 8;
+const STATEMENT_STATEMENTS: usize = 7;
 
 async fn statement_count_case(app: &TestApp) {
     let p = arrange(app, "stcount", "").await;

@@ -411,9 +411,10 @@ db_tests! {
             first.len() + rest.len()
         );
         phone.write_all(head.as_bytes()).await.expect("sends the start");
-        // Wait (bounded) until the server has read the session and the actor for it.
+        // Wait (bounded) until the server has read the session and the actor for it (one
+        // statement: the session's load reads its person's roles too).
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        while app.queries.load(Ordering::SeqCst) < before + 2 {
+        while app.queries.load(Ordering::SeqCst) < before + 1 {
             assert!(std::time::Instant::now() < deadline, "the held request never loaded its session");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -540,6 +541,70 @@ db_tests! {
             expiry().await < chrono::Utc::now() + chrono::Duration::minutes(3),
             "the session row is written at most once a minute"
         );
+    }
+
+    async fn the_roles_read_with_the_session_are_its_councils_fresh_and_never_stored(db) {
+        // Loading a session reads its person's memberships in the same statement, and the
+        // actor is built from them: only those of the sign-in's council, as the database
+        // holds them at that load; the session's stored row never keeps them (nor the names
+        // they carry), and a key of that name put into a stored row grants nothing.
+        use roundtable_app::domain::identity::entities::{membership, session};
+        let app = TestApp::builder(db).spawn().await;
+        let home = create_council(&app, "at").await;
+        let other = create_council(&app, "de").await;
+        let person = create_person(&app, home, "Blue Heron", "ana@example.org", &[Role::Member]).await;
+        create_person(&app, other, "Blue Heron", "ana@example.org", &[Role::Secretariat]).await;
+        let auth = roundtable_app::domain::SessionAuth::new(person, home);
+        let id = crate::harness::stored_session(&app, auth).await;
+        let client = crate::harness::client_with_cookie(&app.base, &format!("rt_session={id}"));
+        let roles = || async {
+            let res = client
+                .post(app.url("/fn/session/context"))
+                .header("accept", "application/json")
+                .send()
+                .await
+                .expect("POST");
+            assert_eq!(res.status(), 200);
+            let body: serde_json::Value = res.json().await.expect("json");
+            body["viewer"]["roles"].clone()
+        };
+        assert_eq!(roles().await, serde_json::json!(["member"]), "the home council's roles only");
+        // The first page kept the session alive, so its row was written again.
+        let stored = session::Entity::find()
+            .filter(session::Column::PersonId.eq(person.0))
+            .one(&app.db)
+            .await
+            .expect("reads")
+            .expect("the session row");
+        for word in ["roles@load", "Blue Heron", "Council at", "secretariat", "member"] {
+            assert!(!stored.data.contains(word), "the stored session holds {word:?}: {}", stored.data);
+        }
+        // A row that claims more roles under the key: the load replaces what it says.
+        let mut data: serde_json::Value = serde_json::from_str(&stored.data).expect("json");
+        data["roles@load"] = serde_json::json!({
+            "person_id": person.0,
+            "rows": [{
+                "council_id": home.0, "role": "council_admin", "display_name": "Blue Heron",
+                "disabled_at": null, "council_name": "Council at", "time_zone": "Europe/Vienna"
+            }]
+        });
+        session::Entity::update_many()
+            .col_expr(session::Column::Data, Expr::value(data.to_string()))
+            .filter(session::Column::PersonId.eq(person.0))
+            .exec(&app.db)
+            .await
+            .expect("forged");
+        assert_eq!(roles().await, serde_json::json!(["member"]), "a stored key grants nothing");
+        // Suspended in the home council (the row changed behind the app's back): the next
+        // load reads it, and the session acts as nobody.
+        membership::Entity::update_many()
+            .col_expr(membership::Column::SuspendedAt, Expr::value(Some(chrono::Utc::now())))
+            .filter(membership::Column::PersonId.eq(person.0))
+            .filter(membership::Column::CouncilId.eq(home.0))
+            .exec(&app.db)
+            .await
+            .expect("suspended");
+        assert_eq!(roles().await, serde_json::Value::Null, "no role: signed out");
     }
 
     async fn too_many_link_requests_get_429(db) {

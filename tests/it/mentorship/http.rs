@@ -628,8 +628,8 @@ db_tests! {
     }
 }
 
-/// What the pair's page runs: the session and the actor (2); the match, its programme, the
+/// What the pair's page runs: the session with the actor's roles (1); the match, its programme, the
 /// pair's places, the partner's name, goals, milestones, sessions, the viewer's feedback and
 /// the safeguarding lead (9); and the audited read of the private notes (a transaction: begin,
 /// the chain's last entry, the insert, commit: 4).
-const PAIR_STATEMENTS: usize = 15;
+const PAIR_STATEMENTS: usize = 14;

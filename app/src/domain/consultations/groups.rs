@@ -23,6 +23,9 @@ use crate::model::comment::CommentStatus;
 /// At most this many candidates are compared for one comment.
 const CANDIDATES: u64 = 64;
 
+/// At most this many candidates come from each band (`CANDIDATES` from all of them).
+const PER_BAND: u64 = CANDIDATES / similarity::BANDS as u64;
+
 /// Fingerprints a top-level comment and puts it in the group of its most similar
 /// near-identical comment on the same section, if any. Run in the transaction that writes
 /// the comment.
@@ -41,18 +44,7 @@ pub(super) async fn place(
     // Two statements, each on its own index: the bands alone (consultation, hash), then the
     // candidates by primary key. One join let PostgreSQL start from the comments while the
     // tables were small and keep that plan as they grew.
-    let banded: Vec<Uuid> = comment_band::Entity::find()
-        .select_only()
-        .column(comment_band::Column::CommentId)
-        .filter(comment_band::Column::ConsultationId.eq(c.consultation_id))
-        .filter(comment_band::Column::Hash.is_in(bands.clone()))
-        .filter(comment_band::Column::CommentId.ne(c.id))
-        .limit(CANDIDATES)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut seen = HashSet::new();
-    let banded: Vec<Uuid> = banded.into_iter().filter(|id| seen.insert(*id)).collect();
+    let banded = banded(db, c, &bands).await?;
     // Run even when no band matched (an empty IN is false), so posting runs the same
     // statements whatever was posted before.
     let candidates: Vec<(Uuid, Option<Uuid>, Option<String>)> = comment::Entity::find()
@@ -110,6 +102,50 @@ pub(super) async fn place(
     .exec_without_returning(db)
     .await?;
     Ok(group)
+}
+
+/// Comments other than `c` sharing one of its `bands`: at most [`PER_BAND`] from each band,
+/// in one statement. One probe of the index per band, each with its own limit: with one
+/// `hash IN (…) LIMIT 64` PostgreSQL collected every entry of all the bands in a bitmap scan
+/// before the limit (about 6,750 for a comment of a campaign of 500: 7 ms, under the
+/// consultation's revision lock). Each probe sits in a subquery of its own, as neither
+/// PostgreSQL nor SQLite takes a `LIMIT` on a bare member of a `UNION ALL`.
+async fn banded(
+    db: &impl ConnectionTrait,
+    c: &comment::Model,
+    bands: &[i64],
+) -> Result<Vec<Uuid>, AppError> {
+    use sea_orm::sea_query::{Alias, Query, SelectStatement, UnionType};
+    let probe = |n: usize, hash: i64| -> SelectStatement {
+        let inner = Query::select()
+            .column(comment_band::Column::CommentId)
+            .from(comment_band::Entity)
+            .and_where(comment_band::Column::ConsultationId.eq(c.consultation_id))
+            .and_where(comment_band::Column::Hash.eq(hash))
+            .and_where(comment_band::Column::CommentId.ne(c.id))
+            .limit(PER_BAND)
+            .to_owned();
+        Query::select()
+            .column(comment_band::Column::CommentId)
+            .from_subquery(inner, Alias::new(format!("band{n}")))
+            .to_owned()
+    };
+    let mut probes = bands.iter().enumerate().map(|(n, hash)| probe(n, *hash));
+    let Some(mut query) = probes.next() else {
+        return Ok(Vec::new());
+    };
+    for other in probes {
+        query.union(UnionType::All, other);
+    }
+    let mut seen = HashSet::new();
+    let mut ids = Vec::new();
+    for row in db.query_all(&query).await? {
+        let id: Uuid = row.try_get_by_index(0)?;
+        if seen.insert(id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }
 
 /// Takes an edited comment out of its group and places it again by its new text.

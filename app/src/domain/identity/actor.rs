@@ -76,13 +76,31 @@ pub struct PersonActor {
 }
 
 /// One role of the signed-in person, with the person's and the council's shown fields.
-#[derive(Debug, FromQueryResult)]
-struct RoleRow {
-    role: String,
-    display_name: String,
-    disabled_at: Option<chrono::DateTime<chrono::Utc>>,
-    council_name: String,
-    time_zone: String,
+#[derive(Debug, Clone, FromQueryResult, Serialize, Deserialize)]
+pub(super) struct RoleRow {
+    pub(super) council_id: uuid::Uuid,
+    pub(super) role: String,
+    pub(super) display_name: String,
+    pub(super) disabled_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub(super) council_name: String,
+    pub(super) time_zone: String,
+}
+
+/// A person's usable roles in every council, read in the statement that loads their session
+/// (`sessions::DbSessionStore::load`), so that a signed-in request needs no statement of its
+/// own for its actor. Handed over in the loaded session under [`RolesOfSession::KEY`], never
+/// stored: the store drops the key whenever it writes a session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct RolesOfSession {
+    /// The person the session's row names.
+    pub(super) person_id: uuid::Uuid,
+    /// Their memberships that are not suspended, in any council.
+    pub(super) rows: Vec<RoleRow>,
+}
+
+impl RolesOfSession {
+    /// The session key it is handed over under.
+    pub(super) const KEY: &'static str = "roles@load";
 }
 
 /// The acting user of one request.
@@ -107,17 +125,39 @@ impl Actor {
         db: &impl ConnectionTrait,
         auth: Option<SessionAuth>,
     ) -> Result<Self, AppError> {
+        Self::load_with(db, auth, None).await
+    }
+
+    /// [`Actor::load`], from the roles read with the session when they are the sign-in's
+    /// person's (no statement), otherwise from the database (one statement).
+    pub(super) async fn load_with(
+        db: &impl ConnectionTrait,
+        auth: Option<SessionAuth>,
+        read_with_session: Option<RolesOfSession>,
+    ) -> Result<Self, AppError> {
         let Some(auth) = auth else {
             return Ok(Self::Anonymous);
         };
         if auth.expired(chrono::Utc::now()) {
             return Ok(Self::Anonymous);
         }
-        // One statement: the person's usable roles in the council, with what every page
-        // shows of the person and the council. No row: unknown person, no role, or all
-        // suspended.
-        let rows = membership::Entity::find()
+        let rows = match read_with_session.filter(|r| r.person_id == auth.person_id.0) {
+            Some(read) => read
+                .rows
+                .into_iter()
+                .filter(|r| r.council_id == auth.council_id.0)
+                .collect(),
+            None => Self::roles(db, auth).await?,
+        };
+        Self::of_rows(auth, &rows)
+    }
+
+    /// The person's usable roles in the council, with what every page shows of the person
+    /// and the council, in one statement. No row: unknown person, no role, or all suspended.
+    async fn roles(db: &impl ConnectionTrait, auth: SessionAuth) -> Result<Vec<RoleRow>, AppError> {
+        Ok(membership::Entity::find()
             .select_only()
+            .column(membership::Column::CouncilId)
             .column(membership::Column::Role)
             .column_as(person::Column::DisplayName, "display_name")
             .column_as(person::Column::DisabledAt, "disabled_at")
@@ -142,7 +182,11 @@ impl Actor {
             .filter(membership::Column::SuspendedAt.is_null())
             .into_model::<RoleRow>()
             .all(db)
-            .await?;
+            .await?)
+    }
+
+    /// The actor of a sign-in holding `rows` (its roles in its council).
+    fn of_rows(auth: SessionAuth, rows: &[RoleRow]) -> Result<Self, AppError> {
         let Some(first) = rows.first() else {
             return Ok(Self::Anonymous);
         };

@@ -4,7 +4,7 @@
 use sea_orm::ConnectionTrait;
 use tower_sessions::Session;
 
-use super::actor::{Actor, SessionAuth};
+use super::actor::{Actor, RolesOfSession, SessionAuth};
 use super::sign_in::safe_next;
 use crate::model::AppError;
 
@@ -30,7 +30,13 @@ pub async fn actor_for(
     session: &Session,
     auth: Option<SessionAuth>,
 ) -> Result<Actor, AppError> {
-    let actor = Actor::load(db, auth).await?;
+    // The roles the session's load read with it (`sessions`), when there were any.
+    let read = session
+        .get::<RolesOfSession>(RolesOfSession::KEY)
+        .await
+        .ok()
+        .flatten();
+    let actor = Actor::load_with(db, auth, read).await?;
     if auth.is_some() && actor == Actor::Anonymous {
         let _ = session.remove::<SessionAuth>(SessionAuth::KEY).await;
     }
