@@ -48,6 +48,21 @@ async fn answered(app: &TestApp, consultation: ConsultationId) -> usize {
     usize::try_from(n).expect("count")
 }
 
+/// The sections an answer to comment `id` says were changed.
+async fn changed(app: &TestApp, id: &str) -> Vec<String> {
+    use roundtable_app::domain::consultations::entities::comment_change;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let id: uuid::Uuid = id.parse().expect("comment id");
+    comment_change::Entity::find()
+        .filter(comment_change::Column::CommentId.eq(id))
+        .all(&app.db)
+        .await
+        .expect("changes")
+        .into_iter()
+        .map(|c| c.anchor)
+        .collect()
+}
+
 async fn flood(js: bool) {
     if !prerequisites() {
         return;
@@ -216,19 +231,9 @@ async fn flood(js: bool) {
         "the campaign is one item of six",
     )
     .await;
-    let group = b
-        .client
-        .find(fantoccini::Locator::Css("li[data-size=\"6\"]"))
-        .await
-        .expect("group item");
-    let key = group
-        .find(fantoccini::Locator::Css("input[name=item]"))
-        .await
-        .expect("item")
-        .attr("value")
-        .await
-        .expect("attr")
-        .expect("value");
+    let key = b
+        .attr("li[data-size=\"6\"] input[name=item]", "value")
+        .await;
     b.click(&format!("#d-partly_accepted-{key}")).await;
     b.fill(
         &format!("#exp-{key}"),
@@ -255,6 +260,51 @@ async fn flood(js: bool) {
             .await
             .contains("32 without an answer"),
         "the counts move",
+    )
+    .await;
+
+    // An answer that changed another section too: the item's link opens the list of
+    // sections on that item alone, and the choice is saved with the answer.
+    let single = "li[data-size=\"1\"]";
+    let key = b.attr(single, "data-comment").await;
+    b.check(
+        !b.has("select[name=\"fields[also]\"]").await,
+        "no list of sections before it is asked for",
+    )
+    .await;
+    b.click(&format!("{single} a.also-link")).await;
+    b.arrive(&answers, &format!("#also-{key}")).await;
+    b.check(
+        b.count("select[name=\"fields[also]\"]").await == 1,
+        "the list on that item only",
+    )
+    .await;
+    let other = b
+        .attr(&format!("#also-{key} option:nth-child(2)"), "value")
+        .await;
+    b.check(!other.is_empty(), "another section to choose")
+        .await;
+    b.choose(&format!("#also-{key}"), &other).await;
+    b.click(&format!("#d-accepted-{key}")).await;
+    b.fill(
+        &format!("#exp-{key}"),
+        "The time limit now applies to both paragraphs.",
+    )
+    .await;
+    b.click(&format!("li[data-comment=\"{key}\"] button[type=submit]"))
+        .await;
+    b.arrive(&answers, "#queue").await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !changed(&app, &key).await.contains(&other) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the other changed section is saved with the answer"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    b.check(
+        !b.has("select[name=\"fields[also]\"]").await,
+        "back on the queue, no list is open",
     )
     .await;
 

@@ -689,12 +689,27 @@ db_tests! {
         let queue = w.json(&w.staff, "/fn/consultations/answers", &[("id", &id)]).await;
         assert_eq!(queue["unanswered"], 1, "the refused answer was not saved");
         assert_eq!(answer(definition.clone()).await.status(), 200);
-        let (status, html) = w.page(&w.staff, &format!("/consultations/{id}/answers")).await;
+        // The queue keeps the list of every section off its items: the item whose list is
+        // open (`?also=`) shows it, rendered for that visit only ...
+        let open = format!("/consultations/{id}/answers?also={cid}");
+        let (status, html) = w.page(&w.staff, &open).await;
         assert_eq!(status, 200);
         assert!(
             html.contains(&format!("<option value=\"{definition}\" selected")),
-            "the answer form shows the linked section"
+            "the open list shows the linked section"
         );
+        assert_eq!(html.matches("<select id=\"also-").count(), 1, "on that item only");
+        // ... and every other visit carries the choice in a hidden field, names it, and links
+        // to the list.
+        let (status, html) = w.page(&w.staff, &format!("/consultations/{id}/answers")).await;
+        assert_eq!(status, 200);
+        assert!(!html.contains("<select id=\"also-"), "no list open, none kept from before");
+        assert!(
+            html.contains(&format!("name=\"fields[also]\" value=\"{definition}\"")),
+            "the form keeps the linked section"
+        );
+        assert!(html.contains("It also led to a change of: "), "and names it");
+        assert!(html.contains(&format!("href=\"{open}#also-{cid}\"")), "a link opens the list");
 
         // Version 2 changes the definition: the diff lists the comment under it.
         assert_eq!(w.call(&w.staff, "/fn/drafts/revise", &[("id", &id)]).await.status(), 200);

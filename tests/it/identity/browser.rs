@@ -66,6 +66,16 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// The attribute `name` of the first element matching `css` (empty when it has none).
+    pub(crate) async fn attr(&self, css: &str, name: &str) -> String {
+        self.element(css)
+            .await
+            .attr(name)
+            .await
+            .expect("the attribute")
+            .unwrap_or_default()
+    }
+
     /// Chooses the option with `value` in the select `css`.
     pub(crate) async fn choose(&self, css: &str, value: &str) {
         self.element(css)

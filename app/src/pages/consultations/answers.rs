@@ -64,14 +64,19 @@ pub fn AnswersPage() -> impl IntoView {
 /// The queue's page as HTML, rendered once per reader, revision, time zone, language and
 /// filters, then kept (as a chapter is, see `reading::chapter_html`): the page holds a form
 /// per item, and rendering them was most of its cost.
+///
+/// An item whose "also changed" list is open (`?also=`) is rendered for that visit only: the
+/// list holds every section, so the page shows it on one item at a time.
 fn answers_html(queue: AnswerQueue) -> std::sync::Arc<str> {
     use leptos::tachys::view::RenderHtml;
-    let render = |queue: AnswerQueue| view! { <Answers queue/> }.to_html();
+    let also = use_query_map().read_untracked().get("also");
+    let opened = also.is_some();
+    let render = move |queue: AnswerQueue| view! { <Answers queue also/> }.to_html();
     #[cfg(feature = "ssr")]
     {
         use leptos_i18n::Locale as _;
         let locale = use_i18n().get_locale_untracked();
-        if let Some(state) = use_context::<crate::domain::AppState>() {
+        if let (false, Some(state)) = (opened, use_context::<crate::domain::AppState>()) {
             return state
                 .rendered
                 .get_or_render_queue(queue, locale.as_str(), render);
@@ -206,6 +211,8 @@ struct SectionOption {
     open: String,
     /// `>title</option>`, escaped.
     close: String,
+    /// The title as shown.
+    title: String,
 }
 
 impl SectionOptions {
@@ -223,9 +230,18 @@ impl SectionOptions {
                     html_escape::encode_double_quoted_attribute(anchor)
                 ),
                 close: format!(">{}</option>", html_escape::encode_text(title)),
+                title: title.clone(),
             })
             .collect();
         Self { none, options }
+    }
+
+    /// The title of the section `anchor`, if it is one of the list.
+    fn title(&self, anchor: &str) -> Option<String> {
+        self.options
+            .iter()
+            .find(|o| o.anchor == anchor)
+            .map(|o| o.title.clone())
     }
 
     /// The options for an item on `anchor`: every other section, `selected` the one chosen.
@@ -250,6 +266,10 @@ fn Item(
     consultation: ConsultationId,
     sections: std::sync::Arc<SectionOptions>,
     back: String,
+    /// This page's address (with its filters), for the link that opens the list.
+    here: String,
+    /// Whether the item's "also changed" list is open.
+    open: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let c = item.comment;
@@ -269,7 +289,6 @@ fn Item(
         .as_ref()
         .and_then(|r| r.changed.iter().find(|a| **a != item.anchor).cloned())
         .unwrap_or_default();
-    let others = sections.without(&item.anchor, &also);
     let size = item.size;
     let unanswered = item.unanswered;
     let heading_id = format!("item-{n}");
@@ -279,16 +298,42 @@ fn Item(
             <input type="checkbox" id=format!("chg-{key}") name="fields[changed]" value="on" checked=changed/>
             <label for=format!("chg-{key}")>{t!(i18n, manage.changed_label)}</label>
         </span>
-        <label for=format!("also-{key}")>{t!(i18n, manage.also_label)}</label>
-        <select id=format!("also-{key}") name="fields[also]" inner_html=others></select>
+    };
+    // The list of every other section, on the item that asks for it; the others keep their
+    // choice in a hidden field, shown as text with a link that opens the list.
+    let (also_link, also_list) = if open {
+        let others = sections.without(&item.anchor, &also);
+        let list = view! {
+            <label for=format!("also-{key}")>{t!(i18n, manage.also_label)}</label>
+            <select id=format!("also-{key}") name="fields[also]" inner_html=others></select>
+        };
+        (None, Some(list))
+    } else {
+        let chosen = sections.title(&also);
+        let join = if here.contains('?') { '&' } else { '?' };
+        let href = format!("{here}{join}also={key}#also-{key}");
+        let title = item.section_title.clone();
+        let link = view! {
+            <input type="hidden" name="fields[also]" value=also.clone()/>
+            <p class="hint">
+                {chosen.map(|chosen| view! {
+                    <span>{t!(i18n, queue.also_current, title = move || chosen.clone())}</span>" "
+                })}
+                <a href=href class="also-link">{t!(i18n, queue.also_choose)}
+                    <span class="visually-hidden">" ("{title}")"</span></a>
+            </p>
+        };
+        (Some(link), None)
     };
     let form = if item.group.is_some() {
         view! {
             <PostForm url=AnswerGroup::url() class="stack" return_to=back.clone()>
                 <input type="hidden" name="consultation" value=consultation.to_string()/>
                 <input type="hidden" name="item" value=key.to_string()/>
+                {also_link}
                 <AnswerFields key=key.to_string() decision explanation/>
                 {rest}
+                {also_list}
                 <button type="submit">{t!(i18n, queue.answer_group, count = move || size)}</button>
             </PostForm>
         }
@@ -297,8 +342,10 @@ fn Item(
         view! {
             <PostForm url=AnswerComment::url() class="stack" return_to=back.clone()>
                 <input type="hidden" name="comment" value=cid.to_string()/>
+                {also_link}
                 <AnswerFields key=key.to_string() decision explanation/>
                 {rest}
+                {also_list}
                 <button type="submit">{t!(i18n, queue.answer_next)}</button>
             </PostForm>
         }
@@ -326,14 +373,19 @@ fn Item(
 }
 
 #[component]
-fn Answers(queue: AnswerQueue) -> impl IntoView {
+fn Answers(
+    queue: AnswerQueue,
+    /// The item (its key) whose "also changed" list is open, from `?also=`.
+    also: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = queue.consultation;
     let (comments, unanswered) = (queue.comments, queue.unanswered);
     let (total, pages, page) = (queue.total, queue.pages, queue.filter.page);
     let filter = queue.filter.clone();
     // After an answer: this page again, where the next item now waits.
-    let back = format!("/consultations/{id}/answers{}#queue", filter.query());
+    let here = format!("/consultations/{id}/answers{}", filter.query());
+    let back = format!("{here}#queue");
     let none = t_string!(i18n, manage.also_none).to_string();
     let sections = std::sync::Arc::new(SectionOptions::new(&none, &queue.sections));
     let link = move |page: i64| {
@@ -359,7 +411,13 @@ fn Answers(queue: AnswerQueue) -> impl IntoView {
         {empty.then(|| view! { <p>{t!(i18n, queue.none)}</p> })}
         <ol class="card-list" aria-labelledby="queue">
             {queue.items.into_iter().enumerate().map(|(n, item)| view! {
-                <Item item n consultation=id sections=sections.clone() back=back.clone()/>
+                {
+                    let key = item.group.unwrap_or(item.comment.id).to_string();
+                    let open = also.as_deref() == Some(key.as_str());
+                    view! {
+                        <Item item n consultation=id sections=sections.clone() back=back.clone() here=here.clone() open/>
+                    }
+                }
             }).collect_view()}
         </ol>
         {pager}
@@ -406,6 +464,14 @@ mod tests {
         assert!(!none.contains("selected"), "{none}");
         assert!(!none.contains(r#"value="art-2""#), "{none}");
         assert_eq!(none.matches("<option").count(), 3, "{none}");
+    }
+
+    #[test]
+    fn an_items_choice_is_named_by_its_title() {
+        let options = SectionOptions::new("None", &sections());
+        assert_eq!(options.title("art-3").as_deref(), Some("Article 3"));
+        assert_eq!(options.title(""), None);
+        assert_eq!(options.title("no-such"), None);
     }
 
     #[test]
