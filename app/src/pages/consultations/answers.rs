@@ -70,6 +70,7 @@ pub fn AnswersPage() -> impl IntoView {
 fn answers_html(queue: AnswerQueue) -> std::sync::Arc<str> {
     use leptos::tachys::view::RenderHtml;
     let also = use_query_map().read_untracked().get("also");
+    #[cfg(feature = "ssr")]
     let opened = also.is_some();
     let render = move |queue: AnswerQueue| view! { <Answers queue also/> }.to_html();
     #[cfg(feature = "ssr")]
