@@ -7,6 +7,7 @@ pub mod config;
 mod files;
 mod honoraria_files;
 mod http_layers;
+mod kept_pages;
 mod mailer;
 mod mentorship_files;
 mod oidc;
@@ -291,6 +292,7 @@ pub fn app_state(
         chapters: domain::consultations::chapter_cache::ChapterCache::default(),
         aggregates: domain::consultations::aggregates::Aggregates::default(),
         rendered: domain::consultations::chapter_cache::RenderedCache::default(),
+        pages: domain::consultations::chapter_cache::KeptPages::default(),
         posting: Arc::new(domain::consultations::fair_use::PostingLimits::default()),
     }
 }

@@ -82,6 +82,11 @@ pub(crate) fn router(
         .layer(axum::middleware::from_fn(
             http_layers::finish_without_the_client,
         ))
+        // Outside the task a page renders in: a kept page renders nothing.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::kept_pages::chapter_pages,
+        ))
         .with_state(leptos_options);
 
     let plain = Router::new()

@@ -449,7 +449,17 @@ async fn scenario(db: &str, url: Option<&str>) {
         let url = format!("{base}{path}");
         tokio::task::spawn_blocking(move || wrk(&url, &cookies))
     };
-    let chapter_wrk = wrk_on(chapter_path, readers.clone()).await.ok().flatten();
+    let chapter_wrk = wrk_on(chapter_path.clone(), readers.clone())
+        .await
+        .ok()
+        .flatten();
+    // The same page rendered in its frame every time (the chapter itself still kept): an
+    // address with a query (here one the page ignores) is never sent as a kept page. Measured
+    // in the same run, so the difference is the kept page's.
+    let framed_wrk = wrk_on(format!("{chapter_path}?framed"), readers.clone())
+        .await
+        .ok()
+        .flatten();
     resident.push(("after the chapter's load", server.resident()));
     let queue_path = format!("/consultations/{id}/answers");
     let (status, queue_gz, queue_plain) =
@@ -645,6 +655,10 @@ async fn scenario(db: &str, url: Option<&str>) {
         None => println!("| {what}, load from wrk | same | wrk not installed | | | | |"),
     };
     wrk_row("chapter", &chapter_wrk);
+    wrk_row(
+        "chapter rendered in its frame every time (`?framed`, for comparison)",
+        &framed_wrk,
+    );
     wrk_row("answer queue", &queue_wrk);
     println!(
         "| answer queue, first page, 2 clients (a secretariat of two) | p99 < 50 ms | {:.0} | {:.1} | {:.1} | {} | |",

@@ -44,6 +44,12 @@ struct StashedComment {
 #[server(prefix = "/fn", endpoint = "consultations/chapter")]
 pub async fn get_chapter(id: ConsultationId, anchor: String) -> Result<ChapterView, AppError> {
     use super::context::{request, take_stash};
+    if let Some(prepared) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PreparedChapter>().cloned())
+        .filter(|p| p.id == id && p.anchor == anchor)
+    {
+        return Ok(prepared.view);
+    }
     let (state, session, actor) = request().await?;
     if actor.person().is_some()
         && let Some(kept) = take_stash::<StashedComment>(&session, COMMENT_STASH).await
@@ -59,6 +65,51 @@ pub async fn get_chapter(id: ConsultationId, anchor: String) -> Result<ChapterVi
         .await?;
     }
     crate::domain::consultations::views::chapter(&state, &actor, id, &anchor).await
+}
+
+/// A chapter page's view and frame, worked out by the server before the page renders (to
+/// send a kept page when one shows them, see `chapter_cache::KeptPages`) and handed to the
+/// page in the request, which then reads nothing again.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct PreparedChapter {
+    /// The consultation.
+    pub id: ConsultationId,
+    /// The chapter's anchor, as in the address.
+    pub anchor: String,
+    /// The reader's view of the chapter (as [`get_chapter`] gives it).
+    pub view: ChapterView,
+    /// The frame around it (as `get_page_context` gives it).
+    pub context: crate::model::viewer::PageContext,
+}
+
+/// The chapter page's view and frame for the session's reader, as [`get_chapter`] and
+/// `get_page_context` would give them; `None` when the page must do more than read (a comment
+/// typed while signed out waits to become a draft) or the chapter is not there for the reader
+/// (the page then renders its error itself).
+#[cfg(feature = "ssr")]
+pub async fn prepare_chapter(
+    state: &crate::domain::AppState,
+    session: &tower_sessions::Session,
+    id: ConsultationId,
+    anchor: &str,
+) -> Option<PreparedChapter> {
+    use crate::domain::identity::session_actor;
+    let actor = session_actor::actor_of(&state.db, session).await.ok()?;
+    if actor.person().is_some() && super::context::has_stash(session, COMMENT_STASH).await {
+        return None;
+    }
+    let view = crate::domain::consultations::views::chapter(state, &actor, id, anchor)
+        .await
+        .ok()?;
+    let context =
+        crate::domain::identity::councils::page_context(&actor, state.settings.demo).ok()?;
+    Some(PreparedChapter {
+        id,
+        anchor: anchor.to_owned(),
+        view,
+        context,
+    })
 }
 
 /// Keeps typed text after a failed post: as a draft when signed in, in the session when not.

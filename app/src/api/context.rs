@@ -147,6 +147,12 @@ pub(crate) async fn stash_form<T: serde::Serialize>(session: &Session, form: &st
     let _ = session.insert_value(&format!("stash:{form}"), value).await;
 }
 
+/// Whether [`stash_form`] keeps something for `form` (nothing is taken).
+pub(crate) async fn has_stash(session: &Session, form: &str) -> bool {
+    let key = format!("stash:{form}");
+    matches!(session.get_value(&key).await, Ok(Some(_)))
+}
+
 /// Takes (once) what [`stash_form`] kept for `form`.
 pub(crate) async fn take_stash<T: serde::de::DeserializeOwned>(
     session: &Session,

@@ -63,6 +63,8 @@ pub struct AppState {
     pub chapters: consultations::chapter_cache::ChapterCache,
     /// Readers' rendered chapters of this process.
     pub rendered: consultations::chapter_cache::RenderedCache,
+    /// Readers' whole chapter pages of this process.
+    pub pages: consultations::chapter_cache::KeptPages,
     /// Counts and orderings over whole consultations, kept by this process.
     pub aggregates: consultations::aggregates::Aggregates,
     /// The posting limits' counters of this process.

@@ -500,6 +500,13 @@ pub struct QueueItem {
     pub unanswered: i64,
 }
 
+impl QueueItem {
+    /// What the item is known by on its page: its group, or else its comment.
+    pub fn key(&self) -> CommentId {
+        self.group.unwrap_or(self.comment.id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -296,6 +296,16 @@ async fn cycle(js: bool) {
     // A reply to the anonymous comment.
     b.act_as(&app, named, council).await;
     b.visit(app.url(&part).as_str()).await;
+    // Read again with nothing changed: the kept page, sent with this response's own nonce
+    // (with JavaScript on, `visit` waits for the page's script, which runs only if the
+    // policy allows it by that nonce).
+    let found = app.state.pages.found();
+    b.visit(app.url(&part).as_str()).await;
+    b.check(
+        app.state.pages.found() > found,
+        "the chapter read again is the kept page",
+    )
+    .await;
     let anonymous_comment = {
         use roundtable_app::domain::consultations::entities::comment;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

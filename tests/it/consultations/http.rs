@@ -960,6 +960,79 @@ db_tests! {
         assert!(comment_ids(&read().await).is_empty());
     }
 
+    async fn a_kept_chapter_page_is_the_page_rendered_afresh(db) {
+        let w = world(db).await;
+        let id = w.open_consultation().await;
+        let (section, chapter) = w.section(&id, "Housing", "1.").await;
+        assert_eq!(w.post(1, &id, &section, "comment", "Words on housing.", "pseudonym", &[]).await.status(), 200);
+        let path = format!("/consultations/{id}/part/{chapter}");
+        let reader = &w.members[0].1;
+        // (status, headers, page with its nonce taken out, nonce); not the date, nor the
+        // session cookie, which the session layer around every page renews when the session
+        // is kept alive (at most once a minute)
+        let get = async |url: String, language: Option<&str>| {
+            let mut req = reader.get(w.app.url(&url)).header("accept", "text/html");
+            if let Some(language) = language {
+                req = req.header("accept-language", language);
+            }
+            let res = req.send().await.expect("GET");
+            let policy = res.headers()[http::header::CONTENT_SECURITY_POLICY].to_str().expect("policy").to_owned();
+            let nonce = policy.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()).expect("a nonce in the policy").to_owned();
+            let headers: Vec<String> = res.headers().iter()
+                .filter(|(n, _)| *n != http::header::DATE && *n != http::header::SET_COOKIE)
+                .map(|(n, v)| format!("{n}: {}", v.to_str().expect("header").replace(&nonce, "NONCE")))
+                .collect();
+            let status = res.status().as_u16();
+            let html = res.text().await.expect("page");
+            assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the page's script carries the policy's nonce");
+            (status, headers, html.replace(&nonce, "NONCE"), nonce)
+        };
+        let found = || w.app.state.pages.found();
+        let before = found();
+        let rendered = get(path.clone(), None).await;
+        assert_eq!(found(), before, "the first visit renders the page");
+        let kept = get(path.clone(), None).await;
+        assert_eq!(found(), before + 1, "the second is the kept page");
+        assert_eq!(rendered.0, 200);
+        assert_ne!(kept.3, rendered.3, "every response has its own nonce");
+        assert_eq!(kept.1, rendered.1, "the same headers");
+        assert_eq!(kept.2, rendered.2, "the same page");
+        assert!(kept.2.contains("Words on housing.") && kept.2.contains("Amira Named"));
+        // An empty query renders the whole page again (a query is never kept): the same.
+        let fresh = get(format!("{path}?"), None).await;
+        assert_eq!(found(), before + 1);
+        assert_eq!(fresh.2, kept.2, "a kept page is the page rendered afresh");
+
+        // What only the frame shows: the council's name.
+        council::Entity::update_many()
+            .col_expr(council::Column::Name, Expr::value("Renamed Council"))
+            .filter(council::Column::Id.eq(w.council.0))
+            .exec(&w.app.db)
+            .await
+            .expect("update");
+        let renamed = get(path.clone(), None).await;
+        assert!(renamed.2.contains("Renamed Council"), "a kept page follows its frame");
+        assert_eq!(get(path.clone(), None).await.2, renamed.2);
+        assert_eq!(get(format!("{path}?"), None).await.2, renamed.2);
+        // The browser's language.
+        let french = get(path.clone(), Some("fr")).await;
+        assert!(french.2.contains("lang=\"fr\""), "in French");
+        assert_eq!(get(path.clone(), Some("fr")).await.2, french.2);
+        assert!(get(path.clone(), Some("en")).await.2.contains("lang=\"en\""));
+        // Another reader's page is theirs.
+        let (_, other) = w.page(&w.members[1].1, &path).await;
+        assert!(other.contains("Pia Pseudo") && !other.contains("Amira Named"), "each reader's own frame");
+        // A new comment.
+        assert_eq!(w.post(2, &id, &section, "comment", "Later words.", "named", &[]).await.status(), 200);
+        let after = get(path.clone(), None).await;
+        assert!(after.2.contains("Later words."), "a kept page follows its chapter");
+        assert_eq!(get(format!("{path}?"), None).await.2, after.2);
+        // Signed out: no kept page of the person.
+        assert!(w.call(reader, "/fn/session/sign-out", &[]).await.status().as_u16() < 400, "signed out");
+        let (_, signed_out) = w.page(reader, &path).await;
+        assert!(!signed_out.contains("Amira Named"), "signed out, the frame names nobody");
+    }
+
     async fn content_notes_can_be_added_to_the_published_text(db) {
         let w = world(db).await;
         let id = w.open_consultation().await;

@@ -273,9 +273,9 @@ fn Item(
     open: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let key = item.key();
     let c = item.comment;
     let cid = c.id;
-    let key = item.group.unwrap_or(cid);
     let current = c.response.clone();
     let answered = (item.unanswered == 0).to_string();
     let explanation = current
@@ -311,8 +311,8 @@ fn Item(
         (None, Some(list))
     } else {
         let chosen = sections.title(&also);
-        let join = if here.contains('?') { '&' } else { '?' };
-        let href = format!("{here}{join}also={key}#also-{key}");
+        let key = key.to_string();
+        let href = super::reading::link_with(&here, "also", &key, &format!("also-{key}"));
         let title = item.section_title.clone();
         let link = view! {
             <input type="hidden" name="fields[also]" value=also.clone()/>
@@ -413,8 +413,7 @@ fn Answers(
         <ol class="card-list" aria-labelledby="queue">
             {queue.items.into_iter().enumerate().map(|(n, item)| view! {
                 {
-                    let key = item.group.unwrap_or(item.comment.id).to_string();
-                    let open = also.as_deref() == Some(key.as_str());
+                    let open = also.as_deref() == Some(item.key().to_string().as_str());
                     view! {
                         <Item item n consultation=id sections=sections.clone() back=back.clone() here=here.clone() open/>
                     }

@@ -349,8 +349,14 @@ impl Opened {
 
 /// The address of a page (which may have a query already) opening one box, scrolled to it.
 pub(super) fn open_link(page: &str, key: &str, id: &str, slot: &str) -> String {
+    link_with(page, key, id, &format!("write-{slot}"))
+}
+
+/// The address of a page (which may have a query already) with one more `key=value`,
+/// scrolled to `fragment`.
+pub(super) fn link_with(page: &str, key: &str, value: &str, fragment: &str) -> String {
     let join = if page.contains('?') { '&' } else { '?' };
-    format!("{page}{join}{key}={id}#write-{slot}")
+    format!("{page}{join}{key}={value}#{fragment}")
 }
 
 #[component]
