@@ -144,13 +144,17 @@ pub(crate) async fn stash_form<T: serde::Serialize>(session: &Session, form: &st
     if state.limits.visitor_state_from(client_ip().await).is_err() {
         return;
     }
-    let _ = session.insert_value(&format!("stash:{form}"), value).await;
+    let _ = session.insert_value(&stash_key(form), value).await;
+}
+
+/// The session key of `form`'s stash.
+fn stash_key(form: &str) -> String {
+    format!("stash:{form}")
 }
 
 /// Whether [`stash_form`] keeps something for `form` (nothing is taken).
 pub(crate) async fn has_stash(session: &Session, form: &str) -> bool {
-    let key = format!("stash:{form}");
-    matches!(session.get_value(&key).await, Ok(Some(_)))
+    matches!(session.get_value(&stash_key(form)).await, Ok(Some(_)))
 }
 
 /// Takes (once) what [`stash_form`] kept for `form`.
@@ -158,7 +162,7 @@ pub(crate) async fn take_stash<T: serde::de::DeserializeOwned>(
     session: &Session,
     form: &str,
 ) -> Option<T> {
-    let key = format!("stash:{form}");
+    let key = stash_key(form);
     // Looked at first: removing marks the session changed even when the key is absent, and
     // a changed session is written back, which would make every page read a write.
     let kept = session.get_value(&key).await.ok().flatten()?;

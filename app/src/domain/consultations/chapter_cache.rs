@@ -163,9 +163,7 @@ impl RenderedKey {
             locale: locale.to_owned(),
         })
     }
-}
 
-impl RenderedKey {
     /// The key of `view` in the language of a request with these `Cookie` and
     /// `Accept-Language` headers (`i18n::request_locale`).
     pub fn of_request(view: &ChapterView, cookie: &str, accept_language: &str) -> Option<Self> {
